@@ -1,0 +1,192 @@
+"""The `jifen` command: run the system, run one process of it, and the operator's chores."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jifen import composition, migrations
+from jifen.caller import Caller
+from jifen.errors import DomainError
+from jifen.settings import Settings
+
+app = typer.Typer(help="积分超市 Jifen: points and rewards for community volunteers.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
+outbox_app = typer.Typer(help="The transactional outbox of a service.", no_args_is_help=True)
+events_app = typer.Typer(help="Events a service consumed or failed to consume.", no_args_is_help=True)
+token_app = typer.Typer(help="Tokens for service-to-service calls.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(events_app, name="events")
+app.add_typer(token_app, name="token")
+console = Console()
+
+ServiceName = Annotated[str, typer.Argument(help=f"one of: {', '.join(composition.SERVICES)}")]
+
+
+def _settings(data_dir: Path | None = None) -> Settings:
+    settings = Settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+def _module(name: str):
+    try:
+        return composition.load(name)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+@app.command()
+def up(
+    demo: Annotated[bool, typer.Option(help="Seed a demo street, communities, grids and volunteers.")] = False,
+    data_dir: Annotated[Path | None, typer.Option(help="Where the SQLite files and keys live.")] = None,
+) -> None:
+    """Run the whole system in this process (SQLite, in-process events, no servers needed)."""
+    from jifen.embedded import EmbeddedSystem
+
+    settings = _settings(data_dir)
+    system = EmbeddedSystem(settings)
+    system.start()
+    table = Table(title="积分超市 Jifen 已启动 (embedded)")
+    table.add_column("service")
+    table.add_column("gRPC address")
+    for name, address in system.addresses().items():
+        table.add_row(name, address)
+    console.print(table)
+    if demo:
+        from jifen import demo as demo_data
+        from services.members.bootstrap import create_admin
+
+        logins = demo_data.seed(settings, create_admin)
+        accounts = Table(title="演示账号 demo logins")
+        for column in ("who", "phone", "password"):
+            accounts.add_column(column)
+        for login in logins:
+            accounts.add_row(login.who, login.phone, login.password)
+        console.print(accounts)
+    console.print(f"data: {settings.data_dir.resolve()}   stop with Ctrl+C")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    system.stop()
+
+
+@app.command()
+def serve(service: ServiceName) -> None:
+    """Run one service's gRPC api (production topology)."""
+    from jifen.grpc_server import serve_until_signalled
+    from jifen.redis_client import connect
+
+    settings = _settings()
+    module = _module(service)
+    api = module.build_api(settings, connect(settings.redis_url))
+    serve_until_signalled([api])
+
+
+@app.command()
+def worker(service: ServiceName) -> None:
+    """Run one service's nameko worker: outbox relay and event handlers (production topology)."""
+    _module(service)
+    config = Path(__file__).parent / "bus" / "nameko.yaml"
+    nameko = Path(sys.executable).parent / "nameko"
+    # exec, so signals reach nameko directly and it stops its workers cleanly.
+    os.execv(str(nameko), [str(nameko), "run", "--config", str(config), f"services.{service}.entrypoints.worker"])
+
+
+@app.command()
+def migrate(services: Annotated[list[str] | None, typer.Argument(help="default: all")] = None) -> None:
+    """Bring service databases to the newest schema."""
+    settings = _settings()
+    for name in services or composition.SERVICES:
+        module = _module(name)
+        migrations.upgrade(module.MIGRATIONS, settings.db_url(name))
+        console.print(f"{name}: up to date")
+
+
+@app.command()
+def keys(force: Annotated[bool, typer.Option(help="Replace existing keys (logs everyone out).")] = False) -> None:
+    """Create the Ed25519 key pair that signs access tokens."""
+    from jifen.tokens import generate_keypair
+
+    settings = _settings()
+    if force:
+        settings.private_key_path.unlink(missing_ok=True)
+    generate_keypair(settings.private_key_path, settings.public_key_path)
+    console.print(f"private key: {settings.private_key_path}\npublic key:  {settings.public_key_path}")
+
+
+@admin_app.command("create")
+def admin_create(
+    name: Annotated[str, typer.Option(help="姓名")],
+    phone: Annotated[str, typer.Option(help="手机号")],
+    street: Annotated[str, typer.Option(help="街道名称; created when new")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                          envvar="JIFEN_ADMIN_PASSWORD")],
+) -> None:
+    """Create the first admin of a street (and the street itself)."""
+    from services.members.bootstrap import create_admin
+
+    settings = _settings()
+    migrations.upgrade(_module("members").MIGRATIONS, settings.db_url("members"))
+    try:
+        member = create_admin(settings, name=name, phone=phone, street=street, password=password)
+    except DomainError as exc:
+        console.print(f"[red]{exc.message('zh')}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"已创建街道管理员 {member.name} ({member.id})，街道 {street}")
+
+
+@token_app.command("service")
+def token_service(service: ServiceName, days: int = 365) -> None:
+    """Mint a token with which SERVICE calls the others (set it as JIFEN_SERVICE_TOKEN)."""
+    from jifen.tokens import TokenIssuer
+
+    settings = _settings()
+    issuer = TokenIssuer.from_file(settings.private_key_path, timedelta(days=days))
+    print(issuer.issue(Caller(service=service))[0])
+
+
+@outbox_app.command("status")
+def outbox_status(service: ServiceName) -> None:
+    """Count a service's outgoing events by state."""
+    parts = _module(service).build_events(_settings())
+    console.print(parts.relay.counts())
+    parts.close()
+
+
+@outbox_app.command("retry")
+def outbox_retry(service: ServiceName) -> None:
+    """Send again the events that gave up after too many failed attempts."""
+    parts = _module(service).build_events(_settings())
+    console.print(f"{parts.relay.retry_failed()} events queued again")
+    parts.close()
+
+
+@events_app.command("retry")
+def events_retry(service: ServiceName) -> None:
+    """Replay consumed events that were parked as dead letters."""
+    parts = _module(service).build_events(_settings())
+    if parts.consumer is None:
+        console.print(f"{service} consumes no events")
+    else:
+        console.print(f"{parts.consumer.retry_dead_letters()} parked events replayed")
+    parts.close()
+
+
+if __name__ == "__main__":
+    app()

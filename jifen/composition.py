@@ -1,0 +1,49 @@
+"""How the runtime finds each service's composition root, without the services knowing about each other.
+
+Each services/<name>/bootstrap.py offers the same small surface (ServiceModule); the CLI, the
+embedded runner and the nameko workers use only that.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import redis
+from sqlalchemy import Engine
+
+from jifen.grpc_server import GrpcApp
+from jifen.inbox import EventConsumer
+from jifen.outbox import OutboxRelay
+from jifen.settings import Settings
+
+# In start-up order: a service's consumers exist before the producers they listen to publish.
+SERVICES = ("members",)
+
+
+@dataclass
+class EventParts:
+    """What a worker process (or the in-process bus) runs for one service."""
+
+    engine: Engine
+    relay: OutboxRelay
+    consumer: EventConsumer | None = None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class ServiceModule(Protocol):
+    NAME: str
+    MIGRATIONS: Path
+
+    def build_api(self, settings: Settings, redis_client: redis.Redis) -> GrpcApp: ...
+    def build_events(self, settings: Settings) -> EventParts: ...
+
+
+def load(name: str) -> ServiceModule:
+    if name not in SERVICES:
+        raise ValueError(f"unknown service {name!r}; known: {', '.join(SERVICES)}")
+    return importlib.import_module(f"services.{name}.bootstrap")

@@ -1,0 +1,98 @@
+"""`jifen up --demo`: seeds a realistic street through the public gRPC contracts, as an admin would.
+
+Seeding talks to the running apis (not their databases), so it exercises the same paths a
+person does and stays correct as each service grows. It runs once per data folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import grpc
+
+from jifen.members.v1 import members_pb2 as m
+from jifen.members.v1 import members_pb2_grpc as m_grpc
+from jifen.settings import Settings
+
+PASSWORD = "jifen2026"
+STREET = "雁南街道"
+ADMIN_PHONE = "13800000000"
+COMMUNITIES = {
+    "张苏滩社区": "雁南街道张苏滩路 18 号",
+    "天庆嘉园社区": "雁南街道天庆路 6 号",
+}
+GRIDS = ("第一网格", "第二网格", "第三网格")
+ORGANIZATIONS = (
+    ("安居供热站", m.ORGANIZATION_KIND_PARTNER_UNIT),
+    ("兰房物业", m.ORGANIZATION_KIND_PROPERTY_COMPANY),
+    ("爱心驿站公益协会", m.ORGANIZATION_KIND_SOCIAL_ORGANIZATION),
+)
+VOLUNTEERS = (
+    ("王秀兰", "13800000011", 0),
+    ("李建国", "13800000012", 1),
+    ("张桂英", "13800000013", 2),
+    ("刘志强", "13800000014", 0),
+    ("陈淑珍", "13800000015", 1),
+)
+
+
+@dataclass(frozen=True)
+class Login:
+    who: str
+    phone: str
+    password: str = PASSWORD
+
+
+def seed(settings: Settings, create_admin) -> list[Login]:
+    """Seeds the demo street unless it exists; returns the logins to print either way."""
+    logins = [Login("街道管理员 " + STREET, ADMIN_PHONE), Login("社区管理员 张苏滩社区", "13800000001"),
+              Login("网格员 张苏滩社区第一网格", "13800000002")]
+    logins += [Login(f"志愿者 {name}", phone) for name, phone, _ in VOLUNTEERS]
+    channel = grpc.insecure_channel(settings.target("members"))
+    members = m_grpc.MembersServiceStub(channel)
+    try:
+        members.Login(m.LoginRequest(phone=ADMIN_PHONE, password=PASSWORD))
+        return logins  # seeded before
+    except grpc.RpcError as exc:
+        if exc.code() != grpc.StatusCode.UNAUTHENTICATED:
+            raise
+    create_admin(settings, name="周海燕", phone=ADMIN_PHONE, street=STREET, password=PASSWORD)
+    token = members.Login(m.LoginRequest(phone=ADMIN_PHONE, password=PASSWORD)).access_token
+    auth = [("authorization", f"Bearer {token}")]
+    directory = m_grpc.DirectoryServiceStub(channel)
+    street_id = next(s.street_id for s in directory.ListStreets(m.ListStreetsRequest()).streets if s.name == STREET)
+
+    def key(*parts: str) -> str:
+        return "demo:" + ":".join(parts)
+
+    communities = {}
+    for name, address in COMMUNITIES.items():
+        community = directory.CreateCommunity(
+            m.CreateCommunityRequest(request_id=key("community", name), street_id=street_id, name=name,
+                                     address=address), metadata=auth).community
+        grids = [directory.CreateGrid(m.CreateGridRequest(request_id=key("grid", name, g), community_id=community.community_id,
+                                                          name=g), metadata=auth).grid for g in GRIDS]
+        communities[name] = (community, grids)
+    home, grids = communities["张苏滩社区"]
+    for org_name, kind in ORGANIZATIONS:
+        directory.CreateOrganization(m.CreateOrganizationRequest(
+            request_id=key("org", org_name), name=org_name, kind=kind, community_id=home.community_id),
+            metadata=auth)
+
+    def register(name: str, phone: str, grid: int) -> m.Member:
+        return members.RegisterVolunteer(m.RegisterVolunteerRequest(
+            request_id=key("member", phone), name=name, phone=phone, password=PASSWORD,
+            community_id=home.community_id, grid_id=grids[grid].grid_id)).member
+
+    admin = register("孙丽娟", "13800000001", 0)
+    members.SetRoles(m.SetRolesRequest(request_id=key("roles", admin.member_id), member_id=admin.member_id, roles=[
+        m.RoleGrant(role=m.ROLE_VOLUNTEER), m.RoleGrant(role=m.ROLE_ADMIN, community_id=home.community_id)]),
+        metadata=auth)
+    worker = register("赵明", "13800000002", 0)
+    members.SetRoles(m.SetRolesRequest(request_id=key("roles", worker.member_id), member_id=worker.member_id, roles=[
+        m.RoleGrant(role=m.ROLE_VOLUNTEER), m.RoleGrant(role=m.ROLE_GRID_WORKER, grid_id=grids[0].grid_id)]),
+        metadata=auth)
+    for name, phone, grid in VOLUNTEERS:
+        register(name, phone, grid)
+    channel.close()
+    return logins

@@ -1,0 +1,62 @@
+"""Errors a user can cause, raised by domain and use cases and mapped once to gRPC status codes.
+
+Each carries its message in Chinese (the default) and English, because the people who read
+them use the Chinese pages, while operators and foreign clients may ask for English.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error caused by the request rather than by a bug."""
+
+    def __init__(self, zh: str, en: str, field: str | None = None):
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+        self.field = field
+
+    def message(self, locale: str = "zh") -> str:
+        text = self.en if locale.startswith("en") else self.zh
+        return f"{self.field}: {text}" if self.field else text
+
+
+class InvalidArgument(DomainError):
+    def __init__(self, field: str, zh: str, en: str):
+        super().__init__(zh, en, field)
+
+
+class NotFound(DomainError):
+    pass
+
+
+class AlreadyExists(DomainError):
+    pass
+
+
+class FailedPrecondition(DomainError):
+    pass
+
+
+class PermissionDenied(DomainError):
+    pass
+
+
+class Unauthenticated(DomainError):
+    pass
+
+
+class ResourceExhausted(DomainError):
+    pass
+
+
+class Conflict(Exception):
+    """A concurrent transaction wrote the same unique row first; the caller may retry once."""
+
+
+def required(field: str, value: str, zh_name: str) -> str:
+    """Returns the stripped value, or raises InvalidArgument naming the empty field."""
+    value = (value or "").strip()
+    if not value:
+        raise InvalidArgument(field, f"{zh_name}不能为空", f"{field.replace('_', ' ')} is required")
+    return value

@@ -1,0 +1,192 @@
+"""The grpcio server every api process runs: health, reflection, the access guard and error mapping.
+
+Never start this in an eventlet-patched (nameko) process: grpcio's server deadlocks there.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import grpc
+from google.protobuf.descriptor import ServiceDescriptor
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from grpc_status import rpc_status
+
+from jifen import errors
+from jifen.caller import ANONYMOUS, Caller
+from jifen.policy import Rule, check_complete
+from jifen.tokens import TokenVerifier
+
+log = logging.getLogger("jifen.grpc")
+
+_CALLER: contextvars.ContextVar[Caller] = contextvars.ContextVar("caller", default=ANONYMOUS)
+_LOCALE: contextvars.ContextVar[str] = contextvars.ContextVar("locale", default="zh")
+
+STATUS = {
+    errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    errors.NotFound: grpc.StatusCode.NOT_FOUND,
+    errors.AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
+    errors.FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
+    errors.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+    errors.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    errors.ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
+}
+# Paths served without a token: probes and tooling.
+OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
+
+
+def current_caller() -> Caller:
+    """The authenticated caller of the RPC running on this thread."""
+    return _CALLER.get()
+
+
+def current_locale() -> str:
+    return _LOCALE.get()
+
+
+def _status_of(exc: errors.DomainError, locale: str) -> status_pb2.Status:
+    code = STATUS.get(type(exc), grpc.StatusCode.FAILED_PRECONDITION)
+    status = status_pb2.Status(code=getattr(code_pb2, code.name), message=exc.message(locale))
+    if isinstance(exc, errors.InvalidArgument):
+        detail = error_details_pb2.BadRequest(
+            field_violations=[error_details_pb2.BadRequest.FieldViolation(field=exc.field, description=exc.en)]
+        )
+        status.details.add().Pack(detail)
+    return status
+
+
+def _locale_of(metadata) -> str:
+    for key, value in metadata or ():
+        if key == "accept-language" and value.lower().startswith("en"):
+            return "en"
+    return "zh"
+
+
+class GuardInterceptor(grpc.ServerInterceptor):
+    """Authenticates the caller, applies the policy table, and maps domain errors to status codes."""
+
+    def __init__(self, policy: dict[str, Rule], verifier: TokenVerifier):
+        self.policy = policy
+        self.verifier = verifier
+
+    def intercept_service(self, continuation, details):
+        handler = continuation(details)
+        if handler is None or details.method.startswith(OPEN_PREFIXES):
+            return handler
+        if handler.unary_unary is None:
+            raise RuntimeError(f"{details.method}: only unary RPCs are guarded")
+        rule = self.policy.get(details.method)
+        behavior = handler.unary_unary
+
+        def guarded(request, context):
+            metadata = context.invocation_metadata()
+            locale = _locale_of(metadata)
+            locale_token = _LOCALE.set(locale)
+            try:
+                caller = self._authenticate(metadata)
+                if rule is None or not rule.allows(caller):
+                    if caller.is_anonymous:
+                        raise errors.Unauthenticated("请先登录", "log in first")
+                    raise errors.PermissionDenied("您没有执行此操作的权限", "you may not do this")
+                caller_token = _CALLER.set(caller)
+                try:
+                    return behavior(request, context)
+                finally:
+                    _CALLER.reset(caller_token)
+            except errors.DomainError as exc:
+                context.abort_with_status(rpc_status.to_status(_status_of(exc, locale)))
+            except errors.Conflict:
+                context.abort(grpc.StatusCode.ABORTED, "请求冲突，请重试" if locale == "zh" else "conflict; retry")
+            finally:
+                _LOCALE.reset(locale_token)
+
+        return grpc.unary_unary_rpc_method_handler(
+            guarded,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+    def _authenticate(self, metadata) -> Caller:
+        for key, value in metadata or ():
+            if key == "authorization":
+                scheme, _, token = value.partition(" ")
+                if scheme.lower() != "bearer" or not token:
+                    raise errors.Unauthenticated("登录凭证格式不正确", "authorization must be 'Bearer <token>'")
+                return self.verifier.verify(token.strip())
+        return ANONYMOUS
+
+
+@dataclass
+class GrpcApp:
+    server: grpc.Server
+    health: health.HealthServicer
+    port: int
+    name: str
+
+    def start(self) -> None:
+        self.server.start()
+        log.info("%s api listening on port %d", self.name, self.port)
+
+    def stop(self, grace: float = 5.0) -> None:
+        # Probes see NOT_SERVING first, so a load balancer stops sending before the server goes.
+        self.health.enter_graceful_shutdown()
+        self.server.stop(grace).wait()
+
+
+Registration = tuple[Callable[[object, grpc.Server], None], object]
+
+
+def build_server(
+    name: str,
+    bind: str,
+    registrations: list[Registration],
+    descriptors: list[ServiceDescriptor],
+    policy: dict[str, Rule],
+    verifier: TokenVerifier,
+    workers: int = 16,
+) -> GrpcApp:
+    check_complete(policy, descriptors)
+    server = grpc.server(
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{name}-grpc"),
+        interceptors=[GuardInterceptor(policy, verifier)],
+        options=[("grpc.so_reuseport", 0)],
+    )
+    for add, servicer in registrations:
+        add(servicer, server)
+    health_servicer = health.HealthServicer(experimental_non_blocking=True)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for descriptor in descriptors:
+        health_servicer.set(descriptor.full_name, health_pb2.HealthCheckResponse.SERVING)
+    health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+    reflection.enable_server_reflection(
+        [d.full_name for d in descriptors] + [health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                                               reflection.SERVICE_NAME],
+        server,
+    )
+    port = server.add_insecure_port(bind)
+    if port == 0:
+        raise RuntimeError(f"{name}: cannot listen on {bind}")
+    return GrpcApp(server, health_servicer, port, name)
+
+
+def serve_until_signalled(apps: list[GrpcApp], on_stop: Callable[[], None] | None = None) -> None:
+    """Starts the apps and blocks until SIGTERM or SIGINT, then stops them gracefully."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    for app in apps:
+        app.start()
+    stop.wait()
+    log.info("stopping")
+    if on_stop:
+        on_stop()
+    for app in apps:
+        app.stop()

@@ -1,0 +1,98 @@
+"""Idempotent commands: a request id with a unique constraint, so a retry returns the first result.
+
+The record is written in the same transaction as the command's effects. Two concurrent twins
+race on the primary key; the loser's transaction fails with Conflict and its retry finds the
+winner's record (check-then-insert alone would let both through).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from jifen.clock import utcnow
+from jifen.errors import AlreadyExists, Conflict, InvalidArgument
+from jifen.tables import IDEMPOTENCY_KEYS
+
+T = TypeVar("T")
+MAX_REQUEST_ID_LENGTH = 100
+
+
+def secret(default: Any = dataclasses.MISSING) -> Any:
+    """Marks a command field (a password) that must not enter the stored fingerprint."""
+    return dataclasses.field(default=default, metadata={"secret": True}, repr=False)
+
+
+def fingerprint(command: Any) -> str:
+    """A digest of everything in the command but its request id and secrets."""
+    fields = {
+        f.name: getattr(command, f.name)
+        for f in dataclasses.fields(command)
+        if f.name != "request_id" and not f.metadata.get("secret")
+    }
+    canonical = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class SqlIdempotencyStore:
+    def __init__(self, connection: Connection):
+        self.connection = connection
+
+    def find(self, operation: str, request_id: str) -> tuple[str, dict] | None:
+        row = self.connection.execute(
+            sa.select(IDEMPOTENCY_KEYS.c.fingerprint, IDEMPOTENCY_KEYS.c.result).where(
+                IDEMPOTENCY_KEYS.c.operation == operation, IDEMPOTENCY_KEYS.c.request_id == request_id
+            )
+        ).first()
+        return (row.fingerprint, json.loads(row.result)) if row else None
+
+    def record(self, operation: str, request_id: str, digest: str, result: dict) -> None:
+        self.connection.execute(
+            IDEMPOTENCY_KEYS.insert().values(
+                operation=operation,
+                request_id=request_id,
+                fingerprint=digest,
+                result=json.dumps(result),
+                created_at=utcnow(),
+            )
+        )
+
+
+def run(uow: Any, operation: str, command: Any, execute: Callable[[], dict]) -> dict:
+    """Runs `execute` once per request id inside `uow` and returns its result reference.
+
+    `execute` does the work and returns a small JSON-able reference to what it produced
+    (e.g. {"member_id": ...}); a replay returns that same reference without running again.
+    """
+    request_id = (command.request_id or "").strip()
+    if not request_id:
+        raise InvalidArgument("request_id", "请求编号不能为空", "is required (an idempotency key)")
+    if len(request_id) > MAX_REQUEST_ID_LENGTH:
+        raise InvalidArgument("request_id", "请求编号过长", f"must be at most {MAX_REQUEST_ID_LENGTH} characters")
+    digest = fingerprint(command)
+    for attempt in range(2):
+        try:
+            with uow:
+                prior = uow.idempotency.find(operation, request_id)
+                if prior is not None:
+                    if prior[0] != digest:
+                        raise AlreadyExists(
+                            "该请求编号已用于另一个不同的请求",
+                            "this request_id was already used for a different request",
+                            "request_id",
+                        )
+                    return prior[1]
+                result = execute()
+                uow.idempotency.record(operation, request_id, digest, result)
+                uow.commit()
+                return result
+        except Conflict:
+            if attempt == 1:
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,138 @@
+"""Idempotent event consumers.
+
+The event id is recorded in processed_events in the same transaction as the consumer's
+writes, so a redelivered event changes nothing. A handler that keeps failing is retried a
+few times and then parked in dead_letters (visible, replayable with `jifen events retry`)
+rather than blocking the queue or vanishing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, Engine
+
+from jifen.clock import utcnow
+from jifen.errors import Conflict
+from jifen.envelope import Envelope
+from jifen.tables import DEAD_LETTERS, PROCESSED_EVENTS
+
+log = logging.getLogger("jifen.inbox")
+
+Handler = Callable[[Any, Envelope], None]
+ATTEMPTS = 3
+
+
+class SqlInbox:
+    def __init__(self, connection: Connection):
+        self.connection = connection
+
+    def seen(self, event_id: str, consumer: str) -> bool:
+        return (
+            self.connection.execute(
+                sa.select(PROCESSED_EVENTS.c.event_id).where(
+                    PROCESSED_EVENTS.c.event_id == event_id, PROCESSED_EVENTS.c.consumer == consumer
+                )
+            ).first()
+            is not None
+        )
+
+    def mark(self, envelope: Envelope, consumer: str) -> None:
+        self.connection.execute(
+            PROCESSED_EVENTS.insert().values(
+                event_id=envelope.event_id, consumer=consumer, event_type=envelope.type, processed_at=utcnow()
+            )
+        )
+
+
+class EventConsumer:
+    """Routes envelopes to a service's handlers, each event once per consumer."""
+
+    def __init__(
+        self,
+        name: str,
+        engine: Engine,
+        uow_factory: Callable[[], Any],
+        handlers: dict[tuple[str, str], Handler],
+        retry_delay: float = 0.2,
+    ):
+        self.name = name
+        self.engine = engine
+        self.uow_factory = uow_factory
+        self.handlers = handlers
+        self.retry_delay = retry_delay
+
+    @property
+    def subscriptions(self) -> list[tuple[str, str]]:
+        """(producer, event type) pairs this consumer listens to."""
+        return list(self.handlers)
+
+    def handle(self, body: dict) -> bool:
+        """Processes one delivered envelope; returns True when it changed something."""
+        envelope = Envelope.from_dict(body)
+        handler = self.handlers.get((envelope.producer, envelope.type))
+        if handler is None:
+            return False
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self._apply(handler, envelope)
+            except Exception as exc:
+                if attempt == ATTEMPTS:
+                    self._dead_letter(envelope, exc)
+                    return False
+                log.warning("%s: handling %s %s failed (attempt %d): %s", self.name, envelope.type,
+                            envelope.event_id, attempt, exc)
+                time.sleep(self.retry_delay * attempt)
+        return False
+
+    def _apply(self, handler: Handler, envelope: Envelope) -> bool:
+        try:
+            with self.uow_factory() as uow:
+                if uow.inbox.seen(envelope.event_id, self.name):
+                    return False
+                handler(uow, envelope)
+                uow.inbox.mark(envelope, self.name)
+                uow.commit()
+                return True
+        except Conflict:
+            # A twin delivery committed first; its mark is the proof this one is a duplicate.
+            return False
+
+    def _dead_letter(self, envelope: Envelope, exc: Exception) -> None:
+        log.error("%s: parking event %s %s after %d attempts: %s", self.name, envelope.type,
+                  envelope.event_id, ATTEMPTS, exc)
+        with self.engine.begin() as conn:
+            conn.execute(
+                DEAD_LETTERS.insert().values(
+                    consumer=self.name,
+                    event_id=envelope.event_id,
+                    event_type=envelope.type,
+                    envelope=envelope.to_json(),
+                    error=f"{type(exc).__name__}: {exc}"[:4000],
+                    failed_at=utcnow(),
+                )
+            )
+
+    def retry_dead_letters(self) -> int:
+        """Replays parked events whose cause has been fixed; returns how many now succeeded."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(DEAD_LETTERS).where(
+                    DEAD_LETTERS.c.consumer == self.name, DEAD_LETTERS.c.retried_at.is_(None)
+                )
+            ).all()
+        done = 0
+        for row in rows:
+            envelope = Envelope.from_dict(json.loads(row.envelope))
+            handler = self.handlers.get((envelope.producer, envelope.type))
+            if handler is not None:
+                self._apply(handler, envelope)
+            with self.engine.begin() as conn:
+                conn.execute(DEAD_LETTERS.update().where(DEAD_LETTERS.c.id == row.id).values(retried_at=utcnow()))
+            done += 1
+        return done

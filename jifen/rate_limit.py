@@ -1,0 +1,34 @@
+"""Counting failures in Redis (logins, pickup codes): too many within a window blocks the key until it passes."""
+
+from __future__ import annotations
+
+import hashlib
+
+import redis
+
+
+class FailureLimiter:
+    def __init__(self, client: redis.Redis, prefix: str, max_failures: int, window_seconds: int):
+        self.client = client
+        self.prefix = prefix
+        self.max_failures = max_failures
+        self.window = window_seconds
+
+    def _key(self, subject: str) -> str:
+        # Keys hold a digest, not the phone number or code, so Redis never stores personal data.
+        return f"jifen:{self.prefix}:{hashlib.sha256(subject.encode()).hexdigest()[:32]}"
+
+    def blocked(self, subject: str) -> bool:
+        count = self.client.get(self._key(subject))
+        return count is not None and int(count) >= self.max_failures
+
+    def failed(self, subject: str) -> None:
+        key = self._key(subject)
+        with self.client.pipeline() as pipe:
+            pipe.incr(key)
+            # The window starts at the first failure and is not extended by later ones.
+            pipe.expire(key, self.window, nx=True)
+            pipe.execute()
+
+    def reset(self, subject: str) -> None:
+        self.client.delete(self._key(subject))

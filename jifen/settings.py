@@ -1,0 +1,75 @@
+"""One settings object, read only from JIFEN_* environment variables.
+
+The defaults are the embedded system: SQLite files under the data folder, an in-memory
+Redis stand-in and the in-process event bus. Production sets the *_DB_URL, REDIS_URL and
+AMQP_URL variables (see deploy/).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES = ("members", "points", "market")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JIFEN_", extra="ignore")
+
+    data_dir: Path = Path(".jifen")
+    members_db_url: str = ""
+    points_db_url: str = ""
+    market_db_url: str = ""
+    # "memory://" is the in-process stand-in used by the embedded system.
+    redis_url: str = "memory://"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+
+    # Where each api listens, and where its clients find it.
+    members_bind: str = "127.0.0.1:50051"
+    points_bind: str = "127.0.0.1:50052"
+    market_bind: str = "127.0.0.1:50053"
+    members_target: str = "127.0.0.1:50051"
+    points_target: str = "127.0.0.1:50052"
+    market_target: str = "127.0.0.1:50053"
+    grpc_workers: int = 16
+
+    # Ed25519 keys: only members holds the private key; every service verifies with the public key.
+    token_private_key_file: Path | None = None
+    token_public_key_file: Path | None = None
+    token_ttl_minutes: int = 12 * 60
+    # A long-lived token for service-to-service calls, minted with `jifen token service`.
+    service_token: str = ""
+
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+
+    outbox_interval_seconds: float = 0.5
+    outbox_lease_seconds: int = 30
+    outbox_batch_size: int = 100
+
+    log_level: str = "INFO"
+
+    def db_url(self, service: str) -> str:
+        url = getattr(self, f"{service}_db_url")
+        return url or f"sqlite:///{self.data_dir / (service + '.db')}"
+
+    def bind(self, service: str) -> str:
+        return getattr(self, f"{service}_bind")
+
+    def target(self, service: str) -> str:
+        return getattr(self, f"{service}_target")
+
+    @property
+    def private_key_path(self) -> Path:
+        return self.token_private_key_file or self.data_dir / "keys" / "token_ed25519.pem"
+
+    @property
+    def public_key_path(self) -> Path:
+        return self.token_public_key_file or self.data_dir / "keys" / "token_ed25519.pub.pem"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

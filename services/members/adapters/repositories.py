@@ -1,0 +1,216 @@
+"""SQLAlchemy Core repositories: rows in, domain objects out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import astuple
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from jifen.caller import Grant
+from jifen.clock import as_utc
+
+from ..domain.directory import Community, Grid, Organization, Street
+from ..domain.member import Member
+from ..service.ports import MemberFilter
+from .tables import communities, grids, member_roles, members, organization_members, organizations, streets
+
+GRANT_COLUMNS = ("role", "community_id", "street_id", "shop_id", "grid_id")
+
+
+class SqlMemberRepository:
+    def __init__(self, connection: Connection):
+        self.connection = connection
+
+    def add(self, member: Member) -> None:
+        self.connection.execute(members.insert().values(**self._row(member)))
+        self._write_grants(member)
+
+    def save(self, member: Member) -> None:
+        self.connection.execute(members.update().where(members.c.id == member.id).values(**self._row(member)))
+        self.connection.execute(member_roles.delete().where(member_roles.c.member_id == member.id))
+        self._write_grants(member)
+
+    def get(self, member_id: str) -> Member | None:
+        found = self._load(sa.select(members).where(members.c.id == member_id))
+        return found[0] if found else None
+
+    def by_phone(self, phone: str) -> Member | None:
+        found = self._load(sa.select(members).where(members.c.phone == phone))
+        return found[0] if found else None
+
+    def list(self, where: MemberFilter, offset: int, limit: int) -> list[Member]:
+        query = sa.select(members)
+        scope = []
+        if where.community_ids:
+            scope.append(members.c.community_id.in_(where.community_ids))
+        if where.street_ids:
+            scope.append(members.c.street_id.in_(where.street_ids))
+        if scope:
+            query = query.where(sa.or_(*scope))
+        if where.grid_id:
+            query = query.where(members.c.grid_id == where.grid_id)
+        if where.status:
+            query = query.where(members.c.status == where.status)
+        if where.role:
+            query = query.where(
+                members.c.id.in_(sa.select(member_roles.c.member_id).where(member_roles.c.role == where.role))
+            )
+        if where.query:
+            query = query.where(
+                sa.or_(members.c.name.contains(where.query, autoescape=True), members.c.phone == where.query)
+            )
+        return self._load(query.order_by(members.c.id).offset(offset).limit(limit))
+
+    def join_organization(self, organization_id: str, member_id: str, now: datetime) -> bool:
+        exists = self.connection.execute(
+            sa.select(organization_members.c.member_id).where(
+                organization_members.c.organization_id == organization_id,
+                organization_members.c.member_id == member_id,
+            )
+        ).first()
+        if exists:
+            return False
+        self.connection.execute(
+            organization_members.insert().values(organization_id=organization_id, member_id=member_id, joined_at=now)
+        )
+        return True
+
+    @staticmethod
+    def _row(member: Member) -> dict:
+        return {
+            "id": member.id,
+            "name": member.name,
+            "phone": member.phone,
+            "password_hash": member.password_hash,
+            "community_id": member.community_id,
+            "street_id": member.street_id,
+            "grid_id": member.grid_id,
+            "status": member.status,
+            "deactivation_reason": member.deactivation_reason,
+            "created_at": member.created_at,
+            "updated_at": member.updated_at,
+        }
+
+    def _write_grants(self, member: Member) -> None:
+        if member.grants:
+            self.connection.execute(
+                member_roles.insert(),
+                [{"member_id": member.id, **{c: getattr(g, c) for c in GRANT_COLUMNS}} for g in member.grants],
+            )
+
+    def _load(self, query) -> list[Member]:
+        rows = self.connection.execute(query).all()
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        grants: dict[str, list[Grant]] = defaultdict(list)
+        for g in self.connection.execute(sa.select(member_roles).where(member_roles.c.member_id.in_(ids))):
+            grants[g.member_id].append(Grant(*(getattr(g, c) for c in GRANT_COLUMNS)))
+        orgs: dict[str, list[str]] = defaultdict(list)
+        for o in self.connection.execute(
+            sa.select(organization_members).where(organization_members.c.member_id.in_(ids))
+        ):
+            orgs[o.member_id].append(o.organization_id)
+        return [
+            Member(
+                id=r.id,
+                name=r.name,
+                phone=r.phone,
+                password_hash=r.password_hash,
+                community_id=r.community_id,
+                street_id=r.street_id,
+                grid_id=r.grid_id,
+                grants=tuple(sorted(grants[r.id], key=astuple)),
+                status=r.status,
+                organization_ids=tuple(sorted(orgs[r.id])),
+                created_at=as_utc(r.created_at),
+                updated_at=as_utc(r.updated_at),
+                deactivation_reason=r.deactivation_reason,
+            )
+            for r in rows
+        ]
+
+
+class SqlDirectoryRepository:
+    def __init__(self, connection: Connection):
+        self.connection = connection
+
+    def add_street(self, street: Street) -> None:
+        self.connection.execute(streets.insert().values(id=street.id, name=street.name, created_at=street.created_at))
+
+    def street(self, street_id: str) -> Street | None:
+        return self._one(Street, streets, streets.c.id == street_id)
+
+    def street_by_name(self, name: str) -> Street | None:
+        return self._one(Street, streets, streets.c.name == name)
+
+    def streets(self, offset: int, limit: int) -> list[Street]:
+        return self._many(Street, sa.select(streets).order_by(streets.c.id), offset, limit)
+
+    def add_community(self, community: Community) -> None:
+        self.connection.execute(communities.insert().values(**community.__dict__))
+
+    def community(self, community_id: str) -> Community | None:
+        return self._one(Community, communities, communities.c.id == community_id)
+
+    def communities(self, street_id: str, offset: int, limit: int) -> list[Community]:
+        query = sa.select(communities).order_by(communities.c.id)
+        if street_id:
+            query = query.where(communities.c.street_id == street_id)
+        return self._many(Community, query, offset, limit)
+
+    def add_grid(self, grid: Grid) -> None:
+        self.connection.execute(grids.insert().values(**grid.__dict__))
+
+    def grid(self, grid_id: str) -> Grid | None:
+        return self._one(Grid, grids, grids.c.id == grid_id)
+
+    def grids(self, community_id: str, offset: int, limit: int) -> list[Grid]:
+        query = sa.select(grids).order_by(grids.c.id)
+        if community_id:
+            query = query.where(grids.c.community_id == community_id)
+        return self._many(Grid, query, offset, limit)
+
+    def add_organization(self, organization: Organization) -> None:
+        row = dict(organization.__dict__)
+        row.pop("member_count")
+        self.connection.execute(organizations.insert().values(**row))
+
+    def organization(self, organization_id: str) -> Organization | None:
+        found = self._organizations(sa.select(organizations).where(organizations.c.id == organization_id))
+        return found[0] if found else None
+
+    def organizations(self, community_id: str, street_id: str, offset: int, limit: int) -> list[Organization]:
+        query = sa.select(organizations).order_by(organizations.c.id)
+        if community_id:
+            query = query.where(organizations.c.community_id == community_id)
+        if street_id:
+            query = query.where(organizations.c.street_id == street_id)
+        return self._organizations(query.offset(offset).limit(limit))
+
+    def _organizations(self, query) -> list[Organization]:
+        counts = (
+            sa.select(organization_members.c.organization_id, sa.func.count().label("n"))
+            .group_by(organization_members.c.organization_id)
+            .subquery()
+        )
+        query = query.add_columns(sa.func.coalesce(counts.c.n, 0).label("member_count")).outerjoin(
+            counts, counts.c.organization_id == organizations.c.id
+        )
+        return [self._build(Organization, row) for row in self.connection.execute(query)]
+
+    def _one(self, cls, table, condition):
+        row = self.connection.execute(sa.select(table).where(condition)).first()
+        return self._build(cls, row) if row else None
+
+    def _many(self, cls, query, offset: int, limit: int) -> list:
+        return [self._build(cls, row) for row in self.connection.execute(query.offset(offset).limit(limit))]
+
+    @staticmethod
+    def _build(cls, row):
+        data = dict(row._mapping)
+        data["created_at"] = as_utc(data["created_at"])
+        return cls(**data)

@@ -1,0 +1,89 @@
+"""The members database schema (migrations/ holds its history)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+streets = sa.Table(
+    "streets",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(60), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+communities = sa.Table(
+    "communities",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("street_id", sa.String(40), sa.ForeignKey("streets.id"), nullable=False),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("address", sa.String(200), nullable=False, server_default=""),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("street_id", "name", name="uq_communities_street_name"),
+)
+
+grids = sa.Table(
+    "grids",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("community_id", sa.String(40), sa.ForeignKey("communities.id"), nullable=False),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("community_id", "name", name="uq_grids_community_name"),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(40), nullable=False),
+    sa.Column("phone", sa.String(20), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    # Empty for a street admin who belongs to no single community.
+    sa.Column("community_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("street_id", sa.String(40), nullable=False),
+    sa.Column("grid_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("deactivation_reason", sa.String(200), nullable=False, server_default=""),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_members_community", "community_id"),
+    sa.Index("ix_members_street", "street_id"),
+    sa.Index("ix_members_grid", "grid_id"),
+)
+
+member_roles = sa.Table(
+    "member_roles",
+    metadata,
+    sa.Column("member_id", sa.String(40), sa.ForeignKey("members.id"), primary_key=True),
+    sa.Column("role", sa.String(20), primary_key=True),
+    sa.Column("community_id", sa.String(40), primary_key=True, server_default=""),
+    sa.Column("street_id", sa.String(40), primary_key=True, server_default=""),
+    sa.Column("shop_id", sa.String(40), primary_key=True, server_default=""),
+    sa.Column("grid_id", sa.String(40), primary_key=True, server_default=""),
+    sa.Index("ix_member_roles_role", "role"),
+)
+
+organizations = sa.Table(
+    "organizations",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("community_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("street_id", sa.String(40), nullable=False),
+    sa.Column("contact_name", sa.String(40), nullable=False, server_default=""),
+    sa.Column("contact_phone", sa.String(20), nullable=False, server_default=""),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+organization_members = sa.Table(
+    "organization_members",
+    metadata,
+    sa.Column("organization_id", sa.String(40), sa.ForeignKey("organizations.id"), primary_key=True),
+    sa.Column("member_id", sa.String(40), sa.ForeignKey("members.id"), primary_key=True),
+    sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,17 @@
+"""The members unit of work over SQLAlchemy."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from jifen.unit_of_work import SqlUnitOfWork
+
+from .repositories import SqlDirectoryRepository, SqlMemberRepository
+
+
+class MembersUnitOfWork(SqlUnitOfWork):
+    producer = "members"
+
+    def _open(self, connection: Connection) -> None:
+        self.members = SqlMemberRepository(connection)
+        self.directory = SqlDirectoryRepository(connection)

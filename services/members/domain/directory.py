@@ -1,0 +1,63 @@
+"""Streets, communities, grids and partner organisations: where members belong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from jifen.errors import InvalidArgument, required
+
+MAX_PLACE_NAME_LENGTH = 60
+ORGANIZATION_KINDS = ("partner_unit", "property_company", "social_organization", "party_branch")
+
+
+@dataclass(frozen=True)
+class Street:
+    id: str
+    name: str
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Community:
+    id: str
+    street_id: str
+    name: str
+    address: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Grid:
+    id: str
+    community_id: str
+    name: str
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    name: str
+    kind: str
+    community_id: str
+    street_id: str
+    contact_name: str = ""
+    contact_phone: str = ""
+    member_count: int = 0
+    created_at: datetime | None = None
+
+
+def place_name(value: str, zh_name: str) -> str:
+    name = required("name", value, zh_name)
+    if len(name) > MAX_PLACE_NAME_LENGTH:
+        raise InvalidArgument(
+            "name", f"名称不能超过 {MAX_PLACE_NAME_LENGTH} 个字", f"must be at most {MAX_PLACE_NAME_LENGTH} characters"
+        )
+    return name
+
+
+def organization_kind(kind: str) -> str:
+    if kind not in ORGANIZATION_KINDS:
+        raise InvalidArgument("kind", "请选择单位类型", f"must be one of {', '.join(ORGANIZATION_KINDS)}")
+    return kind

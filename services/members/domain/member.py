@@ -1,0 +1,102 @@
+"""A member: any registered person, with the roles they hold and whether they may still log in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from jifen.caller import ADMIN, GRID_WORKER, MEMBER_ROLES, STAFF, VOLUNTEER, Caller, Grant
+from jifen.errors import FailedPrecondition, InvalidArgument, required
+
+ACTIVE = "active"
+DEACTIVATED = "deactivated"
+MAX_NAME_LENGTH = 40
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    name: str
+    phone: str
+    password_hash: str
+    community_id: str
+    street_id: str
+    grid_id: str = ""
+    grants: tuple[Grant, ...] = (Grant(VOLUNTEER),)
+    status: str = ACTIVE
+    organization_ids: tuple[str, ...] = ()
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    deactivation_reason: str = field(default="")
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+    def caller(self) -> Caller:
+        """The identity a token for this member carries."""
+        return Caller(
+            member_id=self.id,
+            name=self.name,
+            grants=self.grants,
+            community_id=self.community_id,
+            street_id=self.street_id,
+            grid_id=self.grid_id,
+        )
+
+    def deactivate(self, reason: str, now: datetime) -> Member:
+        if not self.active:
+            raise FailedPrecondition("该成员已停用", "the member is already deactivated")
+        return replace(self, status=DEACTIVATED, deactivation_reason=reason.strip(), updated_at=now)
+
+    def reactivate(self, now: datetime) -> Member:
+        if self.active:
+            raise FailedPrecondition("该成员未被停用", "the member is not deactivated")
+        return replace(self, status=ACTIVE, deactivation_reason="", updated_at=now)
+
+
+def valid_name(name: str) -> str:
+    name = required("name", name, "姓名")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidArgument("name", f"姓名不能超过 {MAX_NAME_LENGTH} 个字", f"must be at most {MAX_NAME_LENGTH} characters")
+    return name
+
+
+def valid_password(password: str, field_name: str = "password") -> str:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidArgument(
+            field_name, f"密码至少需要 {MIN_PASSWORD_LENGTH} 位", f"must be at least {MIN_PASSWORD_LENGTH} characters"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidArgument(
+            field_name, f"密码不能超过 {MAX_PASSWORD_LENGTH} 位", f"must be at most {MAX_PASSWORD_LENGTH} characters"
+        )
+    return password
+
+
+def check_grant_shape(grant: Grant) -> Grant:
+    """Each role names exactly the place it applies to (DESIGN §4)."""
+    if grant.role not in MEMBER_ROLES:
+        raise InvalidArgument("roles", f"未知角色：{grant.role or '空'}", f"unknown role {grant.role!r}")
+    if grant.role == ADMIN and bool(grant.community_id) == bool(grant.street_id):
+        raise InvalidArgument(
+            "roles", "管理员须指定一个社区或一个街道", "an admin grant names exactly one community or one street"
+        )
+    if grant.role == STAFF and not grant.shop_id:
+        raise InvalidArgument("roles", "店员须指定所在门店", "a staff grant names its shop_id")
+    if grant.role == GRID_WORKER and not grant.grid_id:
+        raise InvalidArgument("roles", "网格员须指定所在网格", "a grid_worker grant names its grid_id")
+    if grant.role == VOLUNTEER:
+        return Grant(VOLUNTEER)
+    return grant
+
+
+def check_grants(grants: tuple[Grant, ...]) -> tuple[Grant, ...]:
+    shaped = tuple(dict.fromkeys(check_grant_shape(g) for g in grants))
+    if not shaped:
+        raise InvalidArgument("roles", "至少需要一个角色", "at least one role is required")
+    if sum(1 for g in shaped if g.role == STAFF) > 1:
+        raise InvalidArgument("roles", "店员只能在一个门店工作", "staff work at one shop only")
+    return shaped

@@ -1,0 +1,49 @@
+"""Logging in: a phone number and password for a token, with repeated failures slowed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from jifen.errors import PermissionDenied, ResourceExhausted, Unauthenticated
+
+from ..domain.member import Member
+from ..domain.phone import normalize_phone
+from .commands import Login
+from .ports import LoginLimiter, PasswordHasher, TokenMinter, UnitOfWork
+
+# Verifying against a real hash when the phone is unknown keeps both answers equally slow,
+# so timing does not tell which phone numbers are registered.
+_UNKNOWN_PHONE_HASH: dict[int, str] = {}
+
+
+@dataclass(frozen=True)
+class LoggedIn:
+    token: str
+    expires_at: datetime
+    member: Member
+
+
+def login(cmd: Login, uow: UnitOfWork, passwords: PasswordHasher, limiter: LoginLimiter,
+          tokens: TokenMinter) -> LoggedIn:
+    phone = normalize_phone(cmd.phone)
+    if limiter.blocked(phone):
+        raise ResourceExhausted("密码错误次数过多，请 15 分钟后再试", "too many failed logins; try again later")
+    with uow:
+        member = uow.members.by_phone(phone)
+    stored = member.password_hash if member else _dummy_hash(passwords)
+    if not passwords.verify(stored, cmd.password or "") or member is None:
+        limiter.failed(phone)
+        raise Unauthenticated("手机号或密码不正确", "wrong phone number or password")
+    if not member.active:
+        raise PermissionDenied("账号已停用，请联系社区管理员", "this account is deactivated")
+    limiter.reset(phone)
+    token, expires_at = tokens.issue(member.caller())
+    return LoggedIn(token, expires_at, member)
+
+
+def _dummy_hash(passwords: PasswordHasher) -> str:
+    key = id(passwords)
+    if key not in _UNKNOWN_PHONE_HASH:
+        _UNKNOWN_PHONE_HASH[key] = passwords.hash("not-a-real-password")
+    return _UNKNOWN_PHONE_HASH[key]

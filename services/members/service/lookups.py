@@ -1,0 +1,59 @@
+"""Loading what a use case acts on, with the error a person understands when it is not there."""
+
+from __future__ import annotations
+
+from jifen.errors import InvalidArgument, NotFound, required
+
+from ..domain.directory import Community, Grid, Organization, Street
+from ..domain.member import Member
+
+
+def member(uow, member_id: str) -> Member:
+    found = uow.members.get(required("member_id", member_id, "成员编号"))
+    if found is None:
+        raise NotFound("找不到该成员", f"member {member_id} not found")
+    return found
+
+
+def reloaded(uow, ref: dict) -> Member:
+    """The member a use case produced, read back in a fresh transaction (also what a replay returns)."""
+    with uow:
+        return member(uow, ref["member_id"])
+
+
+def street(uow, street_id: str) -> Street:
+    found = uow.directory.street(required("street_id", street_id, "街道编号"))
+    if found is None:
+        raise NotFound("找不到该街道", f"street {street_id} not found")
+    return found
+
+
+def community(uow, community_id: str) -> Community:
+    found = uow.directory.community(required("community_id", community_id, "社区编号"))
+    if found is None:
+        raise NotFound("找不到该社区", f"community {community_id} not found")
+    return found
+
+
+def organization(uow, organization_id: str) -> Organization:
+    found = uow.directory.organization(required("organization_id", organization_id, "单位编号"))
+    if found is None:
+        raise NotFound("找不到该单位", f"organization {organization_id} not found")
+    return found
+
+
+def community_argument(uow, community_id: str) -> Community:
+    """A community named inside a request body: unknown is bad input, not a missing resource."""
+    found = uow.directory.community(required("community_id", community_id, "社区"))
+    if found is None:
+        raise InvalidArgument("community_id", "所选社区不存在", f"no community {community_id}")
+    return found
+
+
+def grid_argument(uow, grid_id: str, community_id: str) -> Grid | None:
+    if not grid_id:
+        return None
+    found = uow.directory.grid(grid_id)
+    if found is None or found.community_id != community_id:
+        raise InvalidArgument("grid_id", "所选网格不属于该社区", f"no grid {grid_id} in community {community_id}")
+    return found

@@ -1,0 +1,176 @@
+"""Reading and managing members: profiles, roles, passwords, deactivation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from jifen import idempotency, paging
+from jifen.caller import ADMIN, GRID_WORKER, MEMBER_ROLES, Caller
+from jifen.clock import Clock, utcnow
+from jifen.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Unauthenticated, required
+
+from ..domain import access
+from ..domain.member import ACTIVE, DEACTIVATED, Member, check_grants, valid_name, valid_password
+from ..domain.phone import normalize_phone
+from . import events, lookups
+from .commands import (
+    ChangePassword,
+    DeactivateMember,
+    ListMembers,
+    ReactivateMember,
+    SetRoles,
+    UpdateMember,
+)
+from .ports import MemberFilter, PasswordHasher, UnitOfWork
+from .registration import PHONE_TAKEN
+
+SELF_EDITABLE = frozenset({"name", "phone"})
+EDITABLE = frozenset({"name", "phone", "community_id", "grid_id"})
+
+
+def get_member(actor: Caller, member_id: str, uow: UnitOfWork) -> Member:
+    with uow:
+        member = lookups.member(uow, member_id)
+    if not access.may_view(actor, member):
+        raise access.deny()
+    return member
+
+
+def list_members(query: ListMembers, uow: UnitOfWork) -> tuple[list[Member], str]:
+    page = paging.page(query.page_size, query.page_token)
+    if query.role and query.role not in MEMBER_ROLES:
+        raise InvalidArgument("role", "未知角色", f"must be one of {', '.join(MEMBER_ROLES)}")
+    if query.status and query.status not in (ACTIVE, DEACTIVATED):
+        raise InvalidArgument("status", "未知状态", "must be active or deactivated")
+    with uow:
+        where = _visible_members(query, uow)
+        found = uow.members.list(where, page.offset, page.size)
+    return found, page.next_token(len(found))
+
+
+def _visible_members(query: ListMembers, uow: UnitOfWork) -> MemberFilter:
+    """Narrows the filter to what the caller may see: admins their communities, grid workers their grid."""
+    actor = query.actor
+    base = MemberFilter(grid_id=query.grid_id, role=query.role, query=query.query.strip(), status=query.status)
+    if query.community_id:
+        community = lookups.community(uow, query.community_id)
+        if actor.administers(community.id, community.street_id):
+            return replace(base, community_ids=(community.id,))
+    elif actor.has(ADMIN):
+        admin = [g for g in actor.grants if g.role == ADMIN]
+        return replace(
+            base,
+            community_ids=tuple(g.community_id for g in admin if g.community_id),
+            street_ids=tuple(g.street_id for g in admin if g.street_id),
+        )
+    grid = query.grid_id or next((g.grid_id for g in actor.grants if g.role == GRID_WORKER), "")
+    if actor.serves_grid(grid):
+        return replace(base, grid_id=grid)
+    raise access.deny()
+
+
+def update_member(cmd: UpdateMember, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
+    fields = set(cmd.fields)
+    if not fields:
+        raise InvalidArgument("update_mask", "请指定要修改的字段", "name the fields to change")
+    unknown = fields - EDITABLE
+    if unknown:
+        raise InvalidArgument("update_mask", f"不能修改：{', '.join(sorted(unknown))}",
+                              f"cannot change {', '.join(sorted(unknown))}")
+    changes: dict = {}
+    if "name" in fields:
+        changes["name"] = valid_name(cmd.name)
+    if "phone" in fields:
+        changes["phone"] = normalize_phone(cmd.phone)
+
+    def execute() -> dict:
+        member = lookups.member(uow, cmd.member_id)
+        is_self = cmd.actor.member_id == member.id
+        if not (access.may_manage(cmd.actor, member) or (is_self and fields <= SELF_EDITABLE)):
+            raise access.deny()
+        if "phone" in changes and changes["phone"] != member.phone and uow.members.by_phone(changes["phone"]):
+            raise AlreadyExists(*PHONE_TAKEN, field="phone")
+        community_id = cmd.community_id if "community_id" in fields else member.community_id
+        if {"community_id", "grid_id"} & fields:
+            community = lookups.community_argument(uow, community_id)
+            # Moving someone is an act of both communities' admins: the new one must be in scope too.
+            access.require_admin_of(cmd.actor, community.id, community.street_id)
+            grid_id = cmd.grid_id if "grid_id" in fields else ""
+            grid = lookups.grid_argument(uow, grid_id, community.id)
+            changes.update(community_id=community.id, street_id=community.street_id, grid_id=grid.id if grid else "")
+        updated = replace(member, **changes, updated_at=clock())
+        uow.members.save(updated)
+        uow.outbox.add(events.MEMBER_UPDATED, events.updated(updated), updated.updated_at)
+        return {"member_id": member.id}
+
+    return lookups.reloaded(uow, idempotency.run(uow, "members.UpdateMember", cmd, execute))
+
+
+def change_password(cmd: ChangePassword, uow: UnitOfWork, passwords: PasswordHasher, clock: Clock = utcnow) -> None:
+    new_hash = passwords.hash(valid_password(cmd.new_password, "new_password"))
+
+    def execute() -> dict:
+        member = lookups.member(uow, cmd.member_id)
+        if cmd.actor.member_id == member.id:
+            if not passwords.verify(member.password_hash, cmd.current_password or ""):
+                raise Unauthenticated("当前密码不正确", "the current password is wrong")
+        elif not access.may_manage(cmd.actor, member):
+            raise access.deny()
+        uow.members.save(replace(member, password_hash=new_hash, updated_at=clock()))
+        return {"member_id": member.id}
+
+    idempotency.run(uow, "members.ChangePassword", cmd, execute)
+
+
+def set_roles(cmd: SetRoles, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
+    grants = check_grants(cmd.grants)
+
+    def execute() -> dict:
+        member = lookups.member(uow, cmd.member_id)
+        access.require_manage(cmd.actor, member)
+        for grant in set(grants) ^ set(member.grants):
+            grant_street = member.street_id
+            if grant.role == ADMIN and grant.community_id:
+                grant_street = lookups.community_argument(uow, grant.community_id).street_id
+            elif grant.role == ADMIN:
+                if uow.directory.street(grant.street_id) is None:
+                    raise InvalidArgument("roles", "所选街道不存在", f"no street {grant.street_id}")
+            elif grant.role == GRID_WORKER and uow.directory.grid(grant.grid_id) is None:
+                raise InvalidArgument("roles", "所选网格不存在", f"no grid {grant.grid_id}")
+            if not access.may_grant(cmd.actor, grant, member, grant_street):
+                raise access.deny()
+        updated = replace(member, grants=grants, updated_at=clock())
+        uow.members.save(updated)
+        uow.outbox.add(events.MEMBER_UPDATED, events.updated(updated), updated.updated_at)
+        return {"member_id": member.id}
+
+    return lookups.reloaded(uow, idempotency.run(uow, "members.SetRoles", cmd, execute))
+
+
+def deactivate_member(cmd: DeactivateMember, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
+    reason = required("reason", cmd.reason, "停用原因")
+
+    def execute() -> dict:
+        member = lookups.member(uow, cmd.member_id)
+        access.require_manage(cmd.actor, member)
+        if cmd.actor.member_id == member.id:
+            raise FailedPrecondition("不能停用自己的账号", "you cannot deactivate yourself")
+        updated = member.deactivate(reason, clock())
+        uow.members.save(updated)
+        uow.outbox.add(events.MEMBER_DEACTIVATED, events.deactivated(updated), updated.updated_at)
+        return {"member_id": member.id}
+
+    return lookups.reloaded(uow, idempotency.run(uow, "members.DeactivateMember", cmd, execute))
+
+
+def reactivate_member(cmd: ReactivateMember, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
+    def execute() -> dict:
+        member = lookups.member(uow, cmd.member_id)
+        access.require_manage(cmd.actor, member)
+        updated = member.reactivate(clock())
+        uow.members.save(updated)
+        uow.outbox.add(events.MEMBER_REACTIVATED, events.reactivated(updated), updated.updated_at)
+        return {"member_id": member.id}
+
+    return lookups.reloaded(uow, idempotency.run(uow, "members.ReactivateMember", cmd, execute))
+
