@@ -52,7 +52,10 @@ class Caller:
         """True for an admin of that community, or of the street it belongs to."""
         return any(
             g.role == ADMIN
-            and ((g.community_id and g.community_id == community_id) or (g.street_id and g.street_id == street_id))
+            and (
+                (g.community_id and g.community_id == community_id)
+                or (g.street_id and g.street_id == street_id)
+            )
             for g in self.grants
         )
 

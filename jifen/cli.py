@@ -20,8 +20,11 @@ from jifen.caller import Caller
 from jifen.errors import DomainError
 from jifen.settings import Settings
 
-app = typer.Typer(help="积分超市 Jifen: points and rewards for community volunteers.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="积分超市 Jifen: points and rewards for community volunteers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The transactional outbox of a service.", no_args_is_help=True)
 events_app = typer.Typer(help="Events a service consumed or failed to consume.", no_args_is_help=True)
@@ -52,7 +55,9 @@ def _module(name: str):
 
 @app.command()
 def up(
-    demo: Annotated[bool, typer.Option(help="Seed a demo street, communities, grids and volunteers.")] = False,
+    demo: Annotated[
+        bool, typer.Option(help="Seed a demo street, communities, grids and volunteers.")
+    ] = False,
     data_dir: Annotated[Path | None, typer.Option(help="Where the SQLite files and keys live.")] = None,
 ) -> None:
     """Run the whole system in this process (SQLite, in-process events, no servers needed)."""
@@ -105,7 +110,31 @@ def worker(service: ServiceName) -> None:
     config = Path(__file__).parent / "bus" / "nameko.yaml"
     nameko = Path(sys.executable).parent / "nameko"
     # exec, so signals reach nameko directly and it stops its workers cleanly.
-    os.execv(str(nameko), [str(nameko), "run", "--config", str(config), f"services.{service}.entrypoints.worker"])
+    os.execv(
+        str(nameko), [str(nameko), "run", "--config", str(config), f"services.{service}.entrypoints.worker"]
+    )
+
+
+@app.command()
+def probe(service: ServiceName, timeout: float = 3.0) -> None:
+    """Exit 0 when SERVICE's api answers SERVING on grpc.health.v1 (for container health checks)."""
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    settings = _settings()
+    _module(service)
+    with grpc.insecure_channel(settings.target(service)) as channel:
+        try:
+            status = (
+                health_pb2_grpc.HealthStub(channel)
+                .Check(health_pb2.HealthCheckRequest(), timeout=timeout)
+                .status
+            )
+        except grpc.RpcError as exc:
+            console.print(f"{service}: {exc.code().name}")
+            raise typer.Exit(1) from None
+    console.print(f"{service}: {health_pb2.HealthCheckResponse.ServingStatus.Name(status)}")
+    raise typer.Exit(0 if status == health_pb2.HealthCheckResponse.SERVING else 1)
 
 
 @app.command()
@@ -119,7 +148,9 @@ def migrate(services: Annotated[list[str] | None, typer.Argument(help="default: 
 
 
 @app.command()
-def keys(force: Annotated[bool, typer.Option(help="Replace existing keys (logs everyone out).")] = False) -> None:
+def keys(
+    force: Annotated[bool, typer.Option(help="Replace existing keys (logs everyone out).")] = False,
+) -> None:
     """Create the Ed25519 key pair that signs access tokens."""
     from jifen.tokens import generate_keypair
 
@@ -135,8 +166,10 @@ def admin_create(
     name: Annotated[str, typer.Option(help="姓名")],
     phone: Annotated[str, typer.Option(help="手机号")],
     street: Annotated[str, typer.Option(help="街道名称; created when new")],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
-                                          envvar="JIFEN_ADMIN_PASSWORD")],
+    password: Annotated[
+        str,
+        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, envvar="JIFEN_ADMIN_PASSWORD"),
+    ],
 ) -> None:
     """Create the first admin of a street (and the street itself)."""
     from services.members.bootstrap import create_admin

@@ -1,4 +1,7 @@
-"""Time in one place: every stored time is UTC; SQLite hands back naive datetimes, so reads pass through as_utc."""
+"""Time in one place.
+
+Every stored time is UTC; SQLite hands back naive datetimes, so reads pass through as_utc.
+"""
 
 from __future__ import annotations
 

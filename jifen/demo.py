@@ -45,8 +45,11 @@ class Login:
 
 def seed(settings: Settings, create_admin) -> list[Login]:
     """Seeds the demo street unless it exists; returns the logins to print either way."""
-    logins = [Login("街道管理员 " + STREET, ADMIN_PHONE), Login("社区管理员 张苏滩社区", "13800000001"),
-              Login("网格员 张苏滩社区第一网格", "13800000002")]
+    logins = [
+        Login("街道管理员 " + STREET, ADMIN_PHONE),
+        Login("社区管理员 张苏滩社区", "13800000001"),
+        Login("网格员 张苏滩社区第一网格", "13800000002"),
+    ]
     logins += [Login(f"志愿者 {name}", phone) for name, phone, _ in VOLUNTEERS]
     channel = grpc.insecure_channel(settings.target("members"))
     members = m_grpc.MembersServiceStub(channel)
@@ -60,7 +63,9 @@ def seed(settings: Settings, create_admin) -> list[Login]:
     token = members.Login(m.LoginRequest(phone=ADMIN_PHONE, password=PASSWORD)).access_token
     auth = [("authorization", f"Bearer {token}")]
     directory = m_grpc.DirectoryServiceStub(channel)
-    street_id = next(s.street_id for s in directory.ListStreets(m.ListStreetsRequest()).streets if s.name == STREET)
+    street_id = next(
+        s.street_id for s in directory.ListStreets(m.ListStreetsRequest()).streets if s.name == STREET
+    )
 
     def key(*parts: str) -> str:
         return "demo:" + ":".join(parts)
@@ -68,30 +73,66 @@ def seed(settings: Settings, create_admin) -> list[Login]:
     communities = {}
     for name, address in COMMUNITIES.items():
         community = directory.CreateCommunity(
-            m.CreateCommunityRequest(request_id=key("community", name), street_id=street_id, name=name,
-                                     address=address), metadata=auth).community
-        grids = [directory.CreateGrid(m.CreateGridRequest(request_id=key("grid", name, g), community_id=community.community_id,
-                                                          name=g), metadata=auth).grid for g in GRIDS]
+            m.CreateCommunityRequest(
+                request_id=key("community", name), street_id=street_id, name=name, address=address
+            ),
+            metadata=auth,
+        ).community
+        grids = [
+            directory.CreateGrid(
+                m.CreateGridRequest(
+                    request_id=key("grid", name, g), community_id=community.community_id, name=g
+                ),
+                metadata=auth,
+            ).grid
+            for g in GRIDS
+        ]
         communities[name] = (community, grids)
     home, grids = communities["张苏滩社区"]
     for org_name, kind in ORGANIZATIONS:
-        directory.CreateOrganization(m.CreateOrganizationRequest(
-            request_id=key("org", org_name), name=org_name, kind=kind, community_id=home.community_id),
-            metadata=auth)
+        directory.CreateOrganization(
+            m.CreateOrganizationRequest(
+                request_id=key("org", org_name), name=org_name, kind=kind, community_id=home.community_id
+            ),
+            metadata=auth,
+        )
 
     def register(name: str, phone: str, grid: int) -> m.Member:
-        return members.RegisterVolunteer(m.RegisterVolunteerRequest(
-            request_id=key("member", phone), name=name, phone=phone, password=PASSWORD,
-            community_id=home.community_id, grid_id=grids[grid].grid_id)).member
+        return members.RegisterVolunteer(
+            m.RegisterVolunteerRequest(
+                request_id=key("member", phone),
+                name=name,
+                phone=phone,
+                password=PASSWORD,
+                community_id=home.community_id,
+                grid_id=grids[grid].grid_id,
+            )
+        ).member
 
     admin = register("孙丽娟", "13800000001", 0)
-    members.SetRoles(m.SetRolesRequest(request_id=key("roles", admin.member_id), member_id=admin.member_id, roles=[
-        m.RoleGrant(role=m.ROLE_VOLUNTEER), m.RoleGrant(role=m.ROLE_ADMIN, community_id=home.community_id)]),
-        metadata=auth)
+    members.SetRoles(
+        m.SetRolesRequest(
+            request_id=key("roles", admin.member_id),
+            member_id=admin.member_id,
+            roles=[
+                m.RoleGrant(role=m.ROLE_VOLUNTEER),
+                m.RoleGrant(role=m.ROLE_ADMIN, community_id=home.community_id),
+            ],
+        ),
+        metadata=auth,
+    )
     worker = register("赵明", "13800000002", 0)
-    members.SetRoles(m.SetRolesRequest(request_id=key("roles", worker.member_id), member_id=worker.member_id, roles=[
-        m.RoleGrant(role=m.ROLE_VOLUNTEER), m.RoleGrant(role=m.ROLE_GRID_WORKER, grid_id=grids[0].grid_id)]),
-        metadata=auth)
+    members.SetRoles(
+        m.SetRolesRequest(
+            request_id=key("roles", worker.member_id),
+            member_id=worker.member_id,
+            roles=[
+                m.RoleGrant(role=m.ROLE_VOLUNTEER),
+                m.RoleGrant(role=m.ROLE_GRID_WORKER, grid_id=grids[0].grid_id),
+            ],
+        ),
+        metadata=auth,
+    )
     for name, phone, grid in VOLUNTEERS:
         register(name, phone, grid)
     channel.close()

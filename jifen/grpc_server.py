@@ -57,7 +57,9 @@ def _status_of(exc: errors.DomainError, locale: str) -> status_pb2.Status:
     status = status_pb2.Status(code=getattr(code_pb2, code.name), message=exc.message(locale))
     if isinstance(exc, errors.InvalidArgument):
         detail = error_details_pb2.BadRequest(
-            field_violations=[error_details_pb2.BadRequest.FieldViolation(field=exc.field, description=exc.en)]
+            field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(field=exc.field, description=exc.en)
+            ]
         )
         status.details.add().Pack(detail)
     return status
@@ -91,7 +93,8 @@ class GuardInterceptor(grpc.ServerInterceptor):
             locale = _locale_of(metadata)
             locale_token = _LOCALE.set(locale)
             try:
-                caller = self._authenticate(metadata)
+                # A stale token must not stop someone from logging in again or browsing public lists.
+                caller = self._authenticate(metadata, optional=rule is not None and rule.public)
                 if rule is None or not rule.allows(caller):
                     if caller.is_anonymous:
                         raise errors.Unauthenticated("请先登录", "log in first")
@@ -104,7 +107,9 @@ class GuardInterceptor(grpc.ServerInterceptor):
             except errors.DomainError as exc:
                 context.abort_with_status(rpc_status.to_status(_status_of(exc, locale)))
             except errors.Conflict:
-                context.abort(grpc.StatusCode.ABORTED, "请求冲突，请重试" if locale == "zh" else "conflict; retry")
+                context.abort(
+                    grpc.StatusCode.ABORTED, "请求冲突，请重试" if locale == "zh" else "conflict; retry"
+                )
             finally:
                 _LOCALE.reset(locale_token)
 
@@ -114,13 +119,20 @@ class GuardInterceptor(grpc.ServerInterceptor):
             response_serializer=handler.response_serializer,
         )
 
-    def _authenticate(self, metadata) -> Caller:
+    def _authenticate(self, metadata, optional: bool) -> Caller:
         for key, value in metadata or ():
             if key == "authorization":
                 scheme, _, token = value.partition(" ")
-                if scheme.lower() != "bearer" or not token:
-                    raise errors.Unauthenticated("登录凭证格式不正确", "authorization must be 'Bearer <token>'")
-                return self.verifier.verify(token.strip())
+                try:
+                    if scheme.lower() != "bearer" or not token:
+                        raise errors.Unauthenticated(
+                            "登录凭证格式不正确", "authorization must be 'Bearer <token>'"
+                        )
+                    return self.verifier.verify(token.strip())
+                except errors.Unauthenticated:
+                    if optional:
+                        return ANONYMOUS
+                    raise
         return ANONYMOUS
 
 
@@ -167,8 +179,8 @@ def build_server(
         health_servicer.set(descriptor.full_name, health_pb2.HealthCheckResponse.SERVING)
     health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     reflection.enable_server_reflection(
-        [d.full_name for d in descriptors] + [health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-                                               reflection.SERVICE_NAME],
+        [d.full_name for d in descriptors]
+        + [health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
         server,
     )
     port = server.add_insecure_port(bind)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from jifen.clock import utcnow
-from jifen.errors import AlreadyExists, Conflict, InvalidArgument
+from jifen.errors import AlreadyExists, Conflict, DomainError, InvalidArgument
 from jifen.tables import IDEMPOTENCY_KEYS
 
 T = TypeVar("T")
@@ -74,20 +74,16 @@ def run(uow: Any, operation: str, command: Any, execute: Callable[[], dict]) -> 
     if not request_id:
         raise InvalidArgument("request_id", "请求编号不能为空", "is required (an idempotency key)")
     if len(request_id) > MAX_REQUEST_ID_LENGTH:
-        raise InvalidArgument("request_id", "请求编号过长", f"must be at most {MAX_REQUEST_ID_LENGTH} characters")
+        raise InvalidArgument(
+            "request_id", "请求编号过长", f"must be at most {MAX_REQUEST_ID_LENGTH} characters"
+        )
     digest = fingerprint(command)
     for attempt in range(2):
         try:
             with uow:
-                prior = uow.idempotency.find(operation, request_id)
+                prior = _prior(uow, operation, request_id, digest)
                 if prior is not None:
-                    if prior[0] != digest:
-                        raise AlreadyExists(
-                            "该请求编号已用于另一个不同的请求",
-                            "this request_id was already used for a different request",
-                            "request_id",
-                        )
-                    return prior[1]
+                    return prior
                 result = execute()
                 uow.idempotency.record(operation, request_id, digest, result)
                 uow.commit()
@@ -95,4 +91,25 @@ def run(uow: Any, operation: str, command: Any, execute: Callable[[], dict]) -> 
         except Conflict:
             if attempt == 1:
                 raise
+        except DomainError:
+            # A twin may have committed between our look-up and our checks (its member now makes
+            # "phone taken" true for us): then the answer is the twin's result, not the error.
+            with uow:
+                prior = _prior(uow, operation, request_id, digest)
+            if prior is not None:
+                return prior
+            raise
     raise AssertionError("unreachable")
+
+
+def _prior(uow: Any, operation: str, request_id: str, digest: str) -> dict | None:
+    found = uow.idempotency.find(operation, request_id)
+    if found is None:
+        return None
+    if found[0] != digest:
+        raise AlreadyExists(
+            "该请求编号已用于另一个不同的请求",
+            "this request_id was already used for a different request",
+            "request_id",
+        )
+    return found[1]

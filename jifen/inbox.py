@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from jifen.clock import utcnow
-from jifen.errors import Conflict
 from jifen.envelope import Envelope
+from jifen.errors import Conflict
 from jifen.tables import DEAD_LETTERS, PROCESSED_EVENTS
 
 log = logging.getLogger("jifen.inbox")
@@ -85,8 +85,14 @@ class EventConsumer:
                 if attempt == ATTEMPTS:
                     self._dead_letter(envelope, exc)
                     return False
-                log.warning("%s: handling %s %s failed (attempt %d): %s", self.name, envelope.type,
-                            envelope.event_id, attempt, exc)
+                log.warning(
+                    "%s: handling %s %s failed (attempt %d): %s",
+                    self.name,
+                    envelope.type,
+                    envelope.event_id,
+                    attempt,
+                    exc,
+                )
                 time.sleep(self.retry_delay * attempt)
         return False
 
@@ -104,8 +110,14 @@ class EventConsumer:
             return False
 
     def _dead_letter(self, envelope: Envelope, exc: Exception) -> None:
-        log.error("%s: parking event %s %s after %d attempts: %s", self.name, envelope.type,
-                  envelope.event_id, ATTEMPTS, exc)
+        log.error(
+            "%s: parking event %s %s after %d attempts: %s",
+            self.name,
+            envelope.type,
+            envelope.event_id,
+            ATTEMPTS,
+            exc,
+        )
         with self.engine.begin() as conn:
             conn.execute(
                 DEAD_LETTERS.insert().values(
@@ -119,7 +131,7 @@ class EventConsumer:
             )
 
     def retry_dead_letters(self) -> int:
-        """Replays parked events whose cause has been fixed; returns how many now succeeded."""
+        """Replays parked events whose cause has been fixed; returns how many went through this time."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(DEAD_LETTERS).where(
@@ -130,9 +142,15 @@ class EventConsumer:
         for row in rows:
             envelope = Envelope.from_dict(json.loads(row.envelope))
             handler = self.handlers.get((envelope.producer, envelope.type))
-            if handler is not None:
-                self._apply(handler, envelope)
+            try:
+                if handler is not None:
+                    self._apply(handler, envelope)
+            except Exception as exc:
+                log.warning("%s: parked event %s still fails: %s", self.name, envelope.event_id, exc)
+                continue
             with self.engine.begin() as conn:
-                conn.execute(DEAD_LETTERS.update().where(DEAD_LETTERS.c.id == row.id).values(retried_at=utcnow()))
+                conn.execute(
+                    DEAD_LETTERS.update().where(DEAD_LETTERS.c.id == row.id).values(retried_at=utcnow())
+                )
             done += 1
         return done

@@ -28,9 +28,9 @@ def revision(script_location: Path, url: str, message: str) -> None:
 
 
 def run_env(target_metadata: MetaData) -> None:
-    """The body of every service's migrations/env.py (online mode only: services migrate their live database)."""
+    """The body of every service's migrations/env.py (online only: a service migrates its live database)."""
     url = context.config.get_main_option("sqlalchemy.url")
-    # A plain engine: DDL must not run inside the BEGIN IMMEDIATE that make_engine adds for SQLite use cases.
+    # A plain engine: DDL must not run inside the BEGIN IMMEDIATE that make_engine adds for SQLite.
     make_engine(url).dispose()  # creates the SQLite folder when needed
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:

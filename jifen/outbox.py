@@ -99,7 +99,8 @@ class OutboxRelay:
                     .values(claimed_until=now + self.lease)
                 )
         return [
-            Envelope(r.event_id, r.type, as_utc(r.occurred_at), r.producer, json.loads(r.payload)) for r in rows
+            Envelope(r.event_id, r.type, as_utc(r.occurred_at), r.producer, json.loads(r.payload))
+            for r in rows
         ]
 
     def _published(self, event_id: str) -> None:
@@ -113,9 +114,10 @@ class OutboxRelay:
     def _failed(self, event_id: str, exc: Exception) -> None:
         log.warning("publishing event %s failed: %s", event_id, exc)
         with self.engine.begin() as conn:
-            attempts = conn.execute(
-                sa.select(OUTBOX.c.attempts).where(OUTBOX.c.event_id == event_id)
-            ).scalar_one() + 1
+            attempts = (
+                conn.execute(sa.select(OUTBOX.c.attempts).where(OUTBOX.c.event_id == event_id)).scalar_one()
+                + 1
+            )
             conn.execute(
                 OUTBOX.update()
                 .where(OUTBOX.c.event_id == event_id)

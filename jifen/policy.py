@@ -23,6 +23,10 @@ class Rule:
     # The scope check the use case applies, named so the table reads as documentation.
     scope: str = ""
 
+    @property
+    def public(self) -> bool:
+        return PUBLIC in self.who
+
     def allows(self, caller: Caller) -> bool:
         if PUBLIC in self.who:
             return True

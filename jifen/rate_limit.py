@@ -1,4 +1,7 @@
-"""Counting failures in Redis (logins, pickup codes): too many within a window blocks the key until it passes."""
+"""Counting failures in Redis (logins, pickup codes).
+
+Too many within a window block the key until the window passes.
+"""
 
 from __future__ import annotations
 

@@ -55,7 +55,12 @@ def add_runtime_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Column("result", sa.Text, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
-    return {"outbox": outbox, "processed_events": processed, "dead_letters": dead, "idempotency_keys": idempotency}
+    return {
+        "outbox": outbox,
+        "processed_events": processed,
+        "dead_letters": dead,
+        "idempotency_keys": idempotency,
+    }
 
 
 RUNTIME_METADATA = sa.MetaData()

@@ -29,17 +29,24 @@ NAME = "members"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_api(settings: Settings, redis_client: redis.Redis, passwords: Argon2Passwords | None = None) -> GrpcApp:
+def build_api(
+    settings: Settings, redis_client: redis.Redis, passwords: Argon2Passwords | None = None
+) -> GrpcApp:
     engine = make_engine(settings.db_url(NAME), pool_size=settings.grpc_workers)
     uow = partial(MembersUnitOfWork, engine)
     passwords = passwords or Argon2Passwords()
-    limiter = FailureLimiter(redis_client, "login", settings.login_max_failures, settings.login_window_seconds)
+    limiter = FailureLimiter(
+        redis_client, "login", settings.login_max_failures, settings.login_window_seconds
+    )
     tokens = TokenIssuer.from_file(settings.private_key_path, timedelta(minutes=settings.token_ttl_minutes))
     return build_server(
         NAME,
         settings.bind(NAME),
         [
-            (members_pb2_grpc.add_MembersServiceServicer_to_server, MembersServicer(uow, passwords, limiter, tokens)),
+            (
+                members_pb2_grpc.add_MembersServiceServicer_to_server,
+                MembersServicer(uow, passwords, limiter, tokens),
+            ),
             (members_pb2_grpc.add_DirectoryServiceServicer_to_server, DirectoryServicer(uow)),
         ],
         DESCRIPTORS,

@@ -74,7 +74,9 @@ class SqlMemberRepository:
         if exists:
             return False
         self.connection.execute(
-            organization_members.insert().values(organization_id=organization_id, member_id=member_id, joined_at=now)
+            organization_members.insert().values(
+                organization_id=organization_id, member_id=member_id, joined_at=now
+            )
         )
         return True
 
@@ -98,7 +100,10 @@ class SqlMemberRepository:
         if member.grants:
             self.connection.execute(
                 member_roles.insert(),
-                [{"member_id": member.id, **{c: getattr(g, c) for c in GRANT_COLUMNS}} for g in member.grants],
+                [
+                    {"member_id": member.id, **{c: getattr(g, c) for c in GRANT_COLUMNS}}
+                    for g in member.grants
+                ],
             )
 
     def _load(self, query) -> list[Member]:
@@ -139,7 +144,9 @@ class SqlDirectoryRepository:
         self.connection = connection
 
     def add_street(self, street: Street) -> None:
-        self.connection.execute(streets.insert().values(id=street.id, name=street.name, created_at=street.created_at))
+        self.connection.execute(
+            streets.insert().values(id=street.id, name=street.name, created_at=street.created_at)
+        )
 
     def street(self, street_id: str) -> Street | None:
         return self._one(Street, streets, streets.c.id == street_id)

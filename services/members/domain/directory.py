@@ -52,7 +52,9 @@ def place_name(value: str, zh_name: str) -> str:
     name = required("name", value, zh_name)
     if len(name) > MAX_PLACE_NAME_LENGTH:
         raise InvalidArgument(
-            "name", f"名称不能超过 {MAX_PLACE_NAME_LENGTH} 个字", f"must be at most {MAX_PLACE_NAME_LENGTH} characters"
+            "name",
+            f"名称不能超过 {MAX_PLACE_NAME_LENGTH} 个字",
+            f"must be at most {MAX_PLACE_NAME_LENGTH} characters",
         )
     return name
 

@@ -60,18 +60,24 @@ class Member:
 def valid_name(name: str) -> str:
     name = required("name", name, "姓名")
     if len(name) > MAX_NAME_LENGTH:
-        raise InvalidArgument("name", f"姓名不能超过 {MAX_NAME_LENGTH} 个字", f"must be at most {MAX_NAME_LENGTH} characters")
+        raise InvalidArgument(
+            "name", f"姓名不能超过 {MAX_NAME_LENGTH} 个字", f"must be at most {MAX_NAME_LENGTH} characters"
+        )
     return name
 
 
 def valid_password(password: str, field_name: str = "password") -> str:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise InvalidArgument(
-            field_name, f"密码至少需要 {MIN_PASSWORD_LENGTH} 位", f"must be at least {MIN_PASSWORD_LENGTH} characters"
+            field_name,
+            f"密码至少需要 {MIN_PASSWORD_LENGTH} 位",
+            f"must be at least {MIN_PASSWORD_LENGTH} characters",
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise InvalidArgument(
-            field_name, f"密码不能超过 {MAX_PASSWORD_LENGTH} 位", f"must be at most {MAX_PASSWORD_LENGTH} characters"
+            field_name,
+            f"密码不能超过 {MAX_PASSWORD_LENGTH} 位",
+            f"must be at most {MAX_PASSWORD_LENGTH} characters",
         )
     return password
 
@@ -82,7 +88,9 @@ def check_grant_shape(grant: Grant) -> Grant:
         raise InvalidArgument("roles", f"未知角色：{grant.role or '空'}", f"unknown role {grant.role!r}")
     if grant.role == ADMIN and bool(grant.community_id) == bool(grant.street_id):
         raise InvalidArgument(
-            "roles", "管理员须指定一个社区或一个街道", "an admin grant names exactly one community or one street"
+            "roles",
+            "管理员须指定一个社区或一个街道",
+            "an admin grant names exactly one community or one street",
         )
     if grant.role == STAFF and not grant.shop_id:
         raise InvalidArgument("roles", "店员须指定所在门店", "a staff grant names its shop_id")

@@ -15,8 +15,13 @@ from . import messages
 
 
 class MembersServicer(pb_grpc.MembersServiceServicer):
-    def __init__(self, uow: Callable[[], UnitOfWork], passwords: PasswordHasher, limiter: LoginLimiter,
-                 tokens: TokenMinter):
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        passwords: PasswordHasher,
+        limiter: LoginLimiter,
+        tokens: TokenMinter,
+    ):
         self.uow = uow
         self.passwords = passwords
         self.limiter = limiter
@@ -24,17 +29,30 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
 
     def RegisterVolunteer(self, request, context):
         cmd = commands.RegisterVolunteer(
-            request_id=request.request_id, name=request.name, phone=request.phone, password=request.password,
-            community_id=request.community_id, grid_id=request.grid_id, actor=current_caller(),
+            request_id=request.request_id,
+            name=request.name,
+            phone=request.phone,
+            password=request.password,
+            community_id=request.community_id,
+            grid_id=request.grid_id,
+            actor=current_caller(),
         )
         member = registration.register_volunteer(cmd, self.uow(), self.passwords)
         return pb.RegisterVolunteerResponse(member=messages.member(member, member.caller()))
 
     def Login(self, request, context):
-        done = login.login(commands.Login(phone=request.phone, password=request.password), self.uow(),
-                           self.passwords, self.limiter, self.tokens)
-        return pb.LoginResponse(access_token=done.token, expires_at=to_timestamp(done.expires_at),
-                                member=messages.member(done.member, done.member.caller()))
+        done = login.login(
+            commands.Login(phone=request.phone, password=request.password),
+            self.uow(),
+            self.passwords,
+            self.limiter,
+            self.tokens,
+        )
+        return pb.LoginResponse(
+            access_token=done.token,
+            expires_at=to_timestamp(done.expires_at),
+            member=messages.member(done.member, done.member.caller()),
+        )
 
     def GetMember(self, request, context):
         caller = current_caller()
@@ -44,48 +62,72 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
     def ListMembers(self, request, context):
         caller = current_caller()
         query = commands.ListMembers(
-            actor=caller, community_id=request.community_id, grid_id=request.grid_id,
-            role=messages.role_name(request.role), query=request.query,
+            actor=caller,
+            community_id=request.community_id,
+            grid_id=request.grid_id,
+            role=messages.role_name(request.role),
+            query=request.query,
             status=messages.STATUS_NAMES.get(request.status, ""),
-            page_size=request.page_size, page_token=request.page_token,
+            page_size=request.page_size,
+            page_token=request.page_token,
         )
         found, next_token = members.list_members(query, self.uow())
-        return pb.ListMembersResponse(members=[messages.member(m, caller) for m in found],
-                                      next_page_token=next_token)
+        return pb.ListMembersResponse(
+            members=[messages.member(m, caller) for m in found], next_page_token=next_token
+        )
 
     def UpdateMember(self, request, context):
         caller = current_caller()
         cmd = commands.UpdateMember(
-            request_id=request.request_id, actor=caller, member_id=request.member_id,
-            fields=tuple(sorted(request.update_mask.paths)), name=request.name, phone=request.phone,
-            community_id=request.community_id, grid_id=request.grid_id,
+            request_id=request.request_id,
+            actor=caller,
+            member_id=request.member_id,
+            fields=tuple(sorted(request.update_mask.paths)),
+            name=request.name,
+            phone=request.phone,
+            community_id=request.community_id,
+            grid_id=request.grid_id,
         )
         return pb.UpdateMemberResponse(member=messages.member(members.update_member(cmd, self.uow()), caller))
 
     def ChangePassword(self, request, context):
         cmd = commands.ChangePassword(
-            request_id=request.request_id, actor=current_caller(), member_id=request.member_id,
-            current_password=request.current_password, new_password=request.new_password,
+            request_id=request.request_id,
+            actor=current_caller(),
+            member_id=request.member_id,
+            current_password=request.current_password,
+            new_password=request.new_password,
         )
         members.change_password(cmd, self.uow(), self.passwords)
         return pb.ChangePasswordResponse()
 
     def SetRoles(self, request, context):
         caller = current_caller()
-        cmd = commands.SetRoles(request_id=request.request_id, actor=caller, member_id=request.member_id,
-                                grants=tuple(messages.grant(g) for g in request.roles))
+        cmd = commands.SetRoles(
+            request_id=request.request_id,
+            actor=caller,
+            member_id=request.member_id,
+            grants=tuple(messages.grant(g) for g in request.roles),
+        )
         return pb.SetRolesResponse(member=messages.member(members.set_roles(cmd, self.uow()), caller))
 
     def DeactivateMember(self, request, context):
         caller = current_caller()
-        cmd = commands.DeactivateMember(request_id=request.request_id, actor=caller, member_id=request.member_id,
-                                        reason=request.reason)
-        return pb.DeactivateMemberResponse(member=messages.member(members.deactivate_member(cmd, self.uow()), caller))
+        cmd = commands.DeactivateMember(
+            request_id=request.request_id, actor=caller, member_id=request.member_id, reason=request.reason
+        )
+        return pb.DeactivateMemberResponse(
+            member=messages.member(members.deactivate_member(cmd, self.uow()), caller)
+        )
 
     def ReactivateMember(self, request, context):
         caller = current_caller()
-        cmd = commands.ReactivateMember(request_id=request.request_id, actor=caller, member_id=request.member_id)
-        return pb.ReactivateMemberResponse(member=messages.member(members.reactivate_member(cmd, self.uow()), caller))
+        cmd = commands.ReactivateMember(
+            request_id=request.request_id, actor=caller, member_id=request.member_id
+        )
+        return pb.ReactivateMemberResponse(
+            member=messages.member(members.reactivate_member(cmd, self.uow()), caller)
+        )
 
 
 class DirectoryServicer(pb_grpc.DirectoryServiceServicer):
@@ -101,43 +143,71 @@ class DirectoryServicer(pb_grpc.DirectoryServiceServicer):
         return pb.ListStreetsResponse(streets=[messages.street(s) for s in found], next_page_token=token)
 
     def CreateCommunity(self, request, context):
-        cmd = commands.CreateCommunity(request_id=request.request_id, actor=current_caller(),
-                                       street_id=request.street_id, name=request.name, address=request.address)
-        return pb.CreateCommunityResponse(community=messages.community(directory.create_community(cmd, self.uow())))
+        cmd = commands.CreateCommunity(
+            request_id=request.request_id,
+            actor=current_caller(),
+            street_id=request.street_id,
+            name=request.name,
+            address=request.address,
+        )
+        return pb.CreateCommunityResponse(
+            community=messages.community(directory.create_community(cmd, self.uow()))
+        )
 
     def ListCommunities(self, request, context):
-        found, token = directory.list_communities(request.street_id, request.page_size, request.page_token,
-                                                  self.uow())
-        return pb.ListCommunitiesResponse(communities=[messages.community(c) for c in found], next_page_token=token)
+        found, token = directory.list_communities(
+            request.street_id, request.page_size, request.page_token, self.uow()
+        )
+        return pb.ListCommunitiesResponse(
+            communities=[messages.community(c) for c in found], next_page_token=token
+        )
 
     def CreateGrid(self, request, context):
-        cmd = commands.CreateGrid(request_id=request.request_id, actor=current_caller(),
-                                  community_id=request.community_id, name=request.name)
+        cmd = commands.CreateGrid(
+            request_id=request.request_id,
+            actor=current_caller(),
+            community_id=request.community_id,
+            name=request.name,
+        )
         return pb.CreateGridResponse(grid=messages.grid(directory.create_grid(cmd, self.uow())))
 
     def ListGrids(self, request, context):
-        found, token = directory.list_grids(request.community_id, request.page_size, request.page_token, self.uow())
+        found, token = directory.list_grids(
+            request.community_id, request.page_size, request.page_token, self.uow()
+        )
         return pb.ListGridsResponse(grids=[messages.grid(g) for g in found], next_page_token=token)
 
     def CreateOrganization(self, request, context):
         cmd = commands.CreateOrganization(
-            request_id=request.request_id, actor=current_caller(), name=request.name,
-            kind=messages.KIND_NAMES.get(request.kind, ""), community_id=request.community_id,
-            street_id=request.street_id, contact_name=request.contact_name, contact_phone=request.contact_phone,
+            request_id=request.request_id,
+            actor=current_caller(),
+            name=request.name,
+            kind=messages.KIND_NAMES.get(request.kind, ""),
+            community_id=request.community_id,
+            street_id=request.street_id,
+            contact_name=request.contact_name,
+            contact_phone=request.contact_phone,
         )
         created = directory.create_organization(cmd, self.uow())
         return pb.CreateOrganizationResponse(organization=messages.organization(created))
 
     def ListOrganizations(self, request, context):
-        found, token = directory.list_organizations(request.community_id, request.street_id,
-                                                    request.page_size, request.page_token, self.uow())
-        return pb.ListOrganizationsResponse(organizations=[messages.organization(o) for o in found],
-                                            next_page_token=token)
+        found, token = directory.list_organizations(
+            request.community_id, request.street_id, request.page_size, request.page_token, self.uow()
+        )
+        return pb.ListOrganizationsResponse(
+            organizations=[messages.organization(o) for o in found], next_page_token=token
+        )
 
     def AddOrganizationMember(self, request, context):
         caller = current_caller()
-        cmd = commands.AddOrganizationMember(request_id=request.request_id, actor=caller,
-                                             organization_id=request.organization_id, member_id=request.member_id)
+        cmd = commands.AddOrganizationMember(
+            request_id=request.request_id,
+            actor=caller,
+            organization_id=request.organization_id,
+            member_id=request.member_id,
+        )
         organization, member = directory.add_organization_member(cmd, self.uow())
-        return pb.AddOrganizationMemberResponse(organization=messages.organization(organization),
-                                                member=messages.member(member, caller))
+        return pb.AddOrganizationMemberResponse(
+            organization=messages.organization(organization), member=messages.member(member, caller)
+        )

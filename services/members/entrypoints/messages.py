@@ -31,7 +31,7 @@ KIND_NAMES = {v: k for k, v in KINDS.items()}
 
 
 def role_name(role: int) -> str:
-    """"" for ROLE_UNSPECIFIED (no filter); an unknown number is bad input."""
+    """ "" for ROLE_UNSPECIFIED (no filter); an unknown number is bad input."""
     if role == pb.ROLE_UNSPECIFIED:
         return ""
     if role not in ROLE_NAMES:
@@ -58,8 +58,16 @@ def member(value: Member, viewer: Caller) -> pb.Member:
         phone=value.phone if shows_phone else mask_phone(value.phone),
         community_id=value.community_id,
         grid_id=value.grid_id,
-        roles=[pb.RoleGrant(role=ROLES[g.role], community_id=g.community_id, street_id=g.street_id,
-                            shop_id=g.shop_id, grid_id=g.grid_id) for g in value.grants],
+        roles=[
+            pb.RoleGrant(
+                role=ROLES[g.role],
+                community_id=g.community_id,
+                street_id=g.street_id,
+                shop_id=g.shop_id,
+                grid_id=g.grid_id,
+            )
+            for g in value.grants
+        ],
         status=STATUSES[value.status],
         organization_ids=list(value.organization_ids),
         created_at=to_timestamp(value.created_at),
@@ -72,13 +80,22 @@ def street(value: Street) -> pb.Street:
 
 
 def community(value: Community) -> pb.Community:
-    return pb.Community(community_id=value.id, street_id=value.street_id, name=value.name, address=value.address,
-                        created_at=to_timestamp(value.created_at))
+    return pb.Community(
+        community_id=value.id,
+        street_id=value.street_id,
+        name=value.name,
+        address=value.address,
+        created_at=to_timestamp(value.created_at),
+    )
 
 
 def grid(value: Grid) -> pb.Grid:
-    return pb.Grid(grid_id=value.id, community_id=value.community_id, name=value.name,
-                   created_at=to_timestamp(value.created_at))
+    return pb.Grid(
+        grid_id=value.id,
+        community_id=value.community_id,
+        name=value.name,
+        created_at=to_timestamp(value.created_at),
+    )
 
 
 def organization(value: Organization) -> pb.Organization:

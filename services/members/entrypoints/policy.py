@@ -16,10 +16,17 @@ _D = "/jifen.members.v1.DirectoryService/"
 POLICY = {
     _M + "RegisterVolunteer": rule(PUBLIC, scope="into an existing community and grid"),
     _M + "Login": rule(PUBLIC, scope="rate-limited per phone number"),
-    _M + "GetMember": rule(ANY_MEMBER, SERVICE, scope="self, admin of the member's community or street, "
-                                                      "grid worker of the member's grid"),
-    _M + "ListMembers": rule(ADMIN, GRID_WORKER, scope="admin: own communities or street; grid worker: own grid"),
-    _M + "UpdateMember": rule(ANY_MEMBER, scope="self (name, phone) or admin of the member (and of a new community)"),
+    _M + "GetMember": rule(
+        ANY_MEMBER,
+        SERVICE,
+        scope="self, admin of the member's community or street, grid worker of the member's grid",
+    ),
+    _M + "ListMembers": rule(
+        ADMIN, GRID_WORKER, scope="admin: own communities or street; grid worker: own grid"
+    ),
+    _M + "UpdateMember": rule(
+        ANY_MEMBER, scope="self (name, phone) or admin of the member (and of a new community)"
+    ),
     _M + "ChangePassword": rule(ANY_MEMBER, scope="self with the current password, or admin of the member"),
     _M + "SetRoles": rule(ADMIN, scope="admin of the member and of every role granted or removed"),
     _M + "DeactivateMember": rule(ADMIN, scope="admin of the member, not oneself"),

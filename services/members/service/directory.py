@@ -75,8 +75,9 @@ def create_organization(cmd: CreateOrganization, uow: UnitOfWork, clock: Clock =
     name = place_name(cmd.name, "单位名称")
     kind = organization_kind(cmd.kind)
     if bool(cmd.community_id) == bool(cmd.street_id):
-        raise InvalidArgument("community_id", "请指定所属社区或街道（二选一）",
-                              "give exactly one of community_id and street_id")
+        raise InvalidArgument(
+            "community_id", "请指定所属社区或街道（二选一）", "give exactly one of community_id and street_id"
+        )
     contact_phone = normalize_phone(cmd.contact_phone, "contact_phone") if cmd.contact_phone else ""
 
     def execute() -> dict:

@@ -55,7 +55,9 @@ def reactivated(member: Member) -> events.MemberReactivated:
 
 
 def community_created(community: Community) -> events.CommunityCreated:
-    return events.CommunityCreated(community_id=community.id, street_id=community.street_id, name=community.name)
+    return events.CommunityCreated(
+        community_id=community.id, street_id=community.street_id, name=community.name
+    )
 
 
 def grid_created(grid: Grid) -> events.GridCreated:

@@ -24,11 +24,14 @@ class LoggedIn:
     member: Member
 
 
-def login(cmd: Login, uow: UnitOfWork, passwords: PasswordHasher, limiter: LoginLimiter,
-          tokens: TokenMinter) -> LoggedIn:
+def login(
+    cmd: Login, uow: UnitOfWork, passwords: PasswordHasher, limiter: LoginLimiter, tokens: TokenMinter
+) -> LoggedIn:
     phone = normalize_phone(cmd.phone)
     if limiter.blocked(phone):
-        raise ResourceExhausted("密码错误次数过多，请 15 分钟后再试", "too many failed logins; try again later")
+        raise ResourceExhausted(
+            "密码错误次数过多，请 15 分钟后再试", "too many failed logins; try again later"
+        )
     with uow:
         member = uow.members.by_phone(phone)
     stored = member.password_hash if member else _dummy_hash(passwords)

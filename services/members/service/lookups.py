@@ -55,5 +55,7 @@ def grid_argument(uow, grid_id: str, community_id: str) -> Grid | None:
         return None
     found = uow.directory.grid(grid_id)
     if found is None or found.community_id != community_id:
-        raise InvalidArgument("grid_id", "所选网格不属于该社区", f"no grid {grid_id} in community {community_id}")
+        raise InvalidArgument(
+            "grid_id", "所选网格不属于该社区", f"no grid {grid_id} in community {community_id}"
+        )
     return found

@@ -51,7 +51,9 @@ def list_members(query: ListMembers, uow: UnitOfWork) -> tuple[list[Member], str
 def _visible_members(query: ListMembers, uow: UnitOfWork) -> MemberFilter:
     """Narrows the filter to what the caller may see: admins their communities, grid workers their grid."""
     actor = query.actor
-    base = MemberFilter(grid_id=query.grid_id, role=query.role, query=query.query.strip(), status=query.status)
+    base = MemberFilter(
+        grid_id=query.grid_id, role=query.role, query=query.query.strip(), status=query.status
+    )
     if query.community_id:
         community = lookups.community(uow, query.community_id)
         if actor.administers(community.id, community.street_id):
@@ -75,8 +77,11 @@ def update_member(cmd: UpdateMember, uow: UnitOfWork, clock: Clock = utcnow) -> 
         raise InvalidArgument("update_mask", "请指定要修改的字段", "name the fields to change")
     unknown = fields - EDITABLE
     if unknown:
-        raise InvalidArgument("update_mask", f"不能修改：{', '.join(sorted(unknown))}",
-                              f"cannot change {', '.join(sorted(unknown))}")
+        raise InvalidArgument(
+            "update_mask",
+            f"不能修改：{', '.join(sorted(unknown))}",
+            f"cannot change {', '.join(sorted(unknown))}",
+        )
     changes: dict = {}
     if "name" in fields:
         changes["name"] = valid_name(cmd.name)
@@ -97,7 +102,9 @@ def update_member(cmd: UpdateMember, uow: UnitOfWork, clock: Clock = utcnow) -> 
             access.require_admin_of(cmd.actor, community.id, community.street_id)
             grid_id = cmd.grid_id if "grid_id" in fields else ""
             grid = lookups.grid_argument(uow, grid_id, community.id)
-            changes.update(community_id=community.id, street_id=community.street_id, grid_id=grid.id if grid else "")
+            changes.update(
+                community_id=community.id, street_id=community.street_id, grid_id=grid.id if grid else ""
+            )
         updated = replace(member, **changes, updated_at=clock())
         uow.members.save(updated)
         uow.outbox.add(events.MEMBER_UPDATED, events.updated(updated), updated.updated_at)
@@ -106,7 +113,9 @@ def update_member(cmd: UpdateMember, uow: UnitOfWork, clock: Clock = utcnow) -> 
     return lookups.reloaded(uow, idempotency.run(uow, "members.UpdateMember", cmd, execute))
 
 
-def change_password(cmd: ChangePassword, uow: UnitOfWork, passwords: PasswordHasher, clock: Clock = utcnow) -> None:
+def change_password(
+    cmd: ChangePassword, uow: UnitOfWork, passwords: PasswordHasher, clock: Clock = utcnow
+) -> None:
     new_hash = passwords.hash(valid_password(cmd.new_password, "new_password"))
 
     def execute() -> dict:
@@ -173,4 +182,3 @@ def reactivate_member(cmd: ReactivateMember, uow: UnitOfWork, clock: Clock = utc
         return {"member_id": member.id}
 
     return lookups.reloaded(uow, idempotency.run(uow, "members.ReactivateMember", cmd, execute))
-

@@ -1,4 +1,7 @@
-"""Becoming a member: volunteers register themselves; the first admin of a street is made from the command line."""
+"""Becoming a member.
+
+Volunteers register themselves; the first admin of a street is made from the command line.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +21,9 @@ from .ports import PasswordHasher, UnitOfWork
 PHONE_TAKEN = ("该手机号已注册", "this phone number is already registered")
 
 
-def register_volunteer(cmd: RegisterVolunteer, uow: UnitOfWork, passwords: PasswordHasher,
-                       clock: Clock = utcnow) -> Member:
+def register_volunteer(
+    cmd: RegisterVolunteer, uow: UnitOfWork, passwords: PasswordHasher, clock: Clock = utcnow
+) -> Member:
     name = valid_name(cmd.name)
     phone = normalize_phone(cmd.phone)
     # Hash before the transaction: argon2 is slow on purpose and must not hold the write lock.
@@ -50,7 +54,9 @@ def register_volunteer(cmd: RegisterVolunteer, uow: UnitOfWork, passwords: Passw
     return lookups.reloaded(uow, idempotency.run(uow, "members.RegisterVolunteer", cmd, execute))
 
 
-def create_admin(cmd: CreateAdmin, uow: UnitOfWork, passwords: PasswordHasher, clock: Clock = utcnow) -> Member:
+def create_admin(
+    cmd: CreateAdmin, uow: UnitOfWork, passwords: PasswordHasher, clock: Clock = utcnow
+) -> Member:
     """Creates the street when it is new, and an admin of the whole street."""
     name = valid_name(cmd.name)
     phone = normalize_phone(cmd.phone)

@@ -1,0 +1,40 @@
+// A client in another language than the services: registers a volunteer, logs in and reads the member back,
+// using nothing but the .proto files. Usage: node members_client.js <host:port> <phone> <community_id>
+"use strict";
+const path = require("path");
+const crypto = require("crypto");
+const grpc = require("@grpc/grpc-js");
+const protoLoader = require("@grpc/proto-loader");
+
+const [target, phone, communityId] = process.argv.slice(2);
+const definition = protoLoader.loadSync("jifen/members/v1/members.proto", {
+  includeDirs: [path.join(__dirname, "..", "..", "protos")],
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+});
+const v1 = grpc.loadPackageDefinition(definition).jifen.members.v1;
+const members = new v1.MembersService(target, grpc.credentials.createInsecure());
+
+const call = (method, request, metadata = new grpc.Metadata()) =>
+  new Promise((resolve, reject) =>
+    members[method](request, metadata, (err, response) => (err ? reject(err) : resolve(response))));
+
+(async () => {
+  const registered = await call("RegisterVolunteer", {
+    request_id: crypto.randomUUID(),
+    name: "Node 志愿者",
+    phone,
+    password: "node-secret-1",
+    community_id: communityId,
+  });
+  const login = await call("Login", { phone, password: "node-secret-1" });
+  const metadata = new grpc.Metadata();
+  metadata.add("authorization", `Bearer ${login.access_token}`);
+  const read = await call("GetMember", { member_id: registered.member.member_id }, metadata);
+  console.log(JSON.stringify({ registered: registered.member.member_id, read: read.member }));
+})().catch((err) => {
+  console.error(`${err.code} ${err.details || err.message}`);
+  process.exit(1);
+});

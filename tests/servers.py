@@ -1,0 +1,66 @@
+"""The real servers tests use: reachable, or skipped locally with a reason, or failed under CI=true."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from urllib.parse import urlparse
+
+import pytest
+import sqlalchemy as sa
+
+PG_URL = os.environ.get("JIFEN_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("JIFEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+AMQP_URL = os.environ.get("JIFEN_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url.replace("postgresql+psycopg2", "postgresql"))
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def require(name: str, url: str, default_port: int) -> None:
+    if _reachable(url, default_port):
+        return
+    reason = f"{name} is not reachable at {url}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; under CI=true a missing server is a failure, not a skip")
+    pytest.skip(reason)
+
+
+def require_postgres() -> None:
+    require("PostgreSQL", PG_URL, 5432)
+
+
+def require_redis() -> None:
+    require("Redis", REDIS_URL, 6379)
+
+
+def require_rabbitmq() -> None:
+    require("RabbitMQ", AMQP_URL, 5672)
+
+
+def fresh_database(prefix: str) -> str:
+    """Creates an empty PostgreSQL database and returns its URL."""
+    require_postgres()
+    name = f"jifen_test_{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(f"{PG_URL}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return f"{PG_URL}/{name}"
+
+
+def drop_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = sa.create_engine(f"{PG_URL}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()

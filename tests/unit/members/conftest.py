@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+
+from jifen.caller import ADMIN, Caller, Grant
+from services.members.domain.directory import Community, Grid, Street
+
+from .fakes import FakeLimiter, FakePasswords, FakeTokens, FakeUnitOfWork
+
+
+class Place:
+    """A street with two communities, each with one grid."""
+
+    def __init__(self, uow: FakeUnitOfWork):
+        self.street = Street("st-1", "雁南街道")
+        self.home = Community("co-a", "st-1", "张苏滩社区")
+        self.other = Community("co-b", "st-1", "天庆嘉园社区")
+        self.grid = Grid("gr-a1", "co-a", "第一网格")
+        self.other_grid = Grid("gr-b1", "co-b", "第一网格")
+        uow.directory.add_street(self.street)
+        for c in (self.home, self.other):
+            uow.directory.add_community(c)
+        for g in (self.grid, self.other_grid):
+            uow.directory.add_grid(g)
+
+    def admin_of(self, community: Community) -> Caller:
+        return Caller(
+            member_id=f"admin-{community.id}",
+            grants=(Grant(ADMIN, community_id=community.id),),
+            community_id=community.id,
+            street_id=community.street_id,
+        )
+
+    @property
+    def street_admin(self) -> Caller:
+        return Caller(
+            member_id="admin-street",
+            grants=(Grant(ADMIN, street_id=self.street.id),),
+            street_id=self.street.id,
+        )
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def place(uow) -> Place:
+    return Place(uow)
+
+
+@pytest.fixture
+def passwords() -> FakePasswords:
+    return FakePasswords()
+
+
+@pytest.fixture
+def limiter() -> FakeLimiter:
+    return FakeLimiter()
+
+
+@pytest.fixture
+def tokens() -> FakeTokens:
+    return FakeTokens()

@@ -1,0 +1,191 @@
+"""In-memory stand-ins for the members unit of work: no I/O, so use-case tests run in milliseconds."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import replace
+
+from jifen.errors import Conflict
+from services.members.domain.directory import Community, Grid, Organization, Street
+from services.members.domain.member import Member
+from services.members.service.ports import MemberFilter
+
+
+class FakeMembers:
+    def __init__(self):
+        self.rows: dict[str, Member] = {}
+        self.orgs: set[tuple[str, str]] = set()
+
+    def add(self, member: Member) -> None:
+        if member.id in self.rows or self.by_phone(member.phone):
+            raise Conflict("unique")
+        self.rows[member.id] = member
+
+    def save(self, member: Member) -> None:
+        self.rows[member.id] = member
+
+    def get(self, member_id: str) -> Member | None:
+        member = self.rows.get(member_id)
+        if member is None:
+            return None
+        orgs = tuple(sorted(o for o, m in self.orgs if m == member_id))
+        return replace(member, organization_ids=orgs)
+
+    def by_phone(self, phone: str) -> Member | None:
+        return next((m for m in self.rows.values() if m.phone == phone), None)
+
+    def list(self, where: MemberFilter, offset: int, limit: int) -> list[Member]:
+        def visible(m: Member) -> bool:
+            scoped = not (where.community_ids or where.street_ids) or (
+                m.community_id in where.community_ids or m.street_id in where.street_ids
+            )
+            return (
+                scoped
+                and (not where.grid_id or m.grid_id == where.grid_id)
+                and (not where.role or any(g.role == where.role for g in m.grants))
+                and (not where.status or m.status == where.status)
+                and (not where.query or where.query in m.name or m.phone == where.query)
+            )
+
+        return sorted((m for m in self.rows.values() if visible(m)), key=lambda m: m.id)[
+            offset : offset + limit
+        ]
+
+    def join_organization(self, organization_id: str, member_id: str, now) -> bool:
+        if (organization_id, member_id) in self.orgs:
+            return False
+        self.orgs.add((organization_id, member_id))
+        return True
+
+
+class FakeDirectory:
+    def __init__(self):
+        self.streets_: dict[str, Street] = {}
+        self.communities_: dict[str, Community] = {}
+        self.grids_: dict[str, Grid] = {}
+        self.organizations_: dict[str, Organization] = {}
+
+    def add_street(self, street):
+        self.streets_[street.id] = street
+
+    def street(self, street_id):
+        return self.streets_.get(street_id)
+
+    def street_by_name(self, name):
+        return next((s for s in self.streets_.values() if s.name == name), None)
+
+    def streets(self, offset, limit):
+        return sorted(self.streets_.values(), key=lambda s: s.id)[offset : offset + limit]
+
+    def add_community(self, community):
+        self.communities_[community.id] = community
+
+    def community(self, community_id):
+        return self.communities_.get(community_id)
+
+    def communities(self, street_id, offset, limit):
+        found = [c for c in self.communities_.values() if not street_id or c.street_id == street_id]
+        return sorted(found, key=lambda c: c.id)[offset : offset + limit]
+
+    def add_grid(self, grid):
+        self.grids_[grid.id] = grid
+
+    def grid(self, grid_id):
+        return self.grids_.get(grid_id)
+
+    def grids(self, community_id, offset, limit):
+        found = [g for g in self.grids_.values() if not community_id or g.community_id == community_id]
+        return sorted(found, key=lambda g: g.id)[offset : offset + limit]
+
+    def add_organization(self, organization):
+        self.organizations_[organization.id] = organization
+
+    def organization(self, organization_id):
+        return self.organizations_.get(organization_id)
+
+    def organizations(self, community_id, street_id, offset, limit):
+        found = [
+            o
+            for o in self.organizations_.values()
+            if (not community_id or o.community_id == community_id)
+            and (not street_id or o.street_id == street_id)
+        ]
+        return sorted(found, key=lambda o: o.id)[offset : offset + limit]
+
+
+class FakeOutbox:
+    def __init__(self):
+        self.events: list[tuple[str, object]] = []
+
+    def add(self, event_type, message, occurred_at=None):
+        self.events.append((event_type, message))
+
+
+class FakeIdempotency:
+    def __init__(self):
+        self.rows: dict[tuple[str, str], tuple[str, dict]] = {}
+
+    def find(self, operation, request_id):
+        return self.rows.get((operation, request_id))
+
+    def record(self, operation, request_id, digest, result):
+        self.rows[(operation, request_id)] = (digest, result)
+
+
+class FakeUnitOfWork:
+    """Keeps state across transactions; a transaction that is not committed leaves no trace."""
+
+    def __init__(self):
+        self.members = FakeMembers()
+        self.directory = FakeDirectory()
+        self.outbox = FakeOutbox()
+        self.idempotency = FakeIdempotency()
+        self.commits = 0
+
+    def __enter__(self):
+        self._snapshot = copy.deepcopy((self.members, self.directory, self.outbox, self.idempotency))
+        return self
+
+    def commit(self):
+        self._snapshot = None
+        self.commits += 1
+
+    def __exit__(self, *exc):
+        if self._snapshot is not None:
+            self.members, self.directory, self.outbox, self.idempotency = self._snapshot
+        self._snapshot = None
+
+    @property
+    def event_types(self) -> list[str]:
+        return [t for t, _ in self.outbox.events]
+
+
+class FakePasswords:
+    def hash(self, password: str) -> str:
+        return "fake$" + hashlib.sha256(password.encode()).hexdigest()
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == self.hash(password)
+
+
+class FakeLimiter:
+    def __init__(self, max_failures: int = 5):
+        self.failures: dict[str, int] = {}
+        self.max_failures = max_failures
+
+    def blocked(self, key):
+        return self.failures.get(key, 0) >= self.max_failures
+
+    def failed(self, key):
+        self.failures[key] = self.failures.get(key, 0) + 1
+
+    def reset(self, key):
+        self.failures.pop(key, None)
+
+
+class FakeTokens:
+    def issue(self, caller):
+        from datetime import UTC, datetime, timedelta
+
+        return f"token-for-{caller.member_id}", datetime.now(UTC) + timedelta(hours=1)

@@ -1,0 +1,81 @@
+import pytest
+
+from jifen.errors import AlreadyExists, InvalidArgument
+from services.members.service import registration
+from services.members.service.commands import CreateAdmin, RegisterVolunteer
+
+
+def register(uow, passwords, place, **changes):
+    fields = dict(
+        request_id="r1",
+        name="王秀兰",
+        phone="13800000011",
+        password="secret-123",
+        community_id=place.home.id,
+        grid_id=place.grid.id,
+    )
+    fields.update(changes)
+    return registration.register_volunteer(RegisterVolunteer(**fields), uow, passwords)
+
+
+def test_a_volunteer_registers_into_a_community_and_grid(uow, passwords, place):
+    member = register(uow, passwords, place)
+    assert (member.name, member.community_id, member.street_id, member.grid_id) == (
+        "王秀兰",
+        place.home.id,
+        place.street.id,
+        place.grid.id,
+    )
+    assert [g.role for g in member.grants] == ["volunteer"]
+    assert uow.event_types == ["member.registered"]
+    assert member.password_hash != "secret-123"
+
+
+def test_a_second_registration_with_the_same_phone_is_refused(uow, passwords, place):
+    register(uow, passwords, place)
+    with pytest.raises(AlreadyExists) as err:
+        register(uow, passwords, place, request_id="r2", name="别人")
+    assert err.value.field == "phone"
+    assert len(uow.members.rows) == 1
+
+
+def test_a_retry_with_the_same_request_id_returns_the_same_member_once(uow, passwords, place):
+    first = register(uow, passwords, place)
+    again = register(uow, passwords, place)
+    assert again.id == first.id
+    assert len(uow.members.rows) == 1 and uow.event_types == ["member.registered"]
+
+
+def test_the_same_request_id_for_a_different_request_is_refused(uow, passwords, place):
+    register(uow, passwords, place)
+    with pytest.raises(AlreadyExists) as err:
+        register(uow, passwords, place, name="李建国", phone="13800000012")
+    assert err.value.field == "request_id"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": "  "}, "name"),
+        ({"phone": "12345"}, "phone"),
+        ({"password": "short"}, "password"),
+        ({"community_id": "nowhere"}, "community_id"),
+        ({"grid_id": "gr-b1"}, "grid_id"),
+        ({"request_id": ""}, "request_id"),
+    ],
+)
+def test_bad_input_names_the_field_and_writes_nothing(uow, passwords, place, changes, field):
+    with pytest.raises(InvalidArgument) as err:
+        register(uow, passwords, place, **changes)
+    assert err.value.field == field
+    assert uow.members.rows == {} and uow.outbox.events == []
+
+
+def test_the_first_admin_creates_the_street_and_administers_it(uow, passwords):
+    admin = registration.create_admin(
+        CreateAdmin(name="周海燕", phone="13800000000", street_name="雁南街道", password="secret-123"),
+        uow,
+        passwords,
+    )
+    street = uow.directory.street_by_name("雁南街道")
+    assert admin.caller().administers_street(street.id)
