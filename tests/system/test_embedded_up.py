@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import grpc
 import pytest
+import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
 from jifen import demo
 from jifen.members.v1 import members_pb2 as m
+from jifen.tables import OUTBOX
 from tests.conftest import free_port
 from tests.members_client import MembersClient, bearer
 from tests.processes import jifen, wait_until
@@ -62,3 +64,18 @@ def test_the_printed_demo_logins_work_and_the_street_is_there(embedded):
     with pytest.raises(grpc.RpcError) as err:
         client.login(demo.ADMIN_PHONE, "wrong-password")
     assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_the_in_process_bus_publishes_every_event_the_demo_caused(embedded, tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'data' / 'members.db'}")
+
+    def states():
+        with engine.connect() as conn:
+            return dict(
+                conn.execute(sa.select(OUTBOX.c.status, sa.func.count()).group_by(OUTBOX.c.status)).all()
+            )
+
+    published = wait_until(lambda: set(states()) == {"published"} and states(), what="the outbox to drain")
+    engine.dispose()
+    # The street admin, 2 communities, 6 grids, 7 registrations and 2 role changes.
+    assert published == {"published": 1 + 2 + 6 + 7 + 2}

@@ -16,32 +16,24 @@ COMMUNITY_CREATED = "community.created"
 GRID_CREATED = "grid.created"
 
 
-def _roles(member: Member) -> list[events.MemberRole]:
-    return [events.MemberRole(**g.to_claim()) for g in member.grants]
+def _profile(member: Member) -> dict:
+    """What every consumer keeps of a member: who, where, which roles."""
+    return {
+        "member_id": member.id,
+        "name": member.name,
+        "community_id": member.community_id,
+        "street_id": member.street_id,
+        "grid_id": member.grid_id,
+        "roles": [events.MemberRole(**g.to_claim()) for g in member.grants],
+    }
 
 
 def registered(member: Member) -> events.MemberRegistered:
-    return events.MemberRegistered(
-        member_id=member.id,
-        name=member.name,
-        community_id=member.community_id,
-        street_id=member.street_id,
-        grid_id=member.grid_id,
-        roles=_roles(member),
-        registered_at=to_timestamp(member.created_at),
-    )
+    return events.MemberRegistered(**_profile(member), registered_at=to_timestamp(member.created_at))
 
 
 def updated(member: Member) -> events.MemberUpdated:
-    return events.MemberUpdated(
-        member_id=member.id,
-        name=member.name,
-        community_id=member.community_id,
-        street_id=member.street_id,
-        grid_id=member.grid_id,
-        roles=_roles(member),
-        status=member.status,
-    )
+    return events.MemberUpdated(**_profile(member), status=member.status)
 
 
 def deactivated(member: Member) -> events.MemberDeactivated:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from .ports import LoginLimiter, PasswordHasher, TokenMinter, UnitOfWork
 
 # Verifying against a real hash when the phone is unknown keeps both answers equally slow,
 # so timing does not tell which phone numbers are registered.
-_UNKNOWN_PHONE_HASH: dict[int, str] = {}
+_UNKNOWN_PHONE_HASH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,6 @@ def login(
 
 
 def _dummy_hash(passwords: PasswordHasher) -> str:
-    key = id(passwords)
-    if key not in _UNKNOWN_PHONE_HASH:
-        _UNKNOWN_PHONE_HASH[key] = passwords.hash("not-a-real-password")
-    return _UNKNOWN_PHONE_HASH[key]
+    if passwords not in _UNKNOWN_PHONE_HASH:
+        _UNKNOWN_PHONE_HASH[passwords] = passwords.hash("not-a-real-password")
+    return _UNKNOWN_PHONE_HASH[passwords]

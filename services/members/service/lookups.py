@@ -8,11 +8,15 @@ from ..domain.directory import Community, Grid, Organization, Street
 from ..domain.member import Member
 
 
-def member(uow, member_id: str) -> Member:
-    found = uow.members.get(required("member_id", member_id, "成员编号"))
+def _existing(find, key: str, value: str, zh_name: str, en_name: str):
+    found = find(required(key, value, f"{zh_name}编号"))
     if found is None:
-        raise NotFound("找不到该成员", f"member {member_id} not found")
+        raise NotFound(f"找不到该{zh_name}", f"{en_name} {value} not found")
     return found
+
+
+def member(uow, member_id: str) -> Member:
+    return _existing(uow.members.get, "member_id", member_id, "成员", "member")
 
 
 def reloaded(uow, ref: dict) -> Member:
@@ -22,24 +26,15 @@ def reloaded(uow, ref: dict) -> Member:
 
 
 def street(uow, street_id: str) -> Street:
-    found = uow.directory.street(required("street_id", street_id, "街道编号"))
-    if found is None:
-        raise NotFound("找不到该街道", f"street {street_id} not found")
-    return found
+    return _existing(uow.directory.street, "street_id", street_id, "街道", "street")
 
 
 def community(uow, community_id: str) -> Community:
-    found = uow.directory.community(required("community_id", community_id, "社区编号"))
-    if found is None:
-        raise NotFound("找不到该社区", f"community {community_id} not found")
-    return found
+    return _existing(uow.directory.community, "community_id", community_id, "社区", "community")
 
 
 def organization(uow, organization_id: str) -> Organization:
-    found = uow.directory.organization(required("organization_id", organization_id, "单位编号"))
-    if found is None:
-        raise NotFound("找不到该单位", f"organization {organization_id} not found")
-    return found
+    return _existing(uow.directory.organization, "organization_id", organization_id, "单位", "organization")
 
 
 def community_argument(uow, community_id: str) -> Community:

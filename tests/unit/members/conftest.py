@@ -4,6 +4,8 @@ import pytest
 
 from jifen.caller import ADMIN, Caller, Grant
 from services.members.domain.directory import Community, Grid, Street
+from services.members.service import registration
+from services.members.service.commands import RegisterVolunteer
 
 from .fakes import FakeLimiter, FakePasswords, FakeTokens, FakeUnitOfWork
 
@@ -63,3 +65,22 @@ def limiter() -> FakeLimiter:
 @pytest.fixture
 def tokens() -> FakeTokens:
     return FakeTokens()
+
+
+def register(uow, passwords, place, **changes):
+    """Registers 王秀兰 into the home community's grid, with any field changed."""
+    fields = dict(
+        request_id="r1",
+        name="王秀兰",
+        phone="13800000011",
+        password="secret-123",
+        community_id=place.home.id,
+        grid_id=place.grid.id,
+    )
+    fields.update(changes)
+    return registration.register_volunteer(RegisterVolunteer(**fields), uow, passwords)
+
+
+@pytest.fixture
+def volunteer(uow, passwords, place):
+    return register(uow, passwords, place)

@@ -2,23 +2,8 @@ import pytest
 
 from jifen.errors import PermissionDenied, ResourceExhausted, Unauthenticated
 from services.members.service import login as login_case
-from services.members.service import members, registration
-from services.members.service.commands import DeactivateMember, Login, RegisterVolunteer
-
-
-@pytest.fixture
-def volunteer(uow, passwords, place):
-    return registration.register_volunteer(
-        RegisterVolunteer(
-            request_id="r1",
-            name="王秀兰",
-            phone="13800000011",
-            password="secret-123",
-            community_id=place.home.id,
-        ),
-        uow,
-        passwords,
-    )
+from services.members.service import members
+from services.members.service.commands import DeactivateMember, Login
 
 
 def login(uow, passwords, limiter, tokens, password="secret-123", phone="13800000011"):

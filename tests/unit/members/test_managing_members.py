@@ -2,48 +2,23 @@ import pytest
 
 from jifen.caller import ADMIN, GRID_WORKER, STAFF, VOLUNTEER, Caller, Grant
 from jifen.errors import FailedPrecondition, InvalidArgument, PermissionDenied, Unauthenticated
-from services.members.service import members, registration
+from services.members.service import members
 from services.members.service.commands import (
     ChangePassword,
     DeactivateMember,
     ListMembers,
     ReactivateMember,
-    RegisterVolunteer,
     SetRoles,
     UpdateMember,
 )
 
-
-@pytest.fixture
-def volunteer(uow, passwords, place):
-    return registration.register_volunteer(
-        RegisterVolunteer(
-            request_id="r1",
-            name="王秀兰",
-            phone="13800000011",
-            password="secret-123",
-            community_id=place.home.id,
-            grid_id=place.grid.id,
-        ),
-        uow,
-        passwords,
-    )
+from .conftest import register
 
 
 def test_a_volunteer_sees_themself_but_not_others(uow, passwords, place, volunteer):
     me = volunteer.caller()
     assert members.get_member(me, volunteer.id, uow).id == volunteer.id
-    other = registration.register_volunteer(
-        RegisterVolunteer(
-            request_id="r2",
-            name="李建国",
-            phone="13800000012",
-            password="secret-123",
-            community_id=place.home.id,
-        ),
-        uow,
-        passwords,
-    )
+    other = register(uow, passwords, place, request_id="r2", name="李建国", phone="13800000012")
     with pytest.raises(PermissionDenied):
         members.get_member(me, other.id, uow)
 
@@ -139,16 +114,15 @@ def test_a_member_changes_their_password_only_with_the_current_one(uow, password
 
 
 def test_admins_list_only_their_communities_and_grid_workers_their_grid(uow, passwords, place, volunteer):
-    registration.register_volunteer(
-        RegisterVolunteer(
-            request_id="r2",
-            name="张桂英",
-            phone="13800000013",
-            password="secret-123",
-            community_id=place.other.id,
-        ),
+    register(
         uow,
         passwords,
+        place,
+        request_id="r2",
+        name="张桂英",
+        phone="13800000013",
+        community_id=place.other.id,
+        grid_id="",
     )
     home_admin = place.admin_of(place.home)
     listed, _ = members.list_members(ListMembers(actor=home_admin), uow)
@@ -162,17 +136,7 @@ def test_admins_list_only_their_communities_and_grid_workers_their_grid(uow, pas
 
 def test_lists_page_through_every_member_once(uow, passwords, place):
     for i in range(5):
-        registration.register_volunteer(
-            RegisterVolunteer(
-                request_id=f"r{i}",
-                name=f"志愿者{i}",
-                phone=f"1380000010{i}",
-                password="secret-123",
-                community_id=place.home.id,
-            ),
-            uow,
-            passwords,
-        )
+        register(uow, passwords, place, request_id=f"r{i}", name=f"志愿者{i}", phone=f"1380000010{i}")
     seen, token = [], ""
     while True:
         page, token = members.list_members(

@@ -2,20 +2,9 @@ import pytest
 
 from jifen.errors import AlreadyExists, InvalidArgument
 from services.members.service import registration
-from services.members.service.commands import CreateAdmin, RegisterVolunteer
+from services.members.service.commands import CreateAdmin
 
-
-def register(uow, passwords, place, **changes):
-    fields = dict(
-        request_id="r1",
-        name="王秀兰",
-        phone="13800000011",
-        password="secret-123",
-        community_id=place.home.id,
-        grid_id=place.grid.id,
-    )
-    fields.update(changes)
-    return registration.register_volunteer(RegisterVolunteer(**fields), uow, passwords)
+from .conftest import register
 
 
 def test_a_volunteer_registers_into_a_community_and_grid(uow, passwords, place):
