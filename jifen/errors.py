@@ -60,3 +60,15 @@ def required(field: str, value: str, zh_name: str) -> str:
     if not value:
         raise InvalidArgument(field, f"{zh_name}不能为空", f"{field.replace('_', ' ')} is required")
     return value
+
+
+def bounded(field: str, value: str, max_length: int, zh_name: str, optional: bool = True) -> str:
+    """Returns the stripped value, refusing an empty one (unless optional) or one over max_length."""
+    value = (value or "").strip()
+    if not value and not optional:
+        return required(field, value, zh_name)
+    if len(value) > max_length:
+        raise InvalidArgument(
+            field, f"{zh_name}不能超过 {max_length} 个字", f"must be at most {max_length} characters"
+        )
+    return value

@@ -52,6 +52,12 @@ def current_locale() -> str:
     return _LOCALE.get()
 
 
+def client_address(context: grpc.ServicerContext) -> str:
+    """The caller's host, from "ipv4:10.0.0.5:51234" or "ipv6:[::1]:51234"."""
+    peer = context.peer() or ""
+    return peer.split(":", 1)[-1].rsplit(":", 1)[0]
+
+
 def _status_of(exc: errors.DomainError, locale: str) -> status_pb2.Status:
     code = STATUS.get(type(exc), grpc.StatusCode.FAILED_PRECONDITION)
     status = status_pb2.Status(code=getattr(code_pb2, code.name), message=exc.message(locale))
@@ -72,12 +78,34 @@ def _locale_of(metadata) -> str:
     return "zh"
 
 
+def _field_with_nul(message, prefix: str = "") -> str:
+    """The first string field holding a NUL byte (databases refuse them), or ""."""
+    for field, value in message.ListFields():
+        values = value if field.is_repeated else [value]
+        for item in values:
+            if isinstance(item, str) and "\x00" in item:
+                return prefix + field.name
+            if hasattr(item, "ListFields"):
+                found = _field_with_nul(item, f"{prefix}{field.name}.")
+                if found:
+                    return found
+    return ""
+
+
 class GuardInterceptor(grpc.ServerInterceptor):
     """Authenticates the caller, applies the policy table, and maps domain errors to status codes."""
 
-    def __init__(self, policy: dict[str, Rule], verifier: TokenVerifier):
+    def __init__(
+        self,
+        policy: dict[str, Rule],
+        verifier: TokenVerifier,
+        resolve: Callable[[Caller], Caller] | None = None,
+    ):
         self.policy = policy
         self.verifier = verifier
+        # A service that owns identities (members) re-reads the caller, so a deactivated or
+        # demoted admin loses their powers there at once rather than when the token expires.
+        self.resolve = resolve
 
     def intercept_service(self, continuation, details):
         handler = continuation(details)
@@ -95,10 +123,15 @@ class GuardInterceptor(grpc.ServerInterceptor):
             try:
                 # A stale token must not stop someone from logging in again or browsing public lists.
                 caller = self._authenticate(metadata, optional=rule is not None and rule.public)
+                if self.resolve is not None and caller.member_id and not (rule and rule.public):
+                    caller = self.resolve(caller)
                 if rule is None or not rule.allows(caller):
                     if caller.is_anonymous:
                         raise errors.Unauthenticated("请先登录", "log in first")
                     raise errors.PermissionDenied("您没有执行此操作的权限", "you may not do this")
+                bad_field = _field_with_nul(request)
+                if bad_field:
+                    raise errors.InvalidArgument(bad_field, "含有不允许的字符", "contains a NUL character")
                 caller_token = _CALLER.set(caller)
                 try:
                     return behavior(request, context)
@@ -109,6 +142,13 @@ class GuardInterceptor(grpc.ServerInterceptor):
             except errors.Conflict:
                 context.abort(
                     grpc.StatusCode.ABORTED, "请求冲突，请重试" if locale == "zh" else "conflict; retry"
+                )
+            except Exception:
+                # A bug, not the caller's doing: log it whole and tell the caller nothing internal.
+                log.exception("%s failed", details.method)
+                context.abort(
+                    grpc.StatusCode.INTERNAL,
+                    "服务暂时出错，请稍后再试" if locale == "zh" else "internal error",
                 )
             finally:
                 _LOCALE.reset(locale_token)
@@ -164,11 +204,12 @@ def build_server(
     policy: dict[str, Rule],
     verifier: TokenVerifier,
     workers: int = 16,
+    resolve: Callable[[Caller], Caller] | None = None,
 ) -> GrpcApp:
     check_complete(policy, descriptors)
     server = grpc.server(
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{name}-grpc"),
-        interceptors=[GuardInterceptor(policy, verifier)],
+        interceptors=[GuardInterceptor(policy, verifier, resolve)],
         options=[("grpc.so_reuseport", 0)],
     )
     for add, servicer in registrations:

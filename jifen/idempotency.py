@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from jifen.caller import Caller
 from jifen.clock import utcnow
 from jifen.errors import AlreadyExists, Conflict, DomainError, InvalidArgument
 from jifen.tables import IDEMPOTENCY_KEYS
@@ -29,6 +30,14 @@ def secret(default: Any = dataclasses.MISSING) -> Any:
     return dataclasses.field(default=default, metadata={"secret": True}, repr=False)
 
 
+def _identity(value: Any) -> str:
+    # The caller counts by who they are, not by their token's details: a retry with a fresh
+    # token (renamed, new roles) is still the same request.
+    if isinstance(value, Caller):
+        return value.member_id or f"service:{value.service}"
+    return str(value)
+
+
 def fingerprint(command: Any) -> str:
     """A digest of everything in the command but its request id and secrets."""
     fields = {
@@ -36,7 +45,7 @@ def fingerprint(command: Any) -> str:
         for f in dataclasses.fields(command)
         if f.name != "request_id" and not f.metadata.get("secret")
     }
-    canonical = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    canonical = json.dumps(fields, sort_keys=True, default=_identity, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

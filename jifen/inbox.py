@@ -106,8 +106,12 @@ class EventConsumer:
                 uow.commit()
                 return True
         except Conflict:
-            # A twin delivery committed first; its mark is the proof this one is a duplicate.
-            return False
+            # A twin delivery that committed first makes this one a duplicate; any other
+            # constraint error is the handler's own failure and must be retried or parked.
+            with self.uow_factory() as uow:
+                if uow.inbox.seen(envelope.event_id, self.name):
+                    return False
+            raise
 
     def _dead_letter(self, envelope: Envelope, exc: Exception) -> None:
         log.error(

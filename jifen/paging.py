@@ -11,6 +11,7 @@ from jifen.errors import InvalidArgument
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_OFFSET = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,6 @@ def page(page_size: int, page_token: str) -> Page:
         offset = int(json.loads(base64.urlsafe_b64decode(page_token.encode()))["o"])
     except (ValueError, KeyError, TypeError, binascii.Error):
         raise InvalidArgument("page_token", "分页标记无效", "is not a token this service issued") from None
-    if offset < 0:
+    if not 0 <= offset <= MAX_OFFSET:
         raise InvalidArgument("page_token", "分页标记无效", "is not a token this service issued")
     return Page(offset, size)

@@ -11,6 +11,8 @@ import redis
 
 
 class FailureLimiter:
+    """At most max_failures attempts per subject per window; successes reset the count."""
+
     def __init__(self, client: redis.Redis, prefix: str, max_failures: int, window_seconds: int):
         self.client = client
         self.prefix = prefix
@@ -21,17 +23,16 @@ class FailureLimiter:
         # Keys hold a digest, not the phone number or code, so Redis never stores personal data.
         return f"jifen:{self.prefix}:{hashlib.sha256(subject.encode()).hexdigest()[:32]}"
 
-    def blocked(self, subject: str) -> bool:
-        count = self.client.get(self._key(subject))
-        return count is not None and int(count) >= self.max_failures
-
-    def failed(self, subject: str) -> None:
+    def attempt(self, subject: str) -> bool:
+        """Counts an attempt before it is checked, so parallel guesses cannot slip past the limit."""
         key = self._key(subject)
         with self.client.pipeline() as pipe:
             pipe.incr(key)
-            # The window starts at the first failure and is not extended by later ones.
+            # The window starts at the first attempt and is not extended by later ones.
             pipe.expire(key, self.window, nx=True)
-            pipe.execute()
+            count, _ = pipe.execute()
+        return int(count) <= self.max_failures
 
     def reset(self, subject: str) -> None:
+        """A success wipes the slate: only failures in a row count."""
         self.client.delete(self._key(subject))

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     service_token: str = ""
 
     login_max_failures: int = 5
+    # Every attempt from one client address (a community centre's PC serves many people).
+    login_max_attempts_per_client: int = 100
     login_window_seconds: int = 15 * 60
 
     outbox_interval_seconds: float = 0.5

@@ -22,7 +22,7 @@ from .adapters.unit_of_work import MembersUnitOfWork
 from .domain.member import Member
 from .entrypoints.grpc_api import DirectoryServicer, MembersServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
-from .service import registration
+from .service import login, registration
 from .service.commands import CreateAdmin
 
 NAME = "members"
@@ -38,6 +38,9 @@ def build_api(
     limiter = FailureLimiter(
         redis_client, "login", settings.login_max_failures, settings.login_window_seconds
     )
+    clients = FailureLimiter(
+        redis_client, "login-client", settings.login_max_attempts_per_client, settings.login_window_seconds
+    )
     tokens = TokenIssuer.from_file(settings.private_key_path, timedelta(minutes=settings.token_ttl_minutes))
     return build_server(
         NAME,
@@ -45,7 +48,7 @@ def build_api(
         [
             (
                 members_pb2_grpc.add_MembersServiceServicer_to_server,
-                MembersServicer(uow, passwords, limiter, tokens),
+                MembersServicer(uow, passwords, limiter, tokens, clients),
             ),
             (members_pb2_grpc.add_DirectoryServiceServicer_to_server, DirectoryServicer(uow)),
         ],
@@ -53,6 +56,7 @@ def build_api(
         POLICY,
         TokenVerifier.from_file(settings.public_key_path),
         settings.grpc_workers,
+        resolve=lambda caller: login.current_identity(caller, uow()),
     )
 
 

@@ -127,3 +127,23 @@ def test_a_handler_that_keeps_failing_is_parked_and_replayed_once_fixed(engine):
     assert consumer.retry_dead_letters() == 1
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(effects)).scalar() == 1
+
+
+def test_a_handlers_own_constraint_error_is_retried_and_parked_not_taken_for_a_duplicate(engine):
+    def duplicate_key(uow, envelope):
+        uow.connection.execute(sa.text("insert into processed_events values ('x', 'y', 't', now())"))
+        uow.connection.execute(sa.text("insert into processed_events values ('x', 'y', 't', now())"))
+
+    consumer = EventConsumer(
+        "points",
+        engine,
+        lambda: RelayUnitOfWork(engine),
+        {("members", "member.registered"): duplicate_key},
+        retry_delay=0,
+    )
+    envelope = Envelope.wrap(
+        "member.registered", "members", events.MemberRegistered(member_id="m1"), utcnow()
+    )
+    assert consumer.handle(envelope.to_dict()) is False
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(DEAD_LETTERS.c.event_id)).scalars().all() == [envelope.event_id]

@@ -33,8 +33,10 @@ class SqlMemberRepository:
         self.connection.execute(member_roles.delete().where(member_roles.c.member_id == member.id))
         self._write_grants(member)
 
-    def get(self, member_id: str) -> Member | None:
-        found = self._load(sa.select(members).where(members.c.id == member_id))
+    def get(self, member_id: str, lock: bool = False) -> Member | None:
+        query = sa.select(members).where(members.c.id == member_id)
+        # SQLite has no row locks; its BEGIN IMMEDIATE already serialises writing transactions.
+        found = self._load(query.with_for_update() if lock else query)
         return found[0] if found else None
 
     def by_phone(self, phone: str) -> Member | None:

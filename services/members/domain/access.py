@@ -1,8 +1,16 @@
-"""Who may act on whom: the scope checks the policy table names, as pure functions."""
+"""Who may act on whom: the scope checks the policy table names, as pure functions.
+
+A member's roles each apply somewhere (a Place). An admin manages a member only when the
+admin's own scope covers where the member lives and every place the member's roles apply to,
+so a community admin can never touch a street admin, nor hand out a role outside their scope.
+"""
 
 from __future__ import annotations
 
-from jifen.caller import ADMIN, Caller, Grant
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from jifen.caller import Caller
 from jifen.errors import PermissionDenied
 
 from .member import Member
@@ -10,37 +18,46 @@ from .member import Member
 DENIED = ("您没有执行此操作的权限", "you may not do this")
 
 
+@dataclass(frozen=True)
+class Place:
+    """A community (with its street), or a whole street when community_id is empty."""
+
+    community_id: str
+    street_id: str
+
+
 def deny() -> PermissionDenied:
     return PermissionDenied(*DENIED)
+
+
+def home(member: Member) -> Place:
+    return Place(member.community_id, member.street_id)
+
+
+def covers(caller: Caller, place: Place) -> bool:
+    if not place.community_id:
+        return caller.administers_street(place.street_id)
+    return caller.administers(place.community_id, place.street_id)
 
 
 def may_view(caller: Caller, member: Member) -> bool:
     return (
         caller.member_id == member.id
         or bool(caller.service)
-        or caller.administers(member.community_id, member.street_id)
+        or covers(caller, home(member))
         or caller.serves_grid(member.grid_id)
     )
 
 
-def may_manage(caller: Caller, member: Member) -> bool:
-    return caller.administers(member.community_id, member.street_id)
+def may_see_phone(caller: Caller, member: Member) -> bool:
+    """The whole number: the member themself and the admins of where they live; others see it masked."""
+    return caller.member_id == member.id or covers(caller, home(member))
 
 
-def require_manage(caller: Caller, member: Member) -> None:
-    if not may_manage(caller, member):
+def may_manage(caller: Caller, member: Member, role_places: Iterable[Place]) -> bool:
+    return covers(caller, home(member)) and all(covers(caller, place) for place in role_places)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
         raise deny()
-
-
-def require_admin_of(caller: Caller, community_id: str, street_id: str) -> None:
-    if not caller.administers(community_id, street_id):
-        raise deny()
-
-
-def may_grant(caller: Caller, grant: Grant, member: Member, grant_street_id: str) -> bool:
-    """Admins hand out roles only inside what they administer themselves."""
-    if grant.role == ADMIN and grant.street_id:
-        return caller.administers_street(grant.street_id)
-    if grant.role == ADMIN:
-        return caller.administers(grant.community_id, grant_street_id)
-    return may_manage(caller, member)

@@ -82,23 +82,35 @@ def valid_password(password: str, field_name: str = "password") -> str:
     return password
 
 
+MAX_ID_LENGTH = 40
+
+
 def check_grant_shape(grant: Grant) -> Grant:
-    """Each role names exactly the place it applies to (DESIGN §4)."""
+    """Each role names exactly the place it applies to (DESIGN §4), and nothing else."""
     if grant.role not in MEMBER_ROLES:
         raise InvalidArgument("roles", f"未知角色：{grant.role or '空'}", f"unknown role {grant.role!r}")
-    if grant.role == ADMIN and bool(grant.community_id) == bool(grant.street_id):
-        raise InvalidArgument(
-            "roles",
-            "管理员须指定一个社区或一个街道",
-            "an admin grant names exactly one community or one street",
-        )
-    if grant.role == STAFF and not grant.shop_id:
-        raise InvalidArgument("roles", "店员须指定所在门店", "a staff grant names its shop_id")
-    if grant.role == GRID_WORKER and not grant.grid_id:
-        raise InvalidArgument("roles", "网格员须指定所在网格", "a grid_worker grant names its grid_id")
-    if grant.role == VOLUNTEER:
-        return Grant(VOLUNTEER)
-    return grant
+    if any(
+        len(value) > MAX_ID_LENGTH
+        for value in (grant.community_id, grant.street_id, grant.shop_id, grant.grid_id)
+    ):
+        raise InvalidArgument("roles", "编号过长", f"ids are at most {MAX_ID_LENGTH} characters")
+    if grant.role == ADMIN:
+        if bool(grant.community_id) == bool(grant.street_id):
+            raise InvalidArgument(
+                "roles",
+                "管理员须指定一个社区或一个街道",
+                "an admin grant names exactly one community or one street",
+            )
+        return Grant(ADMIN, community_id=grant.community_id, street_id=grant.street_id)
+    if grant.role == STAFF:
+        if not grant.shop_id:
+            raise InvalidArgument("roles", "店员须指定所在门店", "a staff grant names its shop_id")
+        return Grant(STAFF, shop_id=grant.shop_id)
+    if grant.role == GRID_WORKER:
+        if not grant.grid_id:
+            raise InvalidArgument("roles", "网格员须指定所在网格", "a grid_worker grant names its grid_id")
+        return Grant(GRID_WORKER, grid_id=grant.grid_id)
+    return Grant(VOLUNTEER)
 
 
 def check_grants(grants: tuple[Grant, ...]) -> tuple[Grant, ...]:

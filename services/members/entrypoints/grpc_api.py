@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jifen.grpc_server import current_caller
+from jifen.grpc_server import client_address, current_caller
 from jifen.members.v1 import members_pb2 as pb
 from jifen.members.v1 import members_pb2_grpc as pb_grpc
 from jifen.timestamps import to_timestamp
@@ -21,11 +21,13 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
         passwords: PasswordHasher,
         limiter: LoginLimiter,
         tokens: TokenMinter,
+        clients: LoginLimiter | None = None,
     ):
         self.uow = uow
         self.passwords = passwords
         self.limiter = limiter
         self.tokens = tokens
+        self.clients = clients
 
     def RegisterVolunteer(self, request, context):
         cmd = commands.RegisterVolunteer(
@@ -42,11 +44,12 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
 
     def Login(self, request, context):
         done = login.login(
-            commands.Login(phone=request.phone, password=request.password),
+            commands.Login(phone=request.phone, password=request.password, client=client_address(context)),
             self.uow(),
             self.passwords,
             self.limiter,
             self.tokens,
+            self.clients,
         )
         return pb.LoginResponse(
             access_token=done.token,
@@ -98,7 +101,7 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
             current_password=request.current_password,
             new_password=request.new_password,
         )
-        members.change_password(cmd, self.uow(), self.passwords)
+        members.change_password(cmd, self.uow(), self.passwords, self.limiter)
         return pb.ChangePasswordResponse()
 
     def SetRoles(self, request, context):

@@ -50,8 +50,7 @@ def grant(message: pb.RoleGrant) -> Grant:
 
 
 def member(value: Member, viewer: Caller) -> pb.Member:
-    # Full numbers only for the member themself and the admins who manage them.
-    shows_phone = viewer.member_id == value.id or access.may_manage(viewer, value)
+    shows_phone = access.may_see_phone(viewer, value)
     return pb.Member(
         member_id=value.id,
         name=value.name,

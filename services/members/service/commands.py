@@ -23,6 +23,8 @@ class RegisterVolunteer:
 class Login:
     phone: str
     password: str = secret("")
+    # Where the attempt comes from, so one client cannot try a password across many phones.
+    client: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from jifen import idempotency, paging
 from jifen.clock import Clock, utcnow
-from jifen.errors import AlreadyExists, InvalidArgument
+from jifen.errors import AlreadyExists, InvalidArgument, bounded
 from jifen.ids import new_id
 
 from ..domain import access
+from ..domain.access import Place
 from ..domain.directory import Community, Grid, Organization, Street, organization_kind, place_name
 from ..domain.phone import normalize_phone
-from . import events, lookups
+from . import events, lookups, scope
 from .commands import AddOrganizationMember, CreateCommunity, CreateGrid, CreateOrganization, CreateStreet
 from .ports import UnitOfWork
 
@@ -36,6 +37,7 @@ def create_street(cmd: CreateStreet, uow: UnitOfWork, clock: Clock = utcnow) -> 
 
 def create_community(cmd: CreateCommunity, uow: UnitOfWork, clock: Clock = utcnow) -> Community:
     name = place_name(cmd.name, "社区名称")
+    address = bounded("address", cmd.address, 200, "地址")
 
     def execute() -> dict:
         street = lookups.street(uow, cmd.street_id)
@@ -43,7 +45,7 @@ def create_community(cmd: CreateCommunity, uow: UnitOfWork, clock: Clock = utcno
             raise access.deny()
         if any(c.name == name for c in uow.directory.communities(street.id, 0, 10_000)):
             raise AlreadyExists(*NAME_TAKEN, field="name")
-        community = Community(new_id(), street.id, name, cmd.address.strip(), clock())
+        community = Community(new_id(), street.id, name, address, clock())
         uow.directory.add_community(community)
         uow.outbox.add(events.COMMUNITY_CREATED, events.community_created(community), community.created_at)
         return {"community_id": community.id}
@@ -58,7 +60,7 @@ def create_grid(cmd: CreateGrid, uow: UnitOfWork, clock: Clock = utcnow) -> Grid
 
     def execute() -> dict:
         community = lookups.community(uow, cmd.community_id)
-        access.require_admin_of(cmd.actor, community.id, community.street_id)
+        access.require(access.covers(cmd.actor, Place(community.id, community.street_id)))
         if any(g.name == name for g in uow.directory.grids(community.id, 0, 10_000)):
             raise AlreadyExists(*NAME_TAKEN, field="name")
         grid = Grid(new_id(), community.id, name, clock())
@@ -79,11 +81,12 @@ def create_organization(cmd: CreateOrganization, uow: UnitOfWork, clock: Clock =
             "community_id", "请指定所属社区或街道（二选一）", "give exactly one of community_id and street_id"
         )
     contact_phone = normalize_phone(cmd.contact_phone, "contact_phone") if cmd.contact_phone else ""
+    contact_name = bounded("contact_name", cmd.contact_name, 40, "联系人")
 
     def execute() -> dict:
         if cmd.community_id:
             community = lookups.community(uow, cmd.community_id)
-            access.require_admin_of(cmd.actor, community.id, community.street_id)
+            access.require(access.covers(cmd.actor, Place(community.id, community.street_id)))
             street_id = community.street_id
         else:
             street_id = lookups.street(uow, cmd.street_id).id
@@ -95,7 +98,7 @@ def create_organization(cmd: CreateOrganization, uow: UnitOfWork, clock: Clock =
             kind=kind,
             community_id=cmd.community_id,
             street_id=street_id,
-            contact_name=cmd.contact_name.strip(),
+            contact_name=contact_name,
             contact_phone=contact_phone,
             created_at=clock(),
         )
@@ -110,8 +113,9 @@ def create_organization(cmd: CreateOrganization, uow: UnitOfWork, clock: Clock =
 def add_organization_member(cmd: AddOrganizationMember, uow: UnitOfWork, clock: Clock = utcnow):
     def execute() -> dict:
         organization = lookups.organization(uow, cmd.organization_id)
-        access.require_admin_of(cmd.actor, organization.community_id, organization.street_id)
+        access.require(access.covers(cmd.actor, Place(organization.community_id, organization.street_id)))
         member = lookups.member(uow, cmd.member_id)
+        scope.require_manage(uow, cmd.actor, member)
         if not uow.members.join_organization(organization.id, member.id, clock()):
             raise AlreadyExists("该成员已在此单位中", "the member already belongs to this organization")
         return {"organization_id": organization.id, "member_id": member.id}

@@ -33,7 +33,9 @@ def registered(member: Member) -> events.MemberRegistered:
 
 
 def updated(member: Member) -> events.MemberUpdated:
-    return events.MemberUpdated(**_profile(member), status=member.status)
+    return events.MemberUpdated(
+        **_profile(member), status=member.status, updated_at=to_timestamp(member.updated_at)
+    )
 
 
 def deactivated(member: Member) -> events.MemberDeactivated:

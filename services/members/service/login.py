@@ -6,6 +6,7 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
+from jifen.caller import Caller
 from jifen.errors import PermissionDenied, ResourceExhausted, Unauthenticated
 
 from ..domain.member import Member
@@ -25,19 +26,25 @@ class LoggedIn:
     member: Member
 
 
+TOO_MANY = ("尝试次数过多，请 15 分钟后再试", "too many attempts; try again later")
+
+
 def login(
-    cmd: Login, uow: UnitOfWork, passwords: PasswordHasher, limiter: LoginLimiter, tokens: TokenMinter
+    cmd: Login,
+    uow: UnitOfWork,
+    passwords: PasswordHasher,
+    limiter: LoginLimiter,
+    tokens: TokenMinter,
+    clients: LoginLimiter | None = None,
 ) -> LoggedIn:
+    """`limiter` counts per phone and forgets on success; `clients` counts every attempt per client."""
     phone = normalize_phone(cmd.phone)
-    if limiter.blocked(phone):
-        raise ResourceExhausted(
-            "密码错误次数过多，请 15 分钟后再试", "too many failed logins; try again later"
-        )
+    if not limiter.attempt(phone) or (clients is not None and cmd.client and not clients.attempt(cmd.client)):
+        raise ResourceExhausted(*TOO_MANY)
     with uow:
         member = uow.members.by_phone(phone)
     stored = member.password_hash if member else _dummy_hash(passwords)
     if not passwords.verify(stored, cmd.password or "") or member is None:
-        limiter.failed(phone)
         raise Unauthenticated("手机号或密码不正确", "wrong phone number or password")
     if not member.active:
         raise PermissionDenied("账号已停用，请联系社区管理员", "this account is deactivated")
@@ -50,3 +57,12 @@ def _dummy_hash(passwords: PasswordHasher) -> str:
     if passwords not in _UNKNOWN_PHONE_HASH:
         _UNKNOWN_PHONE_HASH[passwords] = passwords.hash("not-a-real-password")
     return _UNKNOWN_PHONE_HASH[passwords]
+
+
+def current_identity(caller: Caller, uow: UnitOfWork) -> Caller:
+    """The caller as the members database knows them now: still active, with their present roles."""
+    with uow:
+        member = uow.members.get(caller.member_id)
+    if member is None or not member.active:
+        raise Unauthenticated("账号已停用或不存在，请重新登录", "this account is deactivated or gone")
+    return member.caller()

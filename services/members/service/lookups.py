@@ -15,8 +15,9 @@ def _existing(find, key: str, value: str, zh_name: str, en_name: str):
     return found
 
 
-def member(uow, member_id: str) -> Member:
-    return _existing(uow.members.get, "member_id", member_id, "成员", "member")
+def member(uow, member_id: str, lock: bool = False) -> Member:
+    """With lock, the row stays locked until the transaction ends, so concurrent changes queue up."""
+    return _existing(lambda i: uow.members.get(i, lock=lock), "member_id", member_id, "成员", "member")
 
 
 def reloaded(uow, ref: dict) -> Member:

@@ -7,12 +7,20 @@ from dataclasses import replace
 from jifen import idempotency, paging
 from jifen.caller import ADMIN, GRID_WORKER, MEMBER_ROLES, Caller
 from jifen.clock import Clock, utcnow
-from jifen.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Unauthenticated, required
+from jifen.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    ResourceExhausted,
+    Unauthenticated,
+    bounded,
+)
 
 from ..domain import access
+from ..domain.access import Place
 from ..domain.member import ACTIVE, DEACTIVATED, Member, check_grants, valid_name, valid_password
 from ..domain.phone import normalize_phone
-from . import events, lookups
+from . import events, lookups, scope
 from .commands import (
     ChangePassword,
     DeactivateMember,
@@ -21,7 +29,8 @@ from .commands import (
     SetRoles,
     UpdateMember,
 )
-from .ports import MemberFilter, PasswordHasher, UnitOfWork
+from .login import TOO_MANY
+from .ports import LoginLimiter, MemberFilter, PasswordHasher, UnitOfWork
 from .registration import PHONE_TAKEN
 
 SELF_EDITABLE = frozenset({"name", "phone"})
@@ -89,17 +98,16 @@ def update_member(cmd: UpdateMember, uow: UnitOfWork, clock: Clock = utcnow) -> 
         changes["phone"] = normalize_phone(cmd.phone)
 
     def execute() -> dict:
-        member = lookups.member(uow, cmd.member_id)
+        member = lookups.member(uow, cmd.member_id, lock=True)
         is_self = cmd.actor.member_id == member.id
-        if not (access.may_manage(cmd.actor, member) or (is_self and fields <= SELF_EDITABLE)):
-            raise access.deny()
+        access.require((is_self and fields <= SELF_EDITABLE) or scope.may_manage(uow, cmd.actor, member))
         if "phone" in changes and changes["phone"] != member.phone and uow.members.by_phone(changes["phone"]):
             raise AlreadyExists(*PHONE_TAKEN, field="phone")
         community_id = cmd.community_id if "community_id" in fields else member.community_id
         if {"community_id", "grid_id"} & fields:
             community = lookups.community_argument(uow, community_id)
             # Moving someone is an act of both communities' admins: the new one must be in scope too.
-            access.require_admin_of(cmd.actor, community.id, community.street_id)
+            access.require(access.covers(cmd.actor, Place(community.id, community.street_id)))
             grid_id = cmd.grid_id if "grid_id" in fields else ""
             grid = lookups.grid_argument(uow, grid_id, community.id)
             changes.update(
@@ -114,17 +122,25 @@ def update_member(cmd: UpdateMember, uow: UnitOfWork, clock: Clock = utcnow) -> 
 
 
 def change_password(
-    cmd: ChangePassword, uow: UnitOfWork, passwords: PasswordHasher, clock: Clock = utcnow
+    cmd: ChangePassword,
+    uow: UnitOfWork,
+    passwords: PasswordHasher,
+    limiter: LoginLimiter,
+    clock: Clock = utcnow,
 ) -> None:
     new_hash = passwords.hash(valid_password(cmd.new_password, "new_password"))
 
     def execute() -> dict:
-        member = lookups.member(uow, cmd.member_id)
+        member = lookups.member(uow, cmd.member_id, lock=True)
         if cmd.actor.member_id == member.id:
+            # The current password is a secret a stolen token must not be able to guess at leisure.
+            if not limiter.attempt(member.phone):
+                raise ResourceExhausted(*TOO_MANY)
             if not passwords.verify(member.password_hash, cmd.current_password or ""):
                 raise Unauthenticated("当前密码不正确", "the current password is wrong")
-        elif not access.may_manage(cmd.actor, member):
-            raise access.deny()
+            limiter.reset(member.phone)
+        else:
+            scope.require_manage(uow, cmd.actor, member)
         uow.members.save(replace(member, password_hash=new_hash, updated_at=clock()))
         return {"member_id": member.id}
 
@@ -135,19 +151,9 @@ def set_roles(cmd: SetRoles, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
     grants = check_grants(cmd.grants)
 
     def execute() -> dict:
-        member = lookups.member(uow, cmd.member_id)
-        access.require_manage(cmd.actor, member)
-        for grant in set(grants) ^ set(member.grants):
-            grant_street = member.street_id
-            if grant.role == ADMIN and grant.community_id:
-                grant_street = lookups.community_argument(uow, grant.community_id).street_id
-            elif grant.role == ADMIN:
-                if uow.directory.street(grant.street_id) is None:
-                    raise InvalidArgument("roles", "所选街道不存在", f"no street {grant.street_id}")
-            elif grant.role == GRID_WORKER and uow.directory.grid(grant.grid_id) is None:
-                raise InvalidArgument("roles", "所选网格不存在", f"no grid {grant.grid_id}")
-            if not access.may_grant(cmd.actor, grant, member, grant_street):
-                raise access.deny()
+        member = lookups.member(uow, cmd.member_id, lock=True)
+        # Every role before and after must lie in the actor's scope: no one grants or removes beyond it.
+        scope.require_manage(uow, cmd.actor, member, grants)
         updated = replace(member, grants=grants, updated_at=clock())
         uow.members.save(updated)
         uow.outbox.add(events.MEMBER_UPDATED, events.updated(updated), updated.updated_at)
@@ -157,11 +163,11 @@ def set_roles(cmd: SetRoles, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
 
 
 def deactivate_member(cmd: DeactivateMember, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
-    reason = required("reason", cmd.reason, "停用原因")
+    reason = bounded("reason", cmd.reason, 200, "停用原因", optional=False)
 
     def execute() -> dict:
-        member = lookups.member(uow, cmd.member_id)
-        access.require_manage(cmd.actor, member)
+        member = lookups.member(uow, cmd.member_id, lock=True)
+        scope.require_manage(uow, cmd.actor, member)
         if cmd.actor.member_id == member.id:
             raise FailedPrecondition("不能停用自己的账号", "you cannot deactivate yourself")
         updated = member.deactivate(reason, clock())
@@ -174,8 +180,8 @@ def deactivate_member(cmd: DeactivateMember, uow: UnitOfWork, clock: Clock = utc
 
 def reactivate_member(cmd: ReactivateMember, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
     def execute() -> dict:
-        member = lookups.member(uow, cmd.member_id)
-        access.require_manage(cmd.actor, member)
+        member = lookups.member(uow, cmd.member_id, lock=True)
+        scope.require_manage(uow, cmd.actor, member)
         updated = member.reactivate(clock())
         uow.members.save(updated)
         uow.outbox.add(events.MEMBER_REACTIVATED, events.reactivated(updated), updated.updated_at)

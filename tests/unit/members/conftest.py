@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+import fakeredis
 import pytest
 
 from jifen.caller import ADMIN, Caller, Grant
+from jifen.rate_limit import FailureLimiter
 from services.members.domain.directory import Community, Grid, Street
 from services.members.service import registration
 from services.members.service.commands import RegisterVolunteer
 
-from .fakes import FakeLimiter, FakePasswords, FakeTokens, FakeUnitOfWork
+from .fakes import FakePasswords, FakeTokens, FakeUnitOfWork
 
 
 class Place:
@@ -58,8 +60,10 @@ def passwords() -> FakePasswords:
 
 
 @pytest.fixture
-def limiter() -> FakeLimiter:
-    return FakeLimiter()
+def limiter() -> FailureLimiter:
+    return FailureLimiter(
+        fakeredis.FakeRedis(decode_responses=True), "login", max_failures=5, window_seconds=900
+    )
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ class FakeMembers:
     def save(self, member: Member) -> None:
         self.rows[member.id] = member
 
-    def get(self, member_id: str) -> Member | None:
+    def get(self, member_id: str, lock: bool = False) -> Member | None:
         member = self.rows.get(member_id)
         if member is None:
             return None
@@ -167,21 +167,6 @@ class FakePasswords:
 
     def verify(self, password_hash: str, password: str) -> bool:
         return password_hash == self.hash(password)
-
-
-class FakeLimiter:
-    def __init__(self, max_failures: int = 5):
-        self.failures: dict[str, int] = {}
-        self.max_failures = max_failures
-
-    def blocked(self, key):
-        return self.failures.get(key, 0) >= self.max_failures
-
-    def failed(self, key):
-        self.failures[key] = self.failures.get(key, 0) + 1
-
-    def reset(self, key):
-        self.failures.pop(key, None)
 
 
 class FakeTokens:

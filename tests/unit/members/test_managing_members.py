@@ -101,14 +101,14 @@ def test_a_role_without_its_place_is_refused(uow, place, volunteer, grant):
     assert err.value.field == "roles"
 
 
-def test_a_member_changes_their_password_only_with_the_current_one(uow, passwords, volunteer):
+def test_a_member_changes_their_password_only_with_the_current_one(uow, passwords, limiter, volunteer):
     me = volunteer.caller()
     with pytest.raises(Unauthenticated):
         members.change_password(
-            ChangePassword("p1", me, volunteer.id, "wrong-one", "brand-new-1"), uow, passwords
+            ChangePassword("p1", me, volunteer.id, "wrong-one", "brand-new-1"), uow, passwords, limiter
         )
     members.change_password(
-        ChangePassword("p2", me, volunteer.id, "secret-123", "brand-new-1"), uow, passwords
+        ChangePassword("p2", me, volunteer.id, "secret-123", "brand-new-1"), uow, passwords, limiter
     )
     assert passwords.verify(uow.members.get(volunteer.id).password_hash, "brand-new-1")
 

@@ -1,0 +1,95 @@
+"""What a careless or hostile client can send, answered with a clear status and no change."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import grpc
+import pytest
+
+from jifen.members.v1 import members_pb2 as m
+from tests.members_client import PASSWORD, bearer, rid
+
+
+def code_of(call) -> tuple[grpc.StatusCode, str]:
+    with pytest.raises(grpc.RpcError) as err:
+        call()
+    return err.value.code(), err.value.details()
+
+
+def test_a_nul_byte_in_any_field_is_invalid_argument_naming_it(town):
+    assert code_of(
+        lambda: town.client.members.GetMember(
+            m.GetMemberRequest(member_id="abc\x00"), metadata=bearer(town.admin_token)
+        )
+    ) == (grpc.StatusCode.INVALID_ARGUMENT, "member_id: 含有不允许的字符")
+    code, details = code_of(lambda: town.client.register("王\x00秀兰", "13800000011", town.home.community_id))
+    assert (code, details.split(":")[0]) == (grpc.StatusCode.INVALID_ARGUMENT, "name")
+
+
+@pytest.mark.parametrize(
+    ("field", "request_"),
+    [
+        (
+            "address",
+            lambda t: m.CreateCommunityRequest(
+                request_id=rid(), street_id=t.street_id, name="新社区", address="很长" * 150
+            ),
+        ),
+        ("page_token", lambda t: m.ListCommunitiesRequest(page_token="eyJvIjogOTk5OTk5OTk5OTk5OTk5OTk5OX0=")),
+    ],
+)
+def test_over_long_input_is_refused_before_it_reaches_the_database(town, field, request_):
+    method = "CreateCommunity" if field == "address" else "ListCommunities"
+    code, details = code_of(
+        lambda: getattr(town.client.directory, method)(request_(town), metadata=bearer(town.admin_token))
+    )
+    assert code == grpc.StatusCode.INVALID_ARGUMENT and details.startswith(f"{field}: ")
+
+
+def test_thirty_parallel_wrong_passwords_are_checked_at_most_five_times(town):
+    town.client.register("王秀兰", "13800000011", town.home.community_id)
+
+    def guess(i):
+        return code_of(lambda: town.client.login("13800000011", f"guess-{i:04d}"))[0]
+
+    with ThreadPoolExecutor(30) as pool:
+        codes = list(pool.map(guess, range(30)))
+    assert codes.count(grpc.StatusCode.UNAUTHENTICATED) <= 5
+    assert codes.count(grpc.StatusCode.RESOURCE_EXHAUSTED) >= 25
+
+
+def test_a_deactivated_admins_token_stops_working_at_once(town):
+    admin = town.client.register("孙丽娟", "13800000015", town.home.community_id)
+    town.client.set_roles(
+        town.admin_token, admin.member_id, m.RoleGrant(role=m.ROLE_ADMIN, community_id=town.home.community_id)
+    )
+    token = town.client.login("13800000015")
+    town.client.members.DeactivateMember(
+        m.DeactivateMemberRequest(request_id=rid(), member_id=admin.member_id, reason="离职"),
+        metadata=bearer(town.admin_token),
+    )
+    code, _ = code_of(
+        lambda: town.client.directory.CreateGrid(
+            m.CreateGridRequest(request_id=rid(), community_id=town.home.community_id, name="第九网格"),
+            metadata=bearer(token),
+        )
+    )
+    assert code == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_a_demoted_admin_loses_admin_powers_before_their_token_expires(town):
+    admin = town.client.register("孙丽娟", "13800000015", town.home.community_id)
+    town.client.set_roles(
+        town.admin_token, admin.member_id, m.RoleGrant(role=m.ROLE_ADMIN, community_id=town.home.community_id)
+    )
+    token = town.client.login("13800000015")
+    town.client.set_roles(town.admin_token, admin.member_id, m.RoleGrant(role=m.ROLE_VOLUNTEER))
+    code, _ = code_of(
+        lambda: town.client.directory.CreateGrid(
+            m.CreateGridRequest(request_id=rid(), community_id=town.home.community_id, name="第九网格"),
+            metadata=bearer(token),
+        )
+    )
+    assert code == grpc.StatusCode.PERMISSION_DENIED
+    assert town.client.login("13800000015", PASSWORD)
