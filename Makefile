@@ -32,10 +32,12 @@ $(STAMPS)/install: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-# Generated code is never committed: it is made here from protos/ and cannot drift.
+# Generated code is never committed: it is made here from protos/ into gen/ and cannot drift.
+# A .pth file puts gen/ on the venv's path, where the jifen package (a pkgutil namespace) finds it.
 $(STAMPS)/protos: $(STAMPS)/install $(PROTOS)
-	rm -rf jifen/members jifen/points jifen/market jifen/events
-	$(PY) -m grpc_tools.protoc -I protos --python_out=. --grpc_python_out=. --pyi_out=. $(PROTOS)
+	rm -rf gen && mkdir -p gen
+	$(PY) -m grpc_tools.protoc -I protos --python_out=gen --grpc_python_out=gen --pyi_out=gen $(PROTOS)
+	echo "$(CURDIR)/gen" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/jifen-contracts.pth"
 	@touch $@
 
 $(STAMPS)/node: package.json
@@ -44,4 +46,4 @@ $(STAMPS)/node: package.json
 	@touch $@
 
 clean:
-	rm -rf $(STAMPS) $(VENV) node_modules jifen/members jifen/points jifen/market jifen/events
+	rm -rf $(STAMPS) $(VENV) node_modules gen

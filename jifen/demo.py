@@ -109,30 +109,20 @@ def seed(settings: Settings, create_admin) -> list[Login]:
             )
         ).member
 
-    admin = register("孙丽娟", "13800000001", 0)
-    members.SetRoles(
-        m.SetRolesRequest(
-            request_id=key("roles", admin.member_id),
-            member_id=admin.member_id,
-            roles=[
-                m.RoleGrant(role=m.ROLE_VOLUNTEER),
-                m.RoleGrant(role=m.ROLE_ADMIN, community_id=home.community_id),
-            ],
-        ),
-        metadata=auth,
-    )
-    worker = register("赵明", "13800000002", 0)
-    members.SetRoles(
-        m.SetRolesRequest(
-            request_id=key("roles", worker.member_id),
-            member_id=worker.member_id,
-            roles=[
-                m.RoleGrant(role=m.ROLE_VOLUNTEER),
-                m.RoleGrant(role=m.ROLE_GRID_WORKER, grid_id=grids[0].grid_id),
-            ],
-        ),
-        metadata=auth,
-    )
+    def promote(name: str, phone: str, grant: m.RoleGrant) -> None:
+        """Registers a resident of the first grid who also takes on a role."""
+        member = register(name, phone, 0)
+        members.SetRoles(
+            m.SetRolesRequest(
+                request_id=key("roles", member.member_id),
+                member_id=member.member_id,
+                roles=[m.RoleGrant(role=m.ROLE_VOLUNTEER), grant],
+            ),
+            metadata=auth,
+        )
+
+    promote("孙丽娟", "13800000001", m.RoleGrant(role=m.ROLE_ADMIN, community_id=home.community_id))
+    promote("赵明", "13800000002", m.RoleGrant(role=m.ROLE_GRID_WORKER, grid_id=grids[0].grid_id))
     for name, phone, grid in VOLUNTEERS:
         register(name, phone, grid)
     channel.close()
