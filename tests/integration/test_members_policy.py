@@ -34,16 +34,7 @@ CALLERS = (
     "service",
 )
 EVERYONE = set(CALLERS)
-MEMBERS_AND_SERVICES = {
-    "self",
-    "volunteer",
-    "staff",
-    "grid_worker",
-    "admin",
-    "other_admin",
-    "street_admin",
-    "service",
-}
+MEMBERS_AND_SERVICES = EVERYONE - {"anonymous", "expired", "forged"}
 HOME_ADMINS = {"admin", "street_admin"}
 
 EXPECTED = {

@@ -83,17 +83,28 @@ def test_a_failed_publish_stays_visible_and_is_retried_after_a_backoff(engine):
     assert relay.counts() == {"published": 1}
 
 
+def points_consumer(engine, handler) -> EventConsumer:
+    """A consumer named like the points service's, listening to member.registered."""
+    return EventConsumer(
+        "points",
+        engine,
+        lambda: RelayUnitOfWork(engine),
+        {("members", "member.registered"): handler},
+        retry_delay=0,
+    )
+
+
+def registered_event() -> Envelope:
+    return Envelope.wrap("member.registered", "members", events.MemberRegistered(member_id="m1"), utcnow())
+
+
 def _record(uow, envelope):
     uow.connection.execute(effects.insert().values(member_id=envelope.payload["member_id"]))
 
 
 def test_ten_simultaneous_deliveries_of_one_event_apply_it_once(engine):
-    consumer = EventConsumer(
-        "points", engine, lambda: RelayUnitOfWork(engine), {("members", "member.registered"): _record}
-    )
-    envelope = Envelope.wrap(
-        "member.registered", "members", events.MemberRegistered(member_id="m1"), utcnow()
-    )
+    consumer = points_consumer(engine, _record)
+    envelope = registered_event()
     with ThreadPoolExecutor(10) as pool:
         changed = list(pool.map(lambda _: consumer.handle(envelope.to_dict()), range(10)))
     assert changed.count(True) == 1
@@ -109,16 +120,8 @@ def test_a_handler_that_keeps_failing_is_parked_and_replayed_once_fixed(engine):
             raise RuntimeError("points database full")
         _record(uow, envelope)
 
-    consumer = EventConsumer(
-        "points",
-        engine,
-        lambda: RelayUnitOfWork(engine),
-        {("members", "member.registered"): flaky},
-        retry_delay=0,
-    )
-    envelope = Envelope.wrap(
-        "member.registered", "members", events.MemberRegistered(member_id="m1"), utcnow()
-    )
+    consumer = points_consumer(engine, flaky)
+    envelope = registered_event()
     assert consumer.handle(envelope.to_dict()) is False
     with engine.connect() as conn:
         parked = conn.execute(sa.select(DEAD_LETTERS)).one()
@@ -134,16 +137,8 @@ def test_a_handlers_own_constraint_error_is_retried_and_parked_not_taken_for_a_d
         uow.connection.execute(sa.text("insert into processed_events values ('x', 'y', 't', now())"))
         uow.connection.execute(sa.text("insert into processed_events values ('x', 'y', 't', now())"))
 
-    consumer = EventConsumer(
-        "points",
-        engine,
-        lambda: RelayUnitOfWork(engine),
-        {("members", "member.registered"): duplicate_key},
-        retry_delay=0,
-    )
-    envelope = Envelope.wrap(
-        "member.registered", "members", events.MemberRegistered(member_id="m1"), utcnow()
-    )
+    consumer = points_consumer(engine, duplicate_key)
+    envelope = registered_event()
     assert consumer.handle(envelope.to_dict()) is False
     with engine.connect() as conn:
         assert conn.execute(sa.select(DEAD_LETTERS.c.event_id)).scalars().all() == [envelope.event_id]
