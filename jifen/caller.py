@@ -66,9 +66,6 @@ class Caller:
     def is_street_admin(self) -> bool:
         return any(g.role == ADMIN and g.street_id for g in self.grants)
 
-    def shop(self) -> str:
-        return next((g.shop_id for g in self.grants if g.role == STAFF), "")
-
     def serves_grid(self, grid_id: str) -> bool:
         return bool(grid_id) and any(g.role == GRID_WORKER and g.grid_id == grid_id for g in self.grants)
 

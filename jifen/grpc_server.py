@@ -28,7 +28,6 @@ from jifen.tokens import TokenVerifier
 log = logging.getLogger("jifen.grpc")
 
 _CALLER: contextvars.ContextVar[Caller] = contextvars.ContextVar("caller", default=ANONYMOUS)
-_LOCALE: contextvars.ContextVar[str] = contextvars.ContextVar("locale", default="zh")
 
 STATUS = {
     errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
@@ -46,10 +45,6 @@ OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 def current_caller() -> Caller:
     """The authenticated caller of the RPC running on this thread."""
     return _CALLER.get()
-
-
-def current_locale() -> str:
-    return _LOCALE.get()
 
 
 def client_address(context: grpc.ServicerContext) -> str:
@@ -119,7 +114,6 @@ class GuardInterceptor(grpc.ServerInterceptor):
         def guarded(request, context):
             metadata = context.invocation_metadata()
             locale = _locale_of(metadata)
-            locale_token = _LOCALE.set(locale)
             try:
                 # A stale token must not stop someone from logging in again or browsing public lists.
                 caller = self._authenticate(metadata, optional=rule is not None and rule.public)
@@ -150,8 +144,6 @@ class GuardInterceptor(grpc.ServerInterceptor):
                     grpc.StatusCode.INTERNAL,
                     "服务暂时出错，请稍后再试" if locale == "zh" else "internal error",
                 )
-            finally:
-                _LOCALE.reset(locale_token)
 
         return grpc.unary_unary_rpc_method_handler(
             guarded,

@@ -21,7 +21,7 @@ class FailureLimiter:
 
     def _key(self, subject: str) -> str:
         # Keys hold a digest, not the phone number or code, so Redis never stores personal data.
-        return f"jifen:{self.prefix}:{hashlib.sha256(subject.encode()).hexdigest()[:32]}"
+        return f"{self.prefix}:{hashlib.sha256(subject.encode()).hexdigest()[:32]}"
 
     def attempt(self, subject: str) -> bool:
         """Counts an attempt before it is checked, so parallel guesses cannot slip past the limit."""

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     market_db_url: str = ""
     # "memory://" is the in-process stand-in used by the embedded system.
     redis_url: str = "memory://"
+    # Prefix of every Redis key, so several deployments (or test runs) can share one server.
+    redis_namespace: str = "jifen"
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
 
     # Where each api listens, and where its clients find it.
@@ -39,8 +41,6 @@ class Settings(BaseSettings):
     token_private_key_file: Path | None = None
     token_public_key_file: Path | None = None
     token_ttl_minutes: int = 12 * 60
-    # A long-lived token for service-to-service calls, minted with `jifen token service`.
-    service_token: str = ""
 
     login_max_failures: int = 5
     # Every attempt from one client address (a community centre's PC serves many people).

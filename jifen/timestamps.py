@@ -1,8 +1,8 @@
-"""datetime <-> google.protobuf.Timestamp, in one place."""
+"""datetime -> google.protobuf.Timestamp, in one place."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -15,10 +15,3 @@ def to_timestamp(value: datetime | None) -> Timestamp | None:
     stamp = Timestamp()
     stamp.FromDatetime(as_utc(value))
     return stamp
-
-
-def from_timestamp(stamp: Timestamp) -> datetime | None:
-    """None for an unset timestamp (seconds and nanos both zero)."""
-    if not stamp.seconds and not stamp.nanos:
-        return None
-    return stamp.ToDatetime(tzinfo=UTC)

@@ -36,10 +36,16 @@ def build_api(
     uow = partial(MembersUnitOfWork, engine)
     passwords = passwords or Argon2Passwords()
     limiter = FailureLimiter(
-        redis_client, "login", settings.login_max_failures, settings.login_window_seconds
+        redis_client,
+        f"{settings.redis_namespace}:login",
+        settings.login_max_failures,
+        settings.login_window_seconds,
     )
     clients = FailureLimiter(
-        redis_client, "login-client", settings.login_max_attempts_per_client, settings.login_window_seconds
+        redis_client,
+        f"{settings.redis_namespace}:login-client",
+        settings.login_max_attempts_per_client,
+        settings.login_window_seconds,
     )
     tokens = TokenIssuer.from_file(settings.private_key_path, timedelta(minutes=settings.token_ttl_minutes))
     return build_server(

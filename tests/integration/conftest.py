@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -24,10 +25,16 @@ def pg_settings(settings: Settings):
     """Settings pointing the members service at a fresh PostgreSQL database and the real Redis."""
     require_redis()
     url = fresh_database("members")
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    configured = settings.model_copy(update={"members_db_url": url, "redis_url": REDIS_URL})
+    # Each test keeps its own Redis keys, so parallel runs on one server never meet.
+    namespace = f"jifen-test-{uuid.uuid4().hex[:8]}"
+    configured = settings.model_copy(
+        update={"members_db_url": url, "redis_url": REDIS_URL, "redis_namespace": namespace}
+    )
     migrations.upgrade(members_bootstrap.MIGRATIONS, url)
     yield configured
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{namespace}:*"):
+        client.delete(key)
     drop_database(url)
 
 
