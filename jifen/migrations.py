@@ -8,7 +8,7 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, create_engine, pool
 
-from jifen.db import make_engine
+from jifen.db import ensure_sqlite_folder
 from jifen.tables import RUNTIME_METADATA
 
 
@@ -31,7 +31,7 @@ def run_env(target_metadata: MetaData) -> None:
     """The body of every service's migrations/env.py (online only: a service migrates its live database)."""
     url = context.config.get_main_option("sqlalchemy.url")
     # A plain engine: DDL must not run inside the BEGIN IMMEDIATE that make_engine adds for SQLite.
-    make_engine(url).dispose()  # creates the SQLite folder when needed
+    ensure_sqlite_folder(url)
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(

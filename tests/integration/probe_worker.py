@@ -9,8 +9,11 @@ import os
 from nameko.events import event_handler
 from nameko.extensions import DependencyProvider
 
+from jifen.bus.nameko_worker import EventRuntime
+from jifen.composition import EventParts
 from jifen.db import make_engine
 from jifen.inbox import EventConsumer
+from jifen.outbox import OutboxRelay
 from jifen.unit_of_work import SqlUnitOfWork
 from tests.integration.probe_tables import received
 
@@ -35,7 +38,8 @@ class ProbeEvents(DependencyProvider):
         self.engine.dispose()
 
     def get_dependency(self, worker_ctx):
-        return self.consumer
+        # The same adapter a service worker's handlers call (ServiceEvents hands out the same).
+        return EventRuntime(EventParts(self.engine, OutboxRelay(self.engine), self.consumer))
 
 
 class Probe:
@@ -44,6 +48,6 @@ class Probe:
 
     @event_handler("members", "member.registered")
     def on_member_registered(self, body):
-        changed = self.events.handle(body)
+        changed = self.events.consume(body)
         # The test reads this line to know a delivery was handled, and whether it changed anything.
         print(f"probe delivery {body['event_id']} changed={changed}", flush=True)

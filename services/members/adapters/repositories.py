@@ -165,6 +165,11 @@ class SqlDirectoryRepository:
     def community(self, community_id: str) -> Community | None:
         return self._one(Community, communities, communities.c.id == community_id)
 
+    def community_named(self, street_id: str, name: str) -> Community | None:
+        return self._one(
+            Community, communities, (communities.c.street_id == street_id) & (communities.c.name == name)
+        )
+
     def communities(self, street_id: str, offset: int, limit: int) -> list[Community]:
         query = sa.select(communities).order_by(communities.c.id)
         if street_id:
@@ -176,6 +181,9 @@ class SqlDirectoryRepository:
 
     def grid(self, grid_id: str) -> Grid | None:
         return self._one(Grid, grids, grids.c.id == grid_id)
+
+    def grid_named(self, community_id: str, name: str) -> Grid | None:
+        return self._one(Grid, grids, (grids.c.community_id == community_id) & (grids.c.name == name))
 
     def grids(self, community_id: str, offset: int, limit: int) -> list[Grid]:
         query = sa.select(grids).order_by(grids.c.id)

@@ -43,7 +43,7 @@ def create_community(cmd: CreateCommunity, uow: UnitOfWork, clock: Clock = utcno
         street = lookups.street(uow, cmd.street_id)
         if not cmd.actor.administers_street(street.id):
             raise access.deny()
-        if any(c.name == name for c in uow.directory.communities(street.id, 0, 10_000)):
+        if uow.directory.community_named(street.id, name) is not None:
             raise AlreadyExists(*NAME_TAKEN, field="name")
         community = Community(new_id(), street.id, name, address, clock())
         uow.directory.add_community(community)
@@ -61,7 +61,7 @@ def create_grid(cmd: CreateGrid, uow: UnitOfWork, clock: Clock = utcnow) -> Grid
     def execute() -> dict:
         community = lookups.community(uow, cmd.community_id)
         access.require(access.covers(cmd.actor, Place(community.id, community.street_id)))
-        if any(g.name == name for g in uow.directory.grids(community.id, 0, 10_000)):
+        if uow.directory.grid_named(community.id, name) is not None:
             raise AlreadyExists(*NAME_TAKEN, field="name")
         grid = Grid(new_id(), community.id, name, clock())
         uow.directory.add_grid(grid)
@@ -125,29 +125,27 @@ def add_organization_member(cmd: AddOrganizationMember, uow: UnitOfWork, clock: 
         return lookups.organization(uow, ref["organization_id"]), lookups.member(uow, ref["member_id"])
 
 
-def list_streets(page_size: int, page_token: str, uow: UnitOfWork) -> tuple[list[Street], str]:
+def _listed(uow: UnitOfWork, page_size: int, page_token: str, fetch) -> tuple[list, str]:
+    """One page of `fetch(offset, limit)` and the token of the next."""
     page = paging.page(page_size, page_token)
     with uow:
-        found = uow.directory.streets(page.offset, page.size)
+        found = fetch(page.offset, page.size)
     return found, page.next_token(len(found))
+
+
+def list_streets(page_size: int, page_token: str, uow: UnitOfWork) -> tuple[list[Street], str]:
+    return _listed(uow, page_size, page_token, lambda o, n: uow.directory.streets(o, n))
 
 
 def list_communities(street_id: str, page_size: int, page_token: str, uow: UnitOfWork):
-    page = paging.page(page_size, page_token)
-    with uow:
-        found = uow.directory.communities(street_id, page.offset, page.size)
-    return found, page.next_token(len(found))
+    return _listed(uow, page_size, page_token, lambda o, n: uow.directory.communities(street_id, o, n))
 
 
 def list_grids(community_id: str, page_size: int, page_token: str, uow: UnitOfWork):
-    page = paging.page(page_size, page_token)
-    with uow:
-        found = uow.directory.grids(community_id, page.offset, page.size)
-    return found, page.next_token(len(found))
+    return _listed(uow, page_size, page_token, lambda o, n: uow.directory.grids(community_id, o, n))
 
 
 def list_organizations(community_id: str, street_id: str, page_size: int, page_token: str, uow: UnitOfWork):
-    page = paging.page(page_size, page_token)
-    with uow:
-        found = uow.directory.organizations(community_id, street_id, page.offset, page.size)
-    return found, page.next_token(len(found))
+    return _listed(
+        uow, page_size, page_token, lambda o, n: uow.directory.organizations(community_id, street_id, o, n)
+    )

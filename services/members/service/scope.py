@@ -33,11 +33,11 @@ def place_of(uow, grant: Grant, member: Member) -> Place:
     return access.home(member)
 
 
-def require_manage(uow, actor: Caller, member: Member, more_grants: Iterable[Grant] = ()) -> None:
+def may_manage(uow, actor: Caller, member: Member, more_grants: Iterable[Grant] = ()) -> bool:
     """The actor administers where the member lives and every role they hold (or are about to)."""
     grants = set(member.grants) | set(more_grants)
-    access.require(access.may_manage(actor, member, [place_of(uow, g, member) for g in grants]))
+    return access.may_manage(actor, member, [place_of(uow, g, member) for g in grants])
 
 
-def may_manage(uow, actor: Caller, member: Member) -> bool:
-    return access.may_manage(actor, member, [place_of(uow, g, member) for g in member.grants])
+def require_manage(uow, actor: Caller, member: Member, more_grants: Iterable[Grant] = ()) -> None:
+    access.require(may_manage(uow, actor, member, more_grants))

@@ -84,6 +84,11 @@ class FakeDirectory:
     def community(self, community_id):
         return self.communities_.get(community_id)
 
+    def community_named(self, street_id, name):
+        return next(
+            (c for c in self.communities_.values() if (c.street_id, c.name) == (street_id, name)), None
+        )
+
     def communities(self, street_id, offset, limit):
         found = [c for c in self.communities_.values() if not street_id or c.street_id == street_id]
         return sorted(found, key=lambda c: c.id)[offset : offset + limit]
@@ -93,6 +98,11 @@ class FakeDirectory:
 
     def grid(self, grid_id):
         return self.grids_.get(grid_id)
+
+    def grid_named(self, community_id, name):
+        return next(
+            (g for g in self.grids_.values() if (g.community_id, g.name) == (community_id, name)), None
+        )
 
     def grids(self, community_id, offset, limit):
         found = [g for g in self.grids_.values() if not community_id or g.community_id == community_id]
