@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -15,3 +15,10 @@ def to_timestamp(value: datetime | None) -> Timestamp | None:
     stamp = Timestamp()
     stamp.FromDatetime(as_utc(value))
     return stamp
+
+
+def from_timestamp(stamp: Timestamp, has_value: bool = True) -> datetime | None:
+    """The UTC datetime of a Timestamp field, or None when the field was not set."""
+    if not has_value or (stamp.seconds == 0 and stamp.nanos == 0):
+        return None
+    return stamp.ToDatetime(tzinfo=UTC)

@@ -1,0 +1,210 @@
+"""The points database schema (migrations/ holds its history)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+
+def _when(name: str, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+# --- What points keeps of the members service, from its events (never read across databases). ---
+
+communities = sa.Table(
+    "communities",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("street_id", sa.String(40), nullable=False, index=True),
+    sa.Column("name", sa.String(60), nullable=False, server_default=""),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(40), nullable=False),
+    sa.Column("community_id", sa.String(40), nullable=False, index=True),
+    sa.Column("street_id", sa.String(40), nullable=False),
+    sa.Column("grid_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("status", sa.String(16), nullable=False),
+    # The time of the member event last applied: delivery is unordered, older events are skipped.
+    _when("updated_at"),
+)
+
+# --- The ledger (DESIGN §5). ---
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("member_id", sa.String(40), primary_key=True),
+    sa.Column("community_id", sa.String(40), nullable=False, index=True),
+    sa.Column("available", sa.BigInteger, nullable=False),
+    sa.Column("held", sa.BigInteger, nullable=False),
+    sa.Column("lifetime_earned", sa.BigInteger, nullable=False),
+    sa.Column("certified_minutes", sa.BigInteger, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    # Every balance change is a conditional update on this, so no two writers can interleave.
+    sa.Column("version", sa.BigInteger, nullable=False),
+    _when("opened_at"),
+    _when("updated_at"),
+    sa.CheckConstraint("available >= 0", name="ck_accounts_available"),
+    sa.CheckConstraint("held >= 0", name="ck_accounts_held"),
+)
+
+entries = sa.Table(
+    "entries",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("member_id", sa.String(40), nullable=False),
+    # Position in the member's statement: 1, 2, 3 … (unique, so two writers cannot both post entry n).
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    # The member's community when posted: leaderboards count it there.
+    sa.Column("community_id", sa.String(40), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("held_change", sa.BigInteger, nullable=False),
+    sa.Column("balance_after", sa.BigInteger, nullable=False),
+    sa.Column("held_after", sa.BigInteger, nullable=False),
+    sa.Column("reason", sa.String(200), nullable=False),
+    sa.Column("source_type", sa.String(16), nullable=False),
+    sa.Column("source_id", sa.String(100), nullable=False),
+    sa.Column("hold_id", sa.String(100), nullable=False, server_default=""),
+    sa.Column("rule_version_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("calculation", sa.String(300), nullable=False, server_default=""),
+    _when("lot_expires_at", nullable=True),
+    sa.Column("created_by", sa.String(40), nullable=False, server_default=""),
+    _when("created_at"),
+    sa.UniqueConstraint("member_id", "seq", name="uq_entries_member_seq"),
+    sa.Index("ix_entries_community_created", "community_id", "created_at"),
+)
+
+lots = sa.Table(
+    "lots",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("member_id", sa.String(40), nullable=False),
+    # The entry that earned it.
+    sa.Column("entry_id", sa.String(40), nullable=False, unique=True),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("remaining", sa.BigInteger, nullable=False),
+    _when("earned_at"),
+    _when("expires_at", nullable=True),
+    sa.CheckConstraint("remaining >= 0 AND remaining <= amount", name="ck_lots_remaining"),
+    sa.Index("ix_lots_member_open", "member_id", "remaining"),
+    sa.Index("ix_lots_expiry", "expires_at", "remaining"),
+)
+
+holds = sa.Table(
+    "holds",
+    metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("member_id", sa.String(40), nullable=False, index=True),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    _when("deadline"),
+    sa.Column("reason", sa.String(200), nullable=False),
+    sa.Column("release_reason", sa.String(200), nullable=False, server_default=""),
+    _when("created_at"),
+    _when("resolved_at", nullable=True),
+    sa.Index("ix_holds_state_deadline", "state", "deadline"),
+)
+
+# Which lots a hold took its points from, so a release gives them back to the same lots.
+hold_lots = sa.Table(
+    "hold_lots",
+    metadata,
+    sa.Column("hold_id", sa.String(100), primary_key=True),
+    sa.Column("lot_id", sa.String(40), primary_key=True),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+)
+
+# --- Rules (DESIGN §6). ---
+
+rule_versions = sa.Table(
+    "rule_versions",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("community_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("street_id", sa.String(40), nullable=False, server_default=""),
+    _when("effective_from"),
+    # The RuleSet as JSON; a version never changes once published.
+    sa.Column("rules", sa.Text, nullable=False),
+    sa.Column("note", sa.String(500), nullable=False, server_default=""),
+    sa.Column("published_by", sa.String(40), nullable=False, server_default=""),
+    _when("published_at"),
+    sa.UniqueConstraint("community_id", "street_id", "effective_from", name="uq_rule_versions_scope_from"),
+)
+
+# --- Activities and hours (DESIGN §6). ---
+
+activities = sa.Table(
+    "activities",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("community_id", sa.String(40), nullable=False),
+    sa.Column("title", sa.String(60), nullable=False),
+    sa.Column("description", sa.String(2000), nullable=False, server_default=""),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("difficulty", sa.Integer, nullable=False),
+    _when("start_time"),
+    _when("end_time"),
+    sa.Column("place", sa.String(200), nullable=False, server_default=""),
+    sa.Column("capacity", sa.Integer, nullable=False),
+    sa.Column("signed_up_count", sa.Integer, nullable=False),
+    sa.Column("organiser_id", sa.String(40), nullable=False),
+    sa.Column("cancelled", sa.Boolean, nullable=False),
+    sa.Column("cancel_reason", sa.String(200), nullable=False, server_default=""),
+    # Seeds the rotating check-in code; never leaves the service.
+    sa.Column("check_in_secret", sa.String(64), nullable=False),
+    sa.Column("created_by", sa.String(40), nullable=False),
+    _when("created_at"),
+    _when("updated_at"),
+    sa.CheckConstraint("signed_up_count >= 0", name="ck_activities_signed_up"),
+    sa.CheckConstraint("capacity = 0 OR signed_up_count <= capacity", name="ck_activities_capacity"),
+    sa.Index("ix_activities_community_start", "community_id", "start_time"),
+)
+
+participants = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("activity_id", sa.String(40), primary_key=True),
+    sa.Column("member_id", sa.String(40), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    _when("signed_up_at"),
+    _when("check_in_time", nullable=True),
+    _when("check_out_time", nullable=True),
+    sa.Column("hour_record_id", sa.String(40), nullable=False, server_default=""),
+    sa.Index("ix_participants_member", "member_id"),
+)
+
+hour_records = sa.Table(
+    "hour_records",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("activity_id", sa.String(40), nullable=False, index=True),
+    sa.Column("community_id", sa.String(40), nullable=False),
+    sa.Column("member_id", sa.String(40), nullable=False),
+    sa.Column("minutes", sa.BigInteger, nullable=False),
+    _when("check_in_time"),
+    _when("check_out_time"),
+    sa.Column("status", sa.String(16), nullable=False),
+    # Comma-separated flag names, recomputed while pending and frozen at the decision.
+    sa.Column("flags", sa.String(200), nullable=False, server_default=""),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("recorded_by", sa.String(40), nullable=False),
+    sa.Column("reject_reason", sa.String(200), nullable=False, server_default=""),
+    sa.Column("decided_by", sa.String(40), nullable=False, server_default=""),
+    _when("decided_at", nullable=True),
+    sa.Column("overridden", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("override_reason", sa.String(200), nullable=False, server_default=""),
+    sa.Column("points_accrued", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("rule_version_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("calculation", sa.String(300), nullable=False, server_default=""),
+    _when("created_at"),
+    _when("updated_at"),
+    sa.Index("ix_hour_records_member_time", "member_id", "check_in_time"),
+    sa.Index("ix_hour_records_community_status", "community_id", "status"),
+)

@@ -1,0 +1,260 @@
+"""Point rules (积分规则): the parameters of one version, and the arithmetic they fix.
+
+Multipliers are integers in hundredths and minutes are integers, so every result is exact
+until the single stated rounding at the end (a floor), and the calculation can be printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from jifen.errors import InvalidArgument
+
+# Calendar days, months and years of the product are Chinese ones.
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+ROUND_DOWN = "down"
+ROUND_NEAREST = "nearest"
+ROUND_UP = "up"
+ROUNDING_MODES = (ROUND_DOWN, ROUND_NEAREST, ROUND_UP)
+ROUNDING_ZH = {ROUND_DOWN: "向下", ROUND_NEAREST: "四舍五入", ROUND_UP: "向上"}
+
+EXPIRY_NEVER = "never"
+EXPIRY_MONTHS = "months_after_accrual"
+EXPIRY_END_OF_YEAR = "end_of_year"
+EXPIRY_POLICIES = (EXPIRY_NEVER, EXPIRY_MONTHS, EXPIRY_END_OF_YEAR)
+
+MAX_POINTS_PER_HOUR = 10_000
+MAX_MULTIPLIER = 10_000  # ×100
+MAX_CATEGORY_LENGTH = 40
+MAX_COMMENDATION_POINTS = 1_000_000
+MAX_COMMENDATIONS = 50
+MAX_EXPIRY_MONTHS = 120
+MAX_EXPIRY_YEARS = 10
+MINUTES_PER_DAY = 24 * 60
+
+
+@dataclass(frozen=True)
+class Commendation:
+    name: str
+    points: int
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    points_per_hour: int
+    difficulty_multipliers: tuple[int, ...]
+    category_multipliers: dict[str, int] = field(default_factory=dict, hash=False)
+    rounding_minutes: int = 1
+    rounding_mode: str = ROUND_DOWN
+    daily_hour_cap_minutes: int = 0
+    commendations: tuple[Commendation, ...] = ()
+    expiry_policy: str = EXPIRY_NEVER
+    expiry_value: int = 0
+
+    def validated(self) -> RuleSet:
+        """Returns self, or raises InvalidArgument naming the first bad parameter."""
+        if not 0 < self.points_per_hour <= MAX_POINTS_PER_HOUR:
+            raise InvalidArgument(
+                "rules.points_per_hour",
+                f"每小时积分须在 1 到 {MAX_POINTS_PER_HOUR} 之间",
+                f"must be between 1 and {MAX_POINTS_PER_HOUR}",
+            )
+        if len(self.difficulty_multipliers) != 5:
+            raise InvalidArgument(
+                "rules.difficulty_multipliers",
+                "难度系数须正好 5 个（难度 1 到 5）",
+                "must hold exactly 5 values, for difficulty 1 to 5",
+            )
+        for value in self.difficulty_multipliers:
+            _multiplier("rules.difficulty_multipliers", value)
+        for category, value in self.category_multipliers.items():
+            if not category or len(category) > MAX_CATEGORY_LENGTH:
+                raise InvalidArgument(
+                    "rules.category_multipliers",
+                    "类别代码不能为空或过长",
+                    "codes must be 1–40 chars",
+                )
+            _multiplier("rules.category_multipliers", value)
+        if not 1 <= self.rounding_minutes <= MINUTES_PER_DAY:
+            raise InvalidArgument(
+                "rules.rounding_minutes", "取整分钟数须在 1 到 1440 之间", "must be between 1 and 1440"
+            )
+        if self.rounding_mode not in ROUNDING_MODES:
+            raise InvalidArgument("rules.rounding_mode", "请选择取整方式", "is required")
+        if not 0 <= self.daily_hour_cap_minutes <= MINUTES_PER_DAY:
+            raise InvalidArgument(
+                "rules.daily_hour_cap_minutes",
+                "每日时长上限须在 0 到 1440 分钟之间",
+                "must be between 0 and 1440 minutes",
+            )
+        self._validate_commendations()
+        self._validate_expiry()
+        return self
+
+    def _validate_commendations(self) -> None:
+        if len(self.commendations) > MAX_COMMENDATIONS:
+            raise InvalidArgument(
+                "rules.commendations", "表彰项目过多", f"must hold at most {MAX_COMMENDATIONS}"
+            )
+        names = [c.name.strip() for c in self.commendations]
+        if any(not n or len(n) > 40 for n in names) or len(set(names)) != len(names):
+            raise InvalidArgument(
+                "rules.commendations", "表彰名称不能为空、过长或重复", "names must be 1–40 chars and unique"
+            )
+        if any(not 0 < c.points <= MAX_COMMENDATION_POINTS for c in self.commendations):
+            raise InvalidArgument(
+                "rules.commendations",
+                f"表彰积分须在 1 到 {MAX_COMMENDATION_POINTS} 之间",
+                f"points must be between 1 and {MAX_COMMENDATION_POINTS}",
+            )
+
+    def _validate_expiry(self) -> None:
+        if self.expiry_policy not in EXPIRY_POLICIES:
+            raise InvalidArgument("rules.expiry_policy", "请选择积分有效期规则", "is required")
+        if self.expiry_policy == EXPIRY_MONTHS and not 1 <= self.expiry_value <= MAX_EXPIRY_MONTHS:
+            raise InvalidArgument(
+                "rules.expiry_value",
+                f"有效月数须在 1 到 {MAX_EXPIRY_MONTHS} 之间",
+                f"must be between 1 and {MAX_EXPIRY_MONTHS} months",
+            )
+        if self.expiry_policy == EXPIRY_END_OF_YEAR and not 0 <= self.expiry_value <= MAX_EXPIRY_YEARS:
+            raise InvalidArgument(
+                "rules.expiry_value",
+                f"年数须在 0 到 {MAX_EXPIRY_YEARS} 之间",
+                f"must be between 0 and {MAX_EXPIRY_YEARS} years",
+            )
+
+    def rounded_minutes(self, minutes: int) -> int:
+        step = self.rounding_minutes
+        if self.rounding_mode == ROUND_UP:
+            return -(-minutes // step) * step
+        if self.rounding_mode == ROUND_NEAREST:
+            return (2 * minutes + step) // (2 * step) * step
+        return minutes // step * step
+
+    def category_multiplier(self, category: str) -> int:
+        return self.category_multipliers.get(category, 100)
+
+    def points_for(self, minutes: int, difficulty: int, category: str) -> tuple[int, str]:
+        """Points for approved minutes, and the calculation as the statement shows it."""
+        rounded = self.rounded_minutes(minutes)
+        difficulty_x = self.difficulty_multipliers[difficulty - 1]
+        category_x = self.category_multiplier(category)
+        points = rounded * self.points_per_hour * difficulty_x * category_x // (60 * 100 * 100)
+        parts = []
+        if rounded != minutes:
+            parts.append(
+                f"{minutes} 分钟按 {self.rounding_minutes} 分钟{ROUNDING_ZH[self.rounding_mode]}取整为 "
+                f"{rounded} 分钟；"
+            )
+        parts.append(f"{_decimal(rounded, 60)} 小时 × {self.points_per_hour} 分/小时")
+        parts.append(f" × {_decimal(difficulty_x, 100)}（难度 {difficulty}）")
+        if category_x != 100:
+            parts.append(f" × {_decimal(category_x, 100)}（类别 {category}）")
+        parts.append(f" = {points}")
+        return points, "".join(parts)
+
+    def commendation(self, name: str) -> Commendation | None:
+        return next((c for c in self.commendations if c.name == name), None)
+
+    def lot_expiry(self, earned_at: datetime) -> datetime | None:
+        """When points earned at `earned_at` under these rules expire (UTC), or None for never."""
+        if self.expiry_policy == EXPIRY_NEVER:
+            return None
+        local = earned_at.astimezone(LOCAL)
+        if self.expiry_policy == EXPIRY_MONTHS:
+            return _add_months(local, self.expiry_value).astimezone(earned_at.tzinfo)
+        end = datetime(local.year + self.expiry_value + 1, 1, 1, tzinfo=LOCAL)
+        return end.astimezone(earned_at.tzinfo)
+
+
+def _multiplier(field_name: str, value: int) -> None:
+    if not 0 < value <= MAX_MULTIPLIER:
+        raise InvalidArgument(
+            field_name,
+            "系数须在 0.01 到 100 之间（以百分之一计）",
+            "must be 1–10000 (hundredths)",
+        )
+
+
+def _decimal(numerator: int, denominator: int) -> str:
+    """numerator / denominator written exactly when it terminates within 4 places (2.5, 1.2, 1)."""
+    whole, rest = divmod(numerator, denominator)
+    if rest == 0:
+        return str(whole)
+    return f"{numerator / denominator:.4f}".rstrip("0")
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+# The rules of local practice (DOMAIN.md), in force wherever nothing else was published.
+DEFAULT_RULES = RuleSet(
+    points_per_hour=10,
+    difficulty_multipliers=(100, 120, 150, 180, 200),
+    rounding_minutes=30,
+    rounding_mode=ROUND_DOWN,
+    daily_hour_cap_minutes=8 * 60,
+    commendations=(
+        Commendation("优秀志愿者", 200),
+        Commendation("文明家庭", 100),
+        Commendation("好人好事", 50),
+    ),
+    expiry_policy=EXPIRY_END_OF_YEAR,
+    expiry_value=1,
+)
+
+
+STAR_HOURS = (100, 300, 600, 1000, 1500)
+
+
+def star_level(certified_minutes: int) -> int:
+    """星级志愿者: 1★ from 100 certified hours up to 5★ from 1500."""
+    return sum(1 for hours in STAR_HOURS if certified_minutes >= hours * 60)
+
+
+def local_day(moment: datetime) -> tuple[int, int, int]:
+    local = moment.astimezone(LOCAL)
+    return local.year, local.month, local.day
+
+
+def local_day_bounds(moment: datetime) -> tuple[datetime, datetime]:
+    """The Asia/Shanghai calendar day containing `moment`, as [start, end) in the moment's zone."""
+    local = moment.astimezone(LOCAL)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start.astimezone(moment.tzinfo), (start + timedelta(days=1)).astimezone(moment.tzinfo)
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    """A published RuleSet and where and from when it applies. Never changes once published."""
+
+    id: str
+    community_id: str
+    street_id: str
+    effective_from: datetime
+    rules: RuleSet
+    note: str = ""
+    published_by: str = ""
+    published_at: datetime | None = None
+
+    @property
+    def scope(self) -> str:
+        if self.community_id:
+            return "community"
+        return "street" if self.street_id else "default"
+
+
+# The id of the built-in default version the first migration writes (DEFAULT_RULES from the epoch).
+BUILT_IN_VERSION_ID = "default-0"

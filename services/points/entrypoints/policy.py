@@ -1,0 +1,55 @@
+"""The points access policy: every RPC, who may call it, and the scope check its use case applies."""
+
+from __future__ import annotations
+
+from jifen.caller import ADMIN, SERVICE
+from jifen.points.v1 import activities_pb2, ledger_pb2, rules_pb2
+from jifen.policy import ANY_MEMBER, rule
+
+ACTIVITIES = activities_pb2.DESCRIPTOR.services_by_name["ActivitiesService"]
+RULES = rules_pb2.DESCRIPTOR.services_by_name["RulesService"]
+LEDGER = ledger_pb2.DESCRIPTOR.services_by_name["LedgerService"]
+DESCRIPTORS = [ACTIVITIES, RULES, LEDGER]
+
+_A = "/jifen.points.v1.ActivitiesService/"
+_R = "/jifen.points.v1.RulesService/"
+_L = "/jifen.points.v1.LedgerService/"
+
+ORGANISER_OR_ADMIN = "the activity's organiser, or an admin of its community or street"
+
+POLICY = {
+    _A + "CreateActivity": rule(ADMIN, scope="admin of the community (or its street)"),
+    _A + "UpdateActivity": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
+    _A + "CancelActivity": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
+    _A + "GetActivity": rule(ANY_MEMBER, scope="any member"),
+    _A + "ListActivities": rule(ANY_MEMBER, scope="any member"),
+    _A + "SignUp": rule(ANY_MEMBER, scope="self; the organiser or an admin for another member"),
+    _A + "Withdraw": rule(ANY_MEMBER, scope="self; the organiser or an admin for another member"),
+    _A + "ListParticipants": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
+    _A + "GetCheckInCode": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
+    _A + "CheckIn": rule(ANY_MEMBER, scope="self with the current code; the organiser for a member"),
+    _A + "CheckOut": rule(ANY_MEMBER, scope="self with the current code; the organiser for a member"),
+    _A + "RecordHours": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
+    _A + "ListHourRecords": rule(
+        ANY_MEMBER, scope="own records; organiser: the activity's; admin: the community's"
+    ),
+    _A + "ApproveHours": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN + ", never one's own record"),
+    _A + "RejectHours": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN + ", never one's own record"),
+    _R + "PublishRuleVersion": rule(ADMIN, scope="community admin: the community; street admin: the street"),
+    _R + "GetRuleVersion": rule(ANY_MEMBER, SERVICE, scope="rules are open to every member"),
+    _R + "ResolveRuleVersion": rule(ANY_MEMBER, SERVICE, scope="rules are open to every member"),
+    _R + "ListRuleVersions": rule(ANY_MEMBER, scope="rules are open to every member"),
+    _R + "PreviewRuleVersion": rule(ADMIN, scope="admin of the draft's scope"),
+    _L + "GetBalance": rule(
+        ANY_MEMBER, SERVICE, scope="self, admin of the member, grid worker of the member's grid, service"
+    ),
+    _L + "ListEntries": rule(ANY_MEMBER, scope="self, admin of the member, grid worker of the member's grid"),
+    _L + "Award": rule(ADMIN, scope="admin of the member's community or street, never oneself"),
+    _L + "AwardCommendation": rule(ADMIN, scope="admin of the member's community or street, never oneself"),
+    _L + "Adjust": rule(ADMIN, scope="admin of the member's community or street, never oneself"),
+    _L + "Hold": rule(SERVICE, scope="the market, with hold_id = redemption id"),
+    _L + "Capture": rule(SERVICE, scope="the market"),
+    _L + "Release": rule(SERVICE, scope="the market"),
+    _L + "GetHold": rule(SERVICE, scope="the market's saga recovery"),
+    _L + "GetLeaderboard": rule(ANY_MEMBER, scope="any member; the caller's own rank is added"),
+}
