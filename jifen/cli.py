@@ -29,10 +29,12 @@ admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The transactional outbox of a service.", no_args_is_help=True)
 events_app = typer.Typer(help="Events a service consumed or failed to consume.", no_args_is_help=True)
 token_app = typer.Typer(help="Tokens for service-to-service calls.", no_args_is_help=True)
+leaderboards_app = typer.Typer(help="The points leaderboards kept in Redis.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(events_app, name="events")
 app.add_typer(token_app, name="token")
+app.add_typer(leaderboards_app, name="leaderboards")
 console = Console()
 
 ServiceName = Annotated[str, typer.Argument(help=f"one of: {', '.join(composition.SERVICES)}")]
@@ -219,6 +221,19 @@ def events_retry(service: ServiceName) -> None:
     else:
         console.print(f"{parts.consumer.retry_dead_letters()} parked events replayed")
     parts.close()
+
+
+@leaderboards_app.command("rebuild")
+def leaderboards_rebuild() -> None:
+    """Recompute every leaderboard from the points database (Redis is never the source of truth)."""
+    settings = _settings()
+    if settings.redis_url.startswith("memory://"):
+        # The embedded stand-in lives inside the running process; this one would fill its own copy.
+        console.print("[red]JIFEN_REDIS_URL is memory://: set it to the Redis the services use[/red]")
+        raise typer.Exit(1)
+    console.print(
+        f"排行榜已重建 leaderboards rebuilt: {_module('points').rebuild_leaderboards(settings)} entries"
+    )
 
 
 if __name__ == "__main__":

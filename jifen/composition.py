@@ -7,7 +7,8 @@ embedded runner and the nameko workers use only that.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -20,7 +21,16 @@ from jifen.outbox import OutboxRelay
 from jifen.settings import Settings
 
 # In start-up order: a service's consumers exist before the producers they listen to publish.
-SERVICES = ("members",)
+SERVICES = ("members", "points")
+
+
+@dataclass(frozen=True)
+class Job:
+    """A chore a worker runs every `interval` seconds; returns how many things it handled."""
+
+    name: str
+    interval: float
+    run: Callable[[], int]
 
 
 @dataclass
@@ -30,6 +40,10 @@ class EventParts:
     engine: Engine
     relay: OutboxRelay
     consumer: EventConsumer | None = None
+    jobs: list[Job] = field(default_factory=list)
+
+    def job(self, name: str) -> Job:
+        return next(job for job in self.jobs if job.name == name)
 
     def close(self) -> None:
         self.engine.dispose()

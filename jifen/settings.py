@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     outbox_lease_seconds: int = 30
     outbox_batch_size: int = 100
 
+    # Points: how long one rotating check-in code lasts; how often the worker expires lots and
+    # releases holds past their deadline.
+    check_in_code_seconds: int = 60
+    points_job_interval_seconds: float = 60.0
+
     log_level: str = "INFO"
 
     def db_url(self, service: str) -> str:

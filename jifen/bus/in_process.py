@@ -1,13 +1,15 @@
 """The embedded event bus: drains every service's outbox into the same consumers the nameko workers run.
 
 One thread polls the relays; a delivery calls each subscribed consumer directly, and the
-event is marked published only after all of them have handled (or parked) it.
+event is marked published only after all of them have handled (or parked) it. The same thread
+runs the services' timed jobs, as a worker's nameko timers would.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 
 from jifen.composition import EventParts
@@ -26,6 +28,9 @@ class InProcessBus:
             if part.consumer is not None:
                 for key in part.consumer.subscriptions:
                     self.subscribers[key].append(part.consumer)
+        self._due = {
+            (part_index, job.name): 0.0 for part_index, part in enumerate(parts) for job in part.jobs
+        }
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="jifen-bus", daemon=True)
 
@@ -37,6 +42,20 @@ class InProcessBus:
         """Relays everything due once; returns how many events went out."""
         return sum(part.relay.run_once(self.deliver) for part in self.parts)
 
+    def run_due_jobs(self) -> int:
+        """Runs every job whose interval has passed; returns how many ran."""
+        ran = 0
+        for index, part in enumerate(self.parts):
+            for job in part.jobs:
+                if time.monotonic() >= self._due[(index, job.name)]:
+                    self._due[(index, job.name)] = time.monotonic() + job.interval
+                    try:
+                        job.run()
+                    except Exception:
+                        log.exception("job %s failed", job.name)
+                    ran += 1
+        return ran
+
     def start(self) -> None:
         self._thread.start()
 
@@ -47,6 +66,7 @@ class InProcessBus:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self.run_due_jobs()
                 sent = self.drain()
             except Exception:
                 log.exception("event bus round failed")

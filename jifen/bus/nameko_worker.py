@@ -43,6 +43,9 @@ class EventRuntime:
             raise RuntimeError(f"{self.parts} has no event consumer")
         return self.parts.consumer.handle(body)
 
+    def run_job(self, name: str) -> int:
+        return self.parts.job(name).run()
+
 
 def relay_interval() -> float:
     return Settings().outbox_interval_seconds

@@ -86,3 +86,7 @@ def town(pg_settings: Settings, members_api) -> Town:
         client.grid(token, other.community_id, "第一网格"),
     )
     client.close()
+
+
+# The points api fixtures live beside their helpers; importing them here makes them available to every test.
+from tests.integration.points_town import points_settings, points_town  # noqa: E402, F401

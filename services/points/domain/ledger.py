@@ -261,7 +261,8 @@ class Account:
         self._require_open(hold)
         by_id = {lot.id: lot for lot in hold_lots}
         for lot_id, taken in hold.allocations.items():
-            lot = self._find_lot(lot_id) or by_id[lot_id]
+            # A lot changed earlier in this transaction (expired just now) is newer than the stored one.
+            lot = self._find_lot(lot_id) or self.changed_lots.get(lot_id) or by_id[lot_id]
             lot.remaining += taken
             self._changed(lot)
             if lot not in self.lots:

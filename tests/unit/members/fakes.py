@@ -10,6 +10,7 @@ from jifen.errors import Conflict
 from services.members.domain.directory import Community, Grid, Organization, Street
 from services.members.domain.member import Member
 from services.members.service.ports import MemberFilter
+from tests.unit.runtime_fakes import FakeIdempotency, FakeOutbox
 
 
 class FakeMembers:
@@ -122,25 +123,6 @@ class FakeDirectory:
             and (not street_id or o.street_id == street_id)
         ]
         return sorted(found, key=lambda o: o.id)[offset : offset + limit]
-
-
-class FakeOutbox:
-    def __init__(self):
-        self.events: list[tuple[str, object]] = []
-
-    def add(self, event_type, message, occurred_at=None):
-        self.events.append((event_type, message))
-
-
-class FakeIdempotency:
-    def __init__(self):
-        self.rows: dict[tuple[str, str], tuple[str, dict]] = {}
-
-    def find(self, operation, request_id):
-        return self.rows.get((operation, request_id))
-
-    def record(self, operation, request_id, digest, result):
-        self.rows[(operation, request_id)] = (digest, result)
 
 
 class FakeUnitOfWork:

@@ -140,7 +140,7 @@ def upgrade() -> None:
         sa.Column("reject_reason", sa.String(length=200), server_default="", nullable=False),
         sa.Column("decided_by", sa.String(length=40), server_default="", nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("overridden", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("overridden", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("override_reason", sa.String(length=200), server_default="", nullable=False),
         sa.Column("points_accrued", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("rule_version_id", sa.String(length=40), server_default="", nullable=False),

@@ -1,0 +1,83 @@
+"""The points composition root: builds the api, the worker's event parts and its jobs from settings."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import redis
+
+from jifen.composition import EventParts, Job
+from jifen.db import make_engine
+from jifen.grpc_server import GrpcApp, build_server
+from jifen.inbox import EventConsumer
+from jifen.outbox import OutboxRelay
+from jifen.points.v1 import activities_pb2_grpc, ledger_pb2_grpc, rules_pb2_grpc
+from jifen.redis_client import connect
+from jifen.settings import Settings
+from jifen.tokens import TokenVerifier
+
+from .adapters.leaderboards import RedisLeaderboards
+from .adapters.unit_of_work import PointsUnitOfWork
+from .entrypoints.activities_api import ActivitiesServicer
+from .entrypoints.ledger_api import LedgerServicer
+from .entrypoints.policy import DESCRIPTORS, POLICY
+from .entrypoints.rules_api import RulesServicer
+from .service import event_handlers, jobs, leaderboards
+
+NAME = "points"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
+    engine = make_engine(settings.db_url(NAME), pool_size=settings.grpc_workers)
+    uow = partial(PointsUnitOfWork, engine)
+    boards = RedisLeaderboards(redis_client, settings.redis_namespace)
+    return build_server(
+        NAME,
+        settings.bind(NAME),
+        [
+            (
+                activities_pb2_grpc.add_ActivitiesServiceServicer_to_server,
+                ActivitiesServicer(uow, code_window_seconds=settings.check_in_code_seconds),
+            ),
+            (rules_pb2_grpc.add_RulesServiceServicer_to_server, RulesServicer(uow)),
+            (ledger_pb2_grpc.add_LedgerServiceServicer_to_server, LedgerServicer(uow, boards)),
+        ],
+        DESCRIPTORS,
+        POLICY,
+        TokenVerifier.from_file(settings.public_key_path),
+        settings.grpc_workers,
+        resolve=lambda caller: event_handlers.live_caller(caller, uow()),
+    )
+
+
+def build_events(settings: Settings) -> EventParts:
+    engine = make_engine(settings.db_url(NAME), pool_size=2)
+    uow = partial(PointsUnitOfWork, engine)
+    boards = RedisLeaderboards(connect(settings.redis_url), settings.redis_namespace)
+    return EventParts(
+        engine,
+        OutboxRelay(engine, settings.outbox_lease_seconds, settings.outbox_batch_size),
+        EventConsumer(NAME, engine, uow, event_handlers.handlers(boards)),
+        jobs=[
+            Job("expire_lots", settings.points_job_interval_seconds, partial(jobs.expire_lots, uow)),
+            Job(
+                "release_overdue_holds",
+                settings.points_job_interval_seconds,
+                partial(jobs.release_overdue_holds, uow),
+            ),
+        ],
+    )
+
+
+def rebuild_leaderboards(settings: Settings) -> int:
+    """Recomputes every board into settings.redis_url from the database; returns the entries written."""
+    engine = make_engine(settings.db_url(NAME), pool_size=1)
+    client = connect(settings.redis_url)
+    try:
+        boards = RedisLeaderboards(client, settings.redis_namespace)
+        return leaderboards.rebuild(partial(PointsUnitOfWork, engine), boards)
+    finally:
+        client.close()
+        engine.dispose()

@@ -1,0 +1,136 @@
+"""Translation between jifen.points.v1 activity messages and the activity use cases' results."""
+
+from __future__ import annotations
+
+from jifen.errors import InvalidArgument
+from jifen.points.v1 import activities_pb2 as pb
+from jifen.timestamps import from_timestamp, to_timestamp
+
+from ..domain import activity as act
+from ..domain import hours
+from ..domain.check_in_code import CheckInCode
+from ..service.activity_commands import HoursEntry
+from ..service.activity_views import ActivityView, HourRecordView, ParticipantView
+
+ACTIVITY_STATUS = {
+    act.SCHEDULED: pb.ACTIVITY_STATUS_SCHEDULED,
+    act.IN_PROGRESS: pb.ACTIVITY_STATUS_IN_PROGRESS,
+    act.ENDED: pb.ACTIVITY_STATUS_ENDED,
+    act.CANCELLED: pb.ACTIVITY_STATUS_CANCELLED,
+}
+ACTIVITY_STATUS_NAME = {v: k for k, v in ACTIVITY_STATUS.items()}
+PARTICIPANT_STATUS = {
+    act.SIGNED_UP: pb.PARTICIPANT_STATUS_SIGNED_UP,
+    act.CHECKED_IN: pb.PARTICIPANT_STATUS_CHECKED_IN,
+    act.CHECKED_OUT: pb.PARTICIPANT_STATUS_CHECKED_OUT,
+    act.WITHDRAWN: pb.PARTICIPANT_STATUS_WITHDRAWN,
+}
+PARTICIPANT_STATUS_NAME = {v: k for k, v in PARTICIPANT_STATUS.items()}
+RECORD_STATUS = {
+    hours.PENDING: pb.HOUR_RECORD_STATUS_PENDING,
+    hours.APPROVED: pb.HOUR_RECORD_STATUS_APPROVED,
+    hours.REJECTED: pb.HOUR_RECORD_STATUS_REJECTED,
+}
+RECORD_STATUS_NAME = {v: k for k, v in RECORD_STATUS.items()}
+FLAG = {
+    hours.OVERLAP: pb.HOUR_RECORD_FLAG_OVERLAP,
+    hours.DAILY_CAP_EXCEEDED: pb.HOUR_RECORD_FLAG_DAILY_CAP_EXCEEDED,
+    hours.LONGER_THAN_ACTIVITY: pb.HOUR_RECORD_FLAG_LONGER_THAN_ACTIVITY,
+}
+SOURCE = {hours.FROM_CHECK_IN: pb.HOUR_RECORD_SOURCE_CHECK_IN, hours.RECORDED: pb.HOUR_RECORD_SOURCE_RECORDED}
+
+
+def status_name(number: int, names: dict[int, str], field: str = "status") -> str:
+    """ "" for an UNSPECIFIED status (no filter); an unknown number is bad input."""
+    if number == 0:
+        return ""
+    if number not in names:
+        raise InvalidArgument(field, "未知的状态", f"unknown status {number}")
+    return names[number]
+
+
+def when(message, field: str):
+    """The UTC datetime of a Timestamp field, or None when it is not set."""
+    return from_timestamp(getattr(message, field), message.HasField(field))
+
+
+def entry(message: pb.HoursInput) -> HoursEntry:
+    return HoursEntry(
+        member_id=message.member_id,
+        minutes=message.minutes,
+        check_in_time=when(message, "check_in_time"),
+        check_out_time=when(message, "check_out_time"),
+    )
+
+
+def activity(view: ActivityView) -> pb.Activity:
+    value = view.activity
+    return pb.Activity(
+        activity_id=value.id,
+        community_id=value.community_id,
+        title=value.title,
+        description=value.description,
+        category=value.category,
+        difficulty=value.difficulty,
+        start_time=to_timestamp(value.start_time),
+        end_time=to_timestamp(value.end_time),
+        place=value.place,
+        capacity=value.capacity,
+        organiser_id=value.organiser_id,
+        status=ACTIVITY_STATUS[view.status],
+        signed_up_count=value.signed_up_count,
+        caller_signed_up=view.caller_signed_up,
+        cancel_reason=value.cancel_reason,
+        created_by=value.created_by,
+        created_at=to_timestamp(value.created_at),
+        updated_at=to_timestamp(value.updated_at),
+    )
+
+
+def participant(view: ParticipantView) -> pb.Participant:
+    value = view.participant
+    return pb.Participant(
+        activity_id=value.activity_id,
+        member_id=value.member_id,
+        member_name=view.member_name,
+        status=PARTICIPANT_STATUS[value.status],
+        signed_up_at=to_timestamp(value.signed_up_at),
+        check_in_time=to_timestamp(value.check_in_time),
+        check_out_time=to_timestamp(value.check_out_time),
+        hour_record_id=value.hour_record_id,
+    )
+
+
+def hour_record(view: HourRecordView) -> pb.HourRecord:
+    value = view.record
+    return pb.HourRecord(
+        hour_record_id=value.id,
+        activity_id=value.activity_id,
+        activity_title=view.activity_title,
+        community_id=value.community_id,
+        member_id=value.member_id,
+        member_name=view.member_name,
+        minutes=value.minutes,
+        check_in_time=to_timestamp(value.check_in_time),
+        check_out_time=to_timestamp(value.check_out_time),
+        status=RECORD_STATUS[value.status],
+        flags=[FLAG[f] for f in value.flags],
+        source=SOURCE[value.source],
+        recorded_by=value.recorded_by,
+        reject_reason=value.reject_reason,
+        decided_by=value.decided_by,
+        decided_at=to_timestamp(value.decided_at),
+        overridden=value.overridden,
+        override_reason=value.override_reason,
+        points_accrued=value.points_accrued,
+        rule_version_id=value.rule_version_id,
+        calculation=value.calculation,
+        created_at=to_timestamp(value.created_at),
+        updated_at=to_timestamp(value.updated_at),
+    )
+
+
+def check_in_code(code: CheckInCode) -> pb.GetCheckInCodeResponse:
+    return pb.GetCheckInCodeResponse(
+        code=code.code, expires_at=to_timestamp(code.expires_at), qr_payload=code.qr_payload
+    )

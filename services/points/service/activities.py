@@ -1,0 +1,143 @@
+"""Activities (志愿活动): admins plan them; organisers and admins change or cancel them; all read them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from jifen import idempotency, paging
+from jifen.caller import ADMIN, Caller
+from jifen.clock import Clock, utcnow
+from jifen.errors import FailedPrecondition, InvalidArgument, bounded
+from jifen.ids import new_id
+
+from ..domain import check_in_code
+from ..domain.activity import EDITABLE, MAX_CANCEL_REASON, STATUSES, Activity, Details
+from . import access, activity_scope, activity_views
+from .activity_commands import CancelActivity, CreateActivity, ListActivities, UpdateActivity
+from .activity_ports import ActivityFilter
+from .activity_views import ActivityView
+from .ports import UnitOfWork
+
+UPDATABLE = EDITABLE | {"organiser_id"}
+CANCELLED_ZH = ("活动已取消", "the activity is cancelled")
+
+
+def create_activity(cmd: CreateActivity, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
+    details = Details(
+        cmd.title,
+        cmd.description,
+        cmd.category,
+        cmd.difficulty,
+        cmd.start_time,
+        cmd.end_time,
+        cmd.place,
+        cmd.capacity,
+    ).validated()
+
+    def execute() -> dict:
+        community = access.community(uow, cmd.community_id)
+        access.require_admin_of(cmd.actor, community)
+        organiser = activity_scope.active_member(
+            uow, activity_scope.target_member(cmd.actor, cmd.organiser_id), "organiser_id"
+        )
+        planned = Activity.plan(
+            new_id(),
+            community.id,
+            details,
+            organiser.id,
+            check_in_code.new_secret(),
+            cmd.actor.member_id,
+            clock(),
+        )
+        uow.activities.add(planned)
+        return {"activity_id": planned.id}
+
+    return reloaded(uow, idempotency.run(uow, "points.CreateActivity", cmd, execute), cmd.actor, clock)
+
+
+def update_activity(cmd: UpdateActivity, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
+    fields = set(cmd.fields)
+    if not fields:
+        raise InvalidArgument("update_mask", "请指定要修改的字段", "name the fields to change")
+    unknown = fields - UPDATABLE
+    if unknown:
+        raise InvalidArgument(
+            "update_mask",
+            f"不能修改：{', '.join(sorted(unknown))}",
+            f"cannot change {', '.join(sorted(unknown))}",
+        )
+
+    def execute() -> dict:
+        current = activity_scope.activity(uow, cmd.activity_id, lock=True)
+        activity_scope.require_runs(uow, cmd.actor, current)
+        if current.cancelled:
+            raise FailedPrecondition(*CANCELLED_ZH)
+        asked = {name: getattr(cmd, name) for name in fields & EDITABLE}
+        details = replace(current.details, **asked).validated()
+        organiser_id = current.organiser_id
+        if "organiser_id" in fields:
+            organiser_id = activity_scope.active_member(uow, cmd.organiser_id, "organiser_id").id
+        if not uow.activities.save(current.revised(details, organiser_id, clock())):
+            raise FailedPrecondition(
+                "人数上限不能少于已报名人数",
+                "capacity may not drop below signed_up_count",
+                "capacity",
+            )
+        return {"activity_id": current.id}
+
+    return reloaded(uow, idempotency.run(uow, "points.UpdateActivity", cmd, execute), cmd.actor, clock)
+
+
+def cancel_activity(cmd: CancelActivity, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
+    reason = bounded("reason", cmd.reason, MAX_CANCEL_REASON, "取消原因", optional=False)
+
+    def execute() -> dict:
+        current = activity_scope.activity(uow, cmd.activity_id, lock=True)
+        activity_scope.require_runs(uow, cmd.actor, current)
+        if current.cancelled:
+            raise FailedPrecondition("活动已经取消", "the activity is already cancelled")
+        now = clock()
+        if now >= current.end_time:
+            # It took place: its hours stand, so it is not cancelled after the fact.
+            raise FailedPrecondition("活动已结束，不能取消", "the activity has ended and cannot be cancelled")
+        uow.activities.save(current.cancel(reason, now))
+        return {"activity_id": current.id}
+
+    return reloaded(uow, idempotency.run(uow, "points.CancelActivity", cmd, execute), cmd.actor, clock)
+
+
+def get_activity(actor: Caller, activity_id: str, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
+    with uow:
+        return activity_views.activity(uow, activity_scope.activity(uow, activity_id), actor, clock())
+
+
+def list_activities(
+    query: ListActivities, uow: UnitOfWork, clock: Clock = utcnow
+) -> tuple[list[ActivityView], str]:
+    page = paging.page(query.page_size, query.page_token)
+    if query.status and query.status not in STATUSES:
+        raise InvalidArgument("status", "未知的活动状态", f"must be one of {', '.join(STATUSES)}")
+    member_id = query.signed_up_member_id.strip()
+    # "My activities" are the member's own business; admins may look for anyone.
+    if member_id and member_id != query.actor.member_id and not query.actor.has(ADMIN):
+        raise access.deny()
+    now = clock()
+    where = ActivityFilter(
+        community_id=query.community_id.strip(),
+        status=query.status,
+        now=now,
+        organiser_id=query.organiser_id.strip(),
+        signed_up_member_id=member_id,
+        starts_after=query.starts_after,
+        starts_before=query.starts_before,
+        query=query.query.strip(),
+    )
+    with uow:
+        found = uow.activities.list(where, page.offset, page.size)
+        views = activity_views.activities(uow, found, query.actor, now)
+    return views, page.next_token(len(found))
+
+
+def reloaded(uow: UnitOfWork, ref: dict, actor: Caller, clock: Clock) -> ActivityView:
+    """The activity a use case produced, read in a fresh transaction (also what a replay returns)."""
+    return get_activity(actor, ref["activity_id"], uow, clock)

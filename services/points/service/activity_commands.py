@@ -1,0 +1,157 @@
+"""Commands and queries of the activities service; mutating ones carry their idempotency key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from jifen.caller import Caller
+
+
+@dataclass(frozen=True)
+class CreateActivity:
+    request_id: str
+    actor: Caller
+    community_id: str
+    title: str
+    category: str
+    difficulty: int
+    start_time: datetime | None
+    end_time: datetime | None
+    description: str = ""
+    place: str = ""
+    capacity: int = 0
+    # Empty means the caller.
+    organiser_id: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateActivity:
+    request_id: str
+    actor: Caller
+    activity_id: str
+    # The update_mask paths.
+    fields: tuple[str, ...]
+    title: str = ""
+    description: str = ""
+    category: str = ""
+    difficulty: int = 0
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    place: str = ""
+    capacity: int = 0
+    organiser_id: str = ""
+
+
+@dataclass(frozen=True)
+class CancelActivity:
+    request_id: str
+    actor: Caller
+    activity_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ListActivities:
+    actor: Caller
+    community_id: str = ""
+    status: str = ""
+    organiser_id: str = ""
+    signed_up_member_id: str = ""
+    starts_after: datetime | None = None
+    starts_before: datetime | None = None
+    query: str = ""
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
+class SignUp:
+    request_id: str
+    actor: Caller
+    activity_id: str
+    # Empty means the caller.
+    member_id: str = ""
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    request_id: str
+    actor: Caller
+    activity_id: str
+    member_id: str = ""
+
+
+@dataclass(frozen=True)
+class ListParticipants:
+    actor: Caller
+    activity_id: str
+    # "" means all but withdrawn.
+    status: str = ""
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    request_id: str
+    actor: Caller
+    activity_id: str
+    code: str = ""
+    member_id: str = ""
+
+
+@dataclass(frozen=True)
+class CheckOut:
+    request_id: str
+    actor: Caller
+    activity_id: str
+    code: str = ""
+    member_id: str = ""
+
+
+@dataclass(frozen=True)
+class HoursEntry:
+    member_id: str
+    minutes: int
+    check_in_time: datetime | None = None
+    check_out_time: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecordHours:
+    request_id: str
+    actor: Caller
+    activity_id: str
+    entries: tuple[HoursEntry, ...]
+
+
+@dataclass(frozen=True)
+class ListHourRecords:
+    actor: Caller
+    activity_id: str = ""
+    member_id: str = ""
+    community_id: str = ""
+    status: str = ""
+    flagged_only: bool = False
+    served_after: datetime | None = None
+    served_before: datetime | None = None
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
+class ApproveHours:
+    request_id: str
+    actor: Caller
+    hour_record_ids: tuple[str, ...]
+    override: bool = False
+    override_reason: str = ""
+
+
+@dataclass(frozen=True)
+class RejectHours:
+    request_id: str
+    actor: Caller
+    hour_record_ids: tuple[str, ...]
+    reason: str = ""

@@ -1,0 +1,103 @@
+"""What the activity and hour use cases need from their repositories (SqlActivities, SqlHourRecords)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from ..domain.activity import Activity, Participant
+from ..domain.hours import HourRecord
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    community_id: str = ""
+    # One of domain.activity.STATUSES or "" for all; derived statuses are compared with `now`.
+    status: str = ""
+    now: datetime | None = None
+    organiser_id: str = ""
+    signed_up_member_id: str = ""
+    starts_after: datetime | None = None
+    starts_before: datetime | None = None
+    # A part of the title.
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Whose hour records a caller may read: a record matching any part is visible."""
+
+    member_id: str = ""
+    # Records of activities this member organises.
+    organiser_id: str = ""
+    community_ids: tuple[str, ...] = ()
+    # Records in any community of these streets.
+    street_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HourFilter:
+    visible: Visibility
+    activity_id: str = ""
+    member_id: str = ""
+    community_id: str = ""
+    status: str = ""
+    flagged_only: bool = False
+    served_after: datetime | None = None
+    served_before: datetime | None = None
+
+
+class ActivityRepository(Protocol):
+    def add(self, activity: Activity) -> None: ...
+    def get(self, activity_id: str, lock: bool = False) -> Activity | None: ...
+    def many(self, activity_ids: list[str]) -> dict[str, Activity]: ...
+    def save(self, activity: Activity) -> bool:
+        """Writes everything but signed_up_count; False (nothing written) when the new capacity
+        is below the count at that moment, decided in the same UPDATE."""
+        ...
+
+    def list(self, where: ActivityFilter, offset: int, limit: int) -> list[Activity]: ...
+
+    # The count of members signed up changes only by conditional updates, never read-then-write.
+    def take_place(self, activity_id: str) -> bool:
+        """+1 if the activity is not cancelled and has room (capacity 0 = no limit)."""
+        ...
+
+    def force_place(self, activity_id: str) -> None:
+        """+1 regardless of room, raising the capacity to the count if needed: hours served are a fact."""
+        ...
+
+    def free_place(self, activity_id: str) -> bool: ...
+
+    def participant(self, activity_id: str, member_id: str) -> Participant | None: ...
+    def add_participant(self, participant: Participant) -> None: ...
+    def save_participant(self, participant: Participant, was: str) -> bool:
+        """Writes the participant only if its status is still `was` (two requests cannot both move it)."""
+        ...
+
+    def participants(
+        self, activity_id: str, statuses: tuple[str, ...], offset: int, limit: int
+    ) -> list[Participant]: ...
+    def signed_up(self, activity_ids: list[str], member_id: str) -> set[str]:
+        """Which of the activities the member is signed up for (not withdrawn)."""
+        ...
+
+
+class HourRecordRepository(Protocol):
+    def add(self, record: HourRecord) -> None: ...
+    def get(self, record_id: str, lock: bool = False) -> HourRecord | None: ...
+    def many(self, record_ids: list[str]) -> dict[str, HourRecord]: ...
+    def save(self, record: HourRecord, was: str) -> bool:
+        """Writes the record only if its status is still `was`."""
+        ...
+
+    def current(self, activity_id: str, member_id: str) -> HourRecord | None:
+        """The member's non-rejected record for the activity (there is at most one)."""
+        ...
+
+    def around(self, member_id: str, start: datetime, end: datetime) -> list[HourRecord]:
+        """The member's non-rejected records whose interval meets [start, end)."""
+        ...
+
+    def list(self, where: HourFilter, offset: int, limit: int) -> list[HourRecord]: ...

@@ -1,0 +1,155 @@
+"""Admins giving and correcting points: plain awards, commendations (表彰) and adjustments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jifen import idempotency
+from jifen.caller import Caller
+from jifen.clock import Clock, utcnow
+from jifen.errors import FailedPrecondition, InvalidArgument, NotFound, bounded
+from jifen.ids import new_id
+
+from ..domain.ledger import ADJUSTMENT, AWARD, FROM_ADMIN, FROM_AWARD, Earning, Entry
+from ..domain.people import MemberCopy
+from . import access, ledger_events
+from .balances import Balance, current_balance
+from .ledger_commands import Adjust, Award, AwardCommendation
+from .ports import UnitOfWork
+from .posting import locked_account
+
+MAX_POINTS = 1_000_000
+MAX_REASON = 200
+
+
+@dataclass(frozen=True)
+class Posted:
+    entry: Entry
+    balance: Balance
+
+
+def award(cmd: Award, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
+    _points("points", cmd.points, positive=True)
+    reason = bounded("reason", cmd.reason, MAX_REASON, "原因", optional=False)
+
+    def execute() -> dict:
+        now = clock()
+        target = _awardable(uow, cmd.actor, cmd.member_id)
+        rules = uow.rules.in_force(target.community_id, target.street_id, now).rules
+        account = locked_account(uow, target.id, now)
+        earning = Earning(
+            kind=AWARD,
+            amount=cmd.points,
+            reason=reason,
+            source_type=FROM_AWARD,
+            source_id="",
+            lot_expires_at=rules.lot_expiry(now),
+            created_by=cmd.actor.member_id,
+        )
+        entry = _earn(account, earning, now)
+        uow.ledger.save(account, now)
+        uow.outbox.add("points.awarded", ledger_events.awarded(entry, ""), now)
+        return {"entry_id": entry.id}
+
+    return _posted(uow, idempotency.run(uow, "points.Award", cmd, execute))
+
+
+def award_commendation(cmd: AwardCommendation, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
+    name = bounded("commendation", cmd.commendation, 40, "表彰名称", optional=False)
+    citation = bounded("citation", cmd.citation, 100, "表彰说明")
+
+    def execute() -> dict:
+        now = clock()
+        target = _awardable(uow, cmd.actor, cmd.member_id)
+        version = uow.rules.in_force(target.community_id, target.street_id, now)
+        commendation = version.rules.commendation(name)
+        if commendation is None:
+            known = "、".join(c.name for c in version.rules.commendations) or "无"
+            raise FailedPrecondition(
+                f"现行积分规则中没有「{name}」这项表彰（现有：{known}）",
+                f"the rules in force have no commendation {name!r}",
+            )
+        account = locked_account(uow, target.id, now)
+        earning = Earning(
+            kind=AWARD,
+            amount=commendation.points,
+            reason=f"表彰：{name}" + (f"（{citation}）" if citation else ""),
+            source_type=FROM_AWARD,
+            source_id="",
+            lot_expires_at=version.rules.lot_expiry(now),
+            rule_version_id=version.id,
+            calculation=f"「{name}」按规则版本 {version.id} 计 {commendation.points} 分",
+            created_by=cmd.actor.member_id,
+        )
+        entry = _earn(account, earning, now)
+        uow.ledger.save(account, now)
+        uow.outbox.add("points.awarded", ledger_events.awarded(entry, name), now)
+        return {"entry_id": entry.id}
+
+    return _posted(uow, idempotency.run(uow, "points.AwardCommendation", cmd, execute))
+
+
+def adjust(cmd: Adjust, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
+    _points("points", cmd.points, positive=False)
+    reason = bounded("reason", cmd.reason, MAX_REASON, "原因", optional=False)
+
+    def execute() -> dict:
+        now = clock()
+        target = _awardable(uow, cmd.actor, cmd.member_id)
+        account = locked_account(uow, target.id, now)
+        entry_id = new_id()
+        if cmd.points > 0:
+            rules = uow.rules.in_force(target.community_id, target.street_id, now).rules
+            earning = Earning(
+                kind=ADJUSTMENT,
+                amount=cmd.points,
+                reason=reason,
+                source_type=FROM_ADMIN,
+                source_id=entry_id,
+                lot_expires_at=rules.lot_expiry(now),
+                created_by=cmd.actor.member_id,
+            )
+            entry = account.earn(earning, entry_id, new_id(), now)
+        else:
+            entry = account.take_back(-cmd.points, reason, entry_id, cmd.actor.member_id, entry_id, now)
+        uow.ledger.save(account, now)
+        uow.outbox.add("points.adjusted", ledger_events.adjusted(entry), now)
+        return {"entry_id": entry.id}
+
+    return _posted(uow, idempotency.run(uow, "points.Adjust", cmd, execute))
+
+
+def _earn(account, earning: Earning, now) -> Entry:
+    # An award is its own source: its id is the entry's.
+    entry_id = new_id()
+    return account.earn(
+        Earning(**{**earning.__dict__, "source_id": earning.source_id or entry_id}), entry_id, new_id(), now
+    )
+
+
+def _awardable(uow: UnitOfWork, actor: Caller, member_id: str) -> MemberCopy:
+    target = access.member(uow, member_id)
+    if not actor.administers(target.community_id, target.street_id):
+        raise access.deny()
+    if actor.member_id == target.id:
+        raise access.deny()
+    return target
+
+
+def _points(field: str, value: int, positive: bool) -> None:
+    if positive and value <= 0:
+        raise InvalidArgument(field, "积分须大于 0", "must be greater than 0")
+    if value == 0:
+        raise InvalidArgument(field, "调整积分不能为 0", "must not be 0")
+    if abs(value) > MAX_POINTS:
+        raise InvalidArgument(
+            field, f"单次积分不能超过 {MAX_POINTS}", f"must be at most {MAX_POINTS} in size"
+        )
+
+
+def _posted(uow: UnitOfWork, ref: dict) -> Posted:
+    with uow:
+        entry = uow.ledger.entry(ref["entry_id"])
+        if entry is None:
+            raise NotFound("记录不存在", "entry not found")
+        return Posted(entry, current_balance(uow, entry.member_id))

@@ -1,0 +1,167 @@
+"""On-site check-in and check-out with the organiser's rotating code; check-out makes the hour record.
+
+A member checks themselves in and out with the code shown on site (签到码). The organiser or an
+admin may check a member in or out without it: they are there and vouch for the attendance.
+
+A code that is not six digits is bad input (INVALID_ARGUMENT, field "code"); a well-formed code
+that is not the current one (mistyped, or read from an old photo) is FAILED_PRECONDITION, because
+whether it is right depends on the moment, not on the request.
+"""
+
+from __future__ import annotations
+
+from jifen import idempotency
+from jifen.caller import Caller
+from jifen.clock import Clock, utcnow
+from jifen.errors import Conflict, FailedPrecondition, InvalidArgument
+from jifen.ids import new_id
+
+from ..domain import check_in_code
+from ..domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP, Activity
+from ..domain.check_in_code import DEFAULT_WINDOW_SECONDS, CheckInCode
+from ..domain.hours import FROM_CHECK_IN, HourRecord, served_minutes
+from . import access, activity_scope, activity_views, sign_ups
+from .activity_commands import CheckIn, CheckOut
+from .activity_views import HourRecordView, ParticipantView
+from .hour_flags import Flagger
+from .ports import UnitOfWork
+
+CANCELLED = ("活动已取消", "the activity is cancelled")
+
+
+def get_check_in_code(
+    actor: Caller,
+    activity_id: str,
+    uow: UnitOfWork,
+    clock: Clock = utcnow,
+    window_seconds: int = DEFAULT_WINDOW_SECONDS,
+) -> CheckInCode:
+    with uow:
+        activity = activity_scope.activity(uow, activity_id)
+        activity_scope.require_runs(uow, actor, activity)
+    if activity.cancelled:
+        raise FailedPrecondition(*CANCELLED)
+    return check_in_code.current(activity.id, activity.check_in_secret, clock(), window_seconds)
+
+
+def check_in(
+    cmd: CheckIn, uow: UnitOfWork, clock: Clock = utcnow, window_seconds: int = DEFAULT_WINDOW_SECONDS
+) -> ParticipantView:
+    _code_shape(cmd.code)
+
+    def execute() -> dict:
+        activity = activity_scope.activity(uow, cmd.activity_id)
+        member_id, vouched = _who(uow, cmd.actor, cmd.member_id, activity)
+        member = activity_scope.active_member(uow, member_id)
+        now = clock()
+        if activity.cancelled:
+            raise FailedPrecondition(*CANCELLED)
+        if not activity.check_in_open(now):
+            raise FailedPrecondition(
+                "不在签到时间内（活动开始前 30 分钟至结束）",
+                "check-in is open from 30 minutes before the start until the end",
+            )
+        if not vouched:
+            _require_code(activity, cmd.code, now, window_seconds)
+        participant = uow.activities.participant(activity.id, member.id)
+        if participant is None or not participant.signed_up:
+            if not vouched:
+                raise FailedPrecondition("请先报名该活动", "sign up for the activity first")
+            # The organiser signs in someone who turned up unannounced: they take a place if there is one.
+            participant = sign_ups.join(uow, activity, member.id, now)
+        if participant.status == CHECKED_OUT:
+            raise FailedPrecondition("已经签退", "the member has already checked out")
+        if participant.status == SIGNED_UP and not uow.activities.save_participant(
+            participant.check_in(now), was=SIGNED_UP
+        ):
+            raise Conflict("participant changed concurrently")
+        return {"activity_id": activity.id, "member_id": member.id}
+
+    ref = idempotency.run(uow, "points.CheckIn", cmd, execute)
+    with uow:
+        return activity_views.participants(
+            uow, [uow.activities.participant(ref["activity_id"], ref["member_id"])]
+        )[0]
+
+
+def check_out(
+    cmd: CheckOut, uow: UnitOfWork, clock: Clock = utcnow, window_seconds: int = DEFAULT_WINDOW_SECONDS
+) -> tuple[ParticipantView, HourRecordView]:
+    _code_shape(cmd.code)
+
+    def execute() -> dict:
+        # Locked: hour records of one activity change one transaction at a time.
+        activity = activity_scope.activity(uow, cmd.activity_id, lock=True)
+        member_id, vouched = _who(uow, cmd.actor, cmd.member_id, activity)
+        now = clock()
+        if activity.cancelled:
+            raise FailedPrecondition(*CANCELLED)
+        if not vouched:
+            _require_code(activity, cmd.code, now, window_seconds)
+        participant = uow.activities.participant(activity.id, member_id)
+        if participant is None or participant.status != CHECKED_IN:
+            raise FailedPrecondition("尚未签到", "the member has not checked in")
+        if not activity.check_out_open(now):
+            raise FailedPrecondition(
+                "签退已关闭（活动结束 2 小时后）", "check-out closed 2 hours after the end"
+            )
+        if uow.hours.current(activity.id, member_id) is not None:
+            raise FailedPrecondition(
+                "该成员已有本活动的服务时长记录", "the member already has an hour record for this activity"
+            )
+        minutes = served_minutes(participant.check_in_time, now)
+        if minutes < 1:
+            raise FailedPrecondition("签到不足 1 分钟，不能签退", "less than a minute since check-in")
+        flagger = Flagger(uow, now)
+        flagger.remember(activity)
+        record = HourRecord(
+            id=new_id(),
+            activity_id=activity.id,
+            community_id=activity.community_id,
+            member_id=member_id,
+            minutes=minutes,
+            check_in_time=participant.check_in_time,
+            check_out_time=now,
+            source=FROM_CHECK_IN,
+            recorded_by=cmd.actor.member_id,
+            created_at=now,
+            updated_at=now,
+        )
+        record = flagger.refreshed(record)
+        uow.hours.add(record)
+        flagger.refresh_around(record)
+        if not uow.activities.save_participant(participant.check_out(now, record.id), was=CHECKED_IN):
+            raise Conflict("participant changed concurrently")
+        return {"activity_id": activity.id, "member_id": member_id, "hour_record_id": record.id}
+
+    ref = idempotency.run(uow, "points.CheckOut", cmd, execute)
+    with uow:
+        participant = uow.activities.participant(ref["activity_id"], ref["member_id"])
+        record = uow.hours.get(ref["hour_record_id"])
+        return activity_views.participants(uow, [participant])[0], activity_views.records(uow, [record])[0]
+
+
+def _who(uow: UnitOfWork, actor: Caller, member_id: str, activity: Activity) -> tuple[str, bool]:
+    """The member checked in or out, and whether the caller vouches for them (organiser or admin)."""
+    target = activity_scope.target_member(actor, member_id)
+    vouched = activity_scope.runs(uow, actor, activity)
+    if target != actor.member_id and not vouched:
+        raise access.deny()
+    return target, vouched
+
+
+def _code_shape(code: str) -> None:
+    if code and not check_in_code.well_formed(code.strip()):
+        raise InvalidArgument("code", "签到码为 6 位数字", "must be 6 digits")
+
+
+def _require_code(activity: Activity, code: str, now, window_seconds: int) -> None:
+    code = (code or "").strip()
+    if not code:
+        raise InvalidArgument("code", "请输入现场的签到码", "is required to check yourself in or out")
+    if not check_in_code.accepts(activity.check_in_secret, code, now, window_seconds):
+        raise FailedPrecondition(
+            "签到码错误或已过期，请扫描现场最新的签到码",
+            "the code is wrong or has expired; use the code shown now",
+            "code",
+        )

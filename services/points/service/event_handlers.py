@@ -1,0 +1,45 @@
+"""Every event the points worker consumes, and what it does with it."""
+
+from __future__ import annotations
+
+from jifen.caller import Caller
+from jifen.envelope import Envelope
+from jifen.errors import Unauthenticated
+from jifen.inbox import Handler
+
+from . import leaderboards, member_events
+from .leaderboards import Boards
+from .ports import UnitOfWork
+
+# Changes that move a member on the leaderboards: points earned or minutes certified.
+LEADERBOARD_EVENTS = ("points.accrued", "points.awarded", "points.adjusted", "hours.approved")
+
+
+def handlers(boards: Boards) -> dict[tuple[str, str], Handler]:
+    def member_updated(uow: UnitOfWork, envelope: Envelope) -> None:
+        left = member_events.member_updated(uow, envelope)
+        if left:
+            leaderboards.moved(boards, envelope.payload["member_id"], left)
+            leaderboards.refresh_within(uow, boards, envelope.payload["member_id"], envelope.occurred_at)
+
+    def points_changed(uow: UnitOfWork, envelope: Envelope) -> None:
+        leaderboards.refresh_within(uow, boards, envelope.payload["member_id"], envelope.occurred_at)
+
+    table: dict[tuple[str, str], Handler] = {
+        ("members", "member.registered"): member_events.member_registered,
+        ("members", "member.updated"): member_updated,
+        ("members", "member.deactivated"): member_events.member_deactivated,
+        ("members", "member.reactivated"): member_events.member_reactivated,
+        ("members", "community.created"): member_events.community_created,
+    }
+    table.update({("points", event_type): points_changed for event_type in LEADERBOARD_EVENTS})
+    return table
+
+
+def live_caller(caller: Caller, uow: UnitOfWork) -> Caller:
+    """Refuses a token of a member the members service has since deactivated (its token lives on)."""
+    with uow:
+        known = uow.people.member(caller.member_id)
+    if known is not None and not known.active:
+        raise Unauthenticated("账号已停用，请联系社区", "this account is deactivated")
+    return caller

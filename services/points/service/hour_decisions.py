@@ -1,0 +1,136 @@
+"""Approving and rejecting hour records: the organiser or an admin certifies, never their own record.
+
+Approval accrues points under the rule version in force at the activity's start, so a version
+published later never changes what an activity held earlier earns. A batch is all or nothing:
+every record is checked (scope, state, flags) before anything is posted.
+"""
+
+from __future__ import annotations
+
+from jifen import idempotency
+from jifen.caller import Caller
+from jifen.clock import Clock, utcnow
+from jifen.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, bounded
+
+from ..domain.activity import Activity
+from ..domain.hours import MAX_REASON, PENDING, HourRecord, describe
+from . import access, activity_scope, hour_events
+from .activity_commands import ApproveHours, RejectHours
+from .activity_views import HourRecordView
+from .hour_flags import Flagger
+from .hours import reloaded
+from .ports import UnitOfWork
+from .posting import ApprovedHours, post_approved_hours
+
+MAX_RECORDS = 200
+
+
+def approve_hours(cmd: ApproveHours, uow: UnitOfWork, clock: Clock = utcnow) -> list[HourRecordView]:
+    ids = _valid_ids(cmd.hour_record_ids)
+    override_reason = bounded("override_reason", cmd.override_reason, MAX_REASON, "特批理由")
+
+    def execute() -> dict:
+        now = clock()
+        flagger = Flagger(uow, now)
+        decided = []
+        for index, record_id in enumerate(ids):
+            record, activity = _decidable(uow, cmd.actor, flagger, record_id, index)
+            # Flags are computed afresh here: other records of the member may have come or gone.
+            record = flagger.refreshed(record)
+            if record.flags and not (cmd.override and override_reason):
+                zh, en = describe(record.flags)
+                raise FailedPrecondition(
+                    f"记录 {record.id} 有异常标记（{zh}），须勾选特批并填写理由",
+                    f"record {record.id} is flagged ({en}): approve with override and override_reason",
+                    f"hour_record_ids[{index}]",
+                )
+            decided.append((record, activity))
+        for record, activity in decided:
+            _approve(uow, cmd.actor, record, activity, override_reason, now)
+        return {"hour_record_ids": ids}
+
+    ref = idempotency.run(uow, "points.ApproveHours", cmd, execute)
+    return reloaded(uow, ref["hour_record_ids"])
+
+
+def _approve(
+    uow: UnitOfWork, actor: Caller, record: HourRecord, activity: Activity, override_reason: str, now
+) -> None:
+    community = activity_scope.community_of(uow, activity)
+    version = uow.rules.in_force(activity.community_id, community.street_id, activity.start_time)
+    points, calculation = version.rules.points_for(record.minutes, activity.difficulty, activity.category)
+    certified = post_approved_hours(
+        uow,
+        ApprovedHours(
+            member_id=record.member_id,
+            hour_record_id=record.id,
+            activity_id=activity.id,
+            minutes=record.minutes,
+            points=points,
+            rule_version_id=version.id,
+            calculation=calculation,
+            lot_expires_at=version.rules.lot_expiry(now),
+            reason=f"{activity.title} 服务 {record.minutes} 分钟",
+            approved_by=actor.member_id,
+        ),
+        now,
+    )
+    approved = record.approve(actor.member_id, now, points, version.id, calculation, override_reason)
+    if not uow.hours.save(approved, was=PENDING):
+        raise FailedPrecondition(
+            f"记录 {record.id} 刚被审核过", f"record {record.id} was just decided", "hour_record_ids"
+        )
+    uow.outbox.add(hour_events.HOURS_APPROVED, hour_events.approved(approved, activity, certified), now)
+
+
+def reject_hours(cmd: RejectHours, uow: UnitOfWork, clock: Clock = utcnow) -> list[HourRecordView]:
+    ids = _valid_ids(cmd.hour_record_ids)
+    reason = bounded("reason", cmd.reason, MAX_REASON, "驳回原因", optional=False)
+
+    def execute() -> dict:
+        now = clock()
+        flagger = Flagger(uow, now)
+        decided = [_decidable(uow, cmd.actor, flagger, record_id, i)[0] for i, record_id in enumerate(ids)]
+        for record in decided:
+            rejected = flagger.refreshed(record).reject(cmd.actor.member_id, now, reason)
+            if not uow.hours.save(rejected, was=PENDING):
+                raise FailedPrecondition(
+                    f"记录 {record.id} 刚被审核过", f"record {record.id} was just decided", "hour_record_ids"
+                )
+        # A rejected record no longer counts against the member's other records.
+        for record in decided:
+            flagger.refresh_around(record)
+        return {"hour_record_ids": ids}
+
+    ref = idempotency.run(uow, "points.RejectHours", cmd, execute)
+    return reloaded(uow, ref["hour_record_ids"])
+
+
+def _valid_ids(record_ids: tuple[str, ...]) -> list[str]:
+    ids = list(dict.fromkeys(i.strip() for i in record_ids if i.strip()))
+    if not 1 <= len(ids) <= MAX_RECORDS:
+        raise InvalidArgument(
+            "hour_record_ids", f"请选择 1 到 {MAX_RECORDS} 条记录", f"must name 1 to {MAX_RECORDS} records"
+        )
+    return ids
+
+
+def _decidable(
+    uow: UnitOfWork, actor: Caller, flagger: Flagger, record_id: str, index: int
+) -> tuple[HourRecord, Activity]:
+    """The pending record, locked, if the caller may decide it."""
+    field = f"hour_record_ids[{index}]"
+    record = uow.hours.get(record_id, lock=True)
+    if record is None:
+        raise NotFound("找不到该服务时长记录", f"hour record {record_id!r} not found", field)
+    activity = flagger.activity(record.activity_id)
+    if not activity_scope.runs(uow, actor, activity):
+        raise access.deny()
+    if record.member_id == actor.member_id:
+        # 记录谁记录谁证明: someone else must certify one's own hours.
+        raise PermissionDenied("不能审核自己的服务时长", "you may not decide your own hour record", field)
+    if record.status != PENDING:
+        raise FailedPrecondition(
+            f"记录 {record.id} 已审核，不能再次审核", f"record {record.id} is not pending", field
+        )
+    return record, activity

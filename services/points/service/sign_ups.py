@@ -1,0 +1,117 @@
+"""Signing up for activities and withdrawing: the capacity holds however many sign up at once.
+
+The count of members signed up is never read and written back: taking a place is one
+conditional UPDATE that succeeds only while there is room, so the database decides races.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from jifen import idempotency, paging
+from jifen.clock import Clock, utcnow
+from jifen.errors import Conflict, FailedPrecondition, InvalidArgument
+
+from ..domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP, WITHDRAWN, Activity, Participant
+from . import activity_scope, activity_views
+from .activity_commands import ListParticipants, SignUp, Withdraw
+from .activity_views import ActivityView, ParticipantView
+from .ports import UnitOfWork
+
+FULL = ("名额已满", "the activity is full")
+PARTICIPANT_STATUSES = (SIGNED_UP, CHECKED_IN, CHECKED_OUT, WITHDRAWN)
+
+
+def sign_up(cmd: SignUp, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[ParticipantView, ActivityView]:
+    def execute() -> dict:
+        activity = activity_scope.activity(uow, cmd.activity_id)
+        member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity)
+        member = activity_scope.active_member(uow, member_id)
+        now = clock()
+        if activity.cancelled:
+            raise FailedPrecondition("活动已取消，不能报名", "the activity is cancelled")
+        if now >= activity.end_time:
+            raise FailedPrecondition("活动已结束，不能报名", "the activity has ended")
+        join(uow, activity, member.id, now)
+        return {"activity_id": activity.id, "member_id": member.id}
+
+    ref = idempotency.run(uow, "points.SignUp", cmd, execute)
+    return reloaded(uow, ref, cmd.actor, clock)
+
+
+def withdraw(cmd: Withdraw, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[ParticipantView, ActivityView]:
+    def execute() -> dict:
+        activity = activity_scope.activity(uow, cmd.activity_id)
+        member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity)
+        existing = uow.activities.participant(activity.id, member_id)
+        if existing is None:
+            raise FailedPrecondition("尚未报名该活动", "the member is not signed up for this activity")
+        ref = {"activity_id": activity.id, "member_id": member_id}
+        if existing.status == WITHDRAWN:
+            return ref
+        if existing.status != SIGNED_UP:
+            raise FailedPrecondition("已签到，不能取消报名", "the member has already checked in")
+        if clock() >= activity.end_time:
+            raise FailedPrecondition("活动已结束，不能取消报名", "the activity has ended")
+        if not uow.activities.save_participant(existing.withdraw(), was=SIGNED_UP):
+            raise Conflict("participant changed concurrently")
+        uow.activities.free_place(activity.id)
+        return ref
+
+    ref = idempotency.run(uow, "points.Withdraw", cmd, execute)
+    return reloaded(uow, ref, cmd.actor, clock)
+
+
+def list_participants(query: ListParticipants, uow: UnitOfWork) -> tuple[list[ParticipantView], str]:
+    page = paging.page(query.page_size, query.page_token)
+    if query.status and query.status not in PARTICIPANT_STATUSES:
+        raise InvalidArgument("status", "未知的报名状态", f"must be one of {', '.join(PARTICIPANT_STATUSES)}")
+    statuses = (query.status,) if query.status else (SIGNED_UP, CHECKED_IN, CHECKED_OUT)
+    with uow:
+        activity = activity_scope.activity(uow, query.activity_id)
+        activity_scope.require_runs(uow, query.actor, activity)
+        found = uow.activities.participants(activity.id, statuses, page.offset, page.size)
+        views = activity_views.participants(uow, found)
+    return views, page.next_token(len(found))
+
+
+def join(uow: UnitOfWork, activity: Activity, member_id: str, now: datetime, within_capacity: bool = True):
+    """Signs the member up (again, after a withdrawal) and takes a place; returns their participant.
+
+    Signing up twice returns the existing participant and counts once. Without `within_capacity`
+    the place is taken even when the activity is full (hours already served are a fact).
+    """
+    existing = uow.activities.participant(activity.id, member_id)
+    if existing is not None and existing.signed_up:
+        return existing
+    if existing is None:
+        # A twin inserting the same participant at once loses on the primary key and retries.
+        joined = Participant(activity.id, member_id, SIGNED_UP, now)
+        uow.activities.add_participant(joined)
+    else:
+        joined = existing.rejoin(now)
+        if not uow.activities.save_participant(joined, was=WITHDRAWN):
+            raise Conflict("participant changed concurrently")
+    if not within_capacity:
+        uow.activities.force_place(activity.id)
+    elif not uow.activities.take_place(activity.id):
+        raise FailedPrecondition(*FULL)
+    return joined
+
+
+def _acting_for(uow: UnitOfWork, actor, member_id: str, activity: Activity) -> str:
+    """The member a sign-up or withdrawal is for: the caller, or anyone when the caller runs the activity."""
+    target = activity_scope.target_member(actor, member_id)
+    if target != actor.member_id:
+        activity_scope.require_runs(uow, actor, activity)
+    return target
+
+
+def reloaded(uow: UnitOfWork, ref: dict, actor, clock: Clock) -> tuple[ParticipantView, ActivityView]:
+    with uow:
+        activity = activity_scope.activity(uow, ref["activity_id"])
+        participant = uow.activities.participant(activity.id, ref["member_id"])
+        return (
+            activity_views.participants(uow, [participant])[0],
+            activity_views.activity(uow, activity, actor, clock()),
+        )

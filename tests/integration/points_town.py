@@ -1,0 +1,137 @@
+"""The points api on the real PostgreSQL and Redis, with members known to it through real member events.
+
+Members are announced exactly as the members worker would: envelopes of jifen.events.v1 handed to
+the points consumer, so the accounts the tests use are opened by the production code path.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import grpc
+import pytest
+import redis
+
+from jifen import migrations
+from jifen.caller import ADMIN, GRID_WORKER, VOLUNTEER, Caller, Grant
+from jifen.clock import utcnow
+from jifen.envelope import Envelope
+from jifen.events.v1 import members_pb2 as member_events
+from jifen.points.v1 import activities_pb2_grpc, ledger_pb2_grpc, rules_pb2_grpc
+from jifen.redis_client import connect
+from jifen.settings import Settings
+from jifen.timestamps import to_timestamp
+from jifen.tokens import TokenIssuer
+from services.points import bootstrap as points_bootstrap
+from tests.conftest import free_port
+from tests.servers import REDIS_URL, drop_database, fresh_database, require_redis
+
+STREET = "st-yannan"
+HOME = "co-zhangsutan"
+OTHER = "co-tianqing"
+
+
+@pytest.fixture
+def points_settings(settings: Settings):
+    require_redis()
+    url = fresh_database("points")
+    namespace = f"jifen-test-{uuid.uuid4().hex[:8]}"
+    port = free_port()
+    configured = settings.model_copy(
+        update={
+            "points_db_url": url,
+            "redis_url": REDIS_URL,
+            "redis_namespace": namespace,
+            "points_bind": f"127.0.0.1:{port}",
+            "points_target": f"127.0.0.1:{port}",
+        }
+    )
+    migrations.upgrade(points_bootstrap.MIGRATIONS, url)
+    yield configured
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{namespace}:*"):
+        client.delete(key)
+    drop_database(url)
+
+
+@dataclass
+class PointsTown:
+    """A street with two communities, the points api, and a way to announce members to it."""
+
+    settings: Settings
+    channel: grpc.Channel
+    parts: object
+    issuer: TokenIssuer
+    members: dict[str, Caller] = field(default_factory=dict)
+
+    @property
+    def ledger(self) -> ledger_pb2_grpc.LedgerServiceStub:
+        return ledger_pb2_grpc.LedgerServiceStub(self.channel)
+
+    @property
+    def activities(self) -> activities_pb2_grpc.ActivitiesServiceStub:
+        return activities_pb2_grpc.ActivitiesServiceStub(self.channel)
+
+    @property
+    def rules(self) -> rules_pb2_grpc.RulesServiceStub:
+        return rules_pb2_grpc.RulesServiceStub(self.channel)
+
+    def announce(self, event_type: str, message) -> None:
+        """Delivers a members event to the points consumer, as the members worker would."""
+        envelope = Envelope.wrap(event_type, "members", message, utcnow())
+        self.parts.consumer.handle(envelope.to_dict())
+
+    def register(self, member_id: str, community: str = HOME, grid: str = "", *grants: Grant) -> Caller:
+        grants = grants or (Grant(VOLUNTEER),)
+        self.announce(
+            "member.registered",
+            member_events.MemberRegistered(
+                member_id=member_id,
+                name=f"成员{member_id[-4:]}",
+                community_id=community,
+                street_id=STREET,
+                grid_id=grid,
+                roles=[member_events.MemberRole(**g.to_claim()) for g in grants],
+                registered_at=to_timestamp(utcnow()),
+            ),
+        )
+        caller = Caller(
+            member_id=member_id, grants=grants, community_id=community, street_id=STREET, grid_id=grid
+        )
+        self.members[member_id] = caller
+        return caller
+
+    def admin(self, member_id: str, community: str = HOME) -> Caller:
+        return self.register(member_id, community, "", Grant(ADMIN, community_id=community))
+
+    def grid_worker(self, member_id: str, grid: str) -> Caller:
+        return self.register(member_id, HOME, grid, Grant(GRID_WORKER, grid_id=grid))
+
+    def token(self, caller: Caller, ttl: timedelta | None = None) -> list[tuple[str, str]]:
+        token, _ = self.issuer.issue(caller, ttl)
+        return [("authorization", f"Bearer {token}")]
+
+    @property
+    def market(self) -> list[tuple[str, str]]:
+        return self.token(Caller(service="market"))
+
+
+@pytest.fixture
+def points_town(points_settings: Settings):
+    app = points_bootstrap.build_api(points_settings, connect(points_settings.redis_url))
+    app.start()
+    parts = points_bootstrap.build_events(points_settings)
+    channel = grpc.insecure_channel(points_settings.points_target)
+    issuer = TokenIssuer.from_file(points_settings.private_key_path, timedelta(hours=1))
+    town = PointsTown(points_settings, channel, parts, issuer)
+    for community in (HOME, OTHER):
+        town.announce(
+            "community.created",
+            member_events.CommunityCreated(community_id=community, street_id=STREET, name=community),
+        )
+    yield town
+    channel.close()
+    app.stop(0)
+    parts.close()

@@ -1,0 +1,197 @@
+"""In-memory stand-ins for the points unit of work's people and ledger (other parts bring their own)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from jifen.errors import Conflict
+from services.points.domain.ledger import HELD, Account, Entry, Hold, Lot
+from services.points.domain.people import CommunityCopy, MemberCopy
+from services.points.domain.rules import BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
+from services.points.service.ports import EntryFilter
+from tests.unit.runtime_fakes import FakeIdempotency, FakeOutbox
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class FakePeople:
+    def __init__(self):
+        self.member_rows: dict[str, MemberCopy] = {}
+        self.community_rows: dict[str, CommunityCopy] = {}
+
+    def member(self, member_id):
+        return self.member_rows.get(member_id)
+
+    def members(self, member_ids):
+        return {i: self.member_rows[i] for i in member_ids if i in self.member_rows}
+
+    def put_member(self, member):
+        self.member_rows[member.id] = member
+
+    def community(self, community_id):
+        return self.community_rows.get(community_id)
+
+    def put_community(self, community):
+        self.community_rows[community.id] = community
+
+
+class FakeLedger:
+    """Keeps rows as the tables do; an account is saved only if its version is unchanged."""
+
+    def __init__(self):
+        self.accounts: dict[str, Account] = {}
+        self.entry_rows: list[Entry] = []
+        self.lot_rows: dict[str, Lot] = {}
+        self.hold_rows: dict[str, Hold] = {}
+
+    def __deepcopy__(self, memo):
+        # Entries are frozen and accounts are stored without lots, so a cheap copy is a full snapshot.
+        twin = FakeLedger()
+        twin.accounts = {k: copy.copy(v) for k, v in self.accounts.items()}
+        twin.entry_rows = list(self.entry_rows)
+        twin.lot_rows = {k: copy.copy(v) for k, v in self.lot_rows.items()}
+        twin.hold_rows = {k: replace(v, allocations=dict(v.allocations)) for k, v in self.hold_rows.items()}
+        return twin
+
+    def open(self, account, now):
+        if account.member_id in self.accounts:
+            return False
+        self.accounts[account.member_id] = replace(
+            account, lots=[], new_entries=[], new_lots=[], changed_lots={}
+        )
+        return True
+
+    def account(self, member_id):
+        stored = self.accounts.get(member_id)
+        if stored is None:
+            return None
+        lots = sorted(
+            (
+                copy.copy(lot)
+                for lot in self.lot_rows.values()
+                if lot.member_id == member_id and lot.remaining
+            ),
+            key=lambda lot: (lot.earned_at, lot.id),
+        )
+        last = max((e.seq for e in self.entry_rows if e.member_id == member_id), default=0)
+        return replace(stored, lots=lots, last_seq=last, new_entries=[], new_lots=[], changed_lots={})
+
+    lock = account
+
+    def save(self, account, now):
+        stored = self.accounts[account.member_id]
+        if stored.version != account.version:
+            raise Conflict("account changed concurrently")
+        self.entry_rows.extend(account.new_entries)
+        for lot in [*account.new_lots, *account.changed_lots.values()]:
+            self.lot_rows[lot.id] = copy.copy(lot)
+        account.version += 1
+        self.accounts[account.member_id] = replace(
+            account, status=stored.status, lots=[], new_entries=[], new_lots=[], changed_lots={}
+        )
+        account.new_entries, account.new_lots, account.changed_lots = [], [], {}
+
+    def set_status(self, member_id, status, now):
+        stored = self.accounts[member_id]
+        self.accounts[member_id] = replace(stored, status=status, version=stored.version + 1)
+
+    def move(self, member_id, community_id, now):
+        stored = self.accounts[member_id]
+        self.accounts[member_id] = replace(stored, community_id=community_id, version=stored.version + 1)
+
+    def hold(self, hold_id):
+        found = self.hold_rows.get(hold_id)
+        return copy.deepcopy(found) if found else None
+
+    def add_hold(self, hold):
+        if hold.id in self.hold_rows:
+            raise Conflict("hold exists")
+        self.hold_rows[hold.id] = copy.deepcopy(hold)
+
+    def save_hold(self, hold):
+        if self.hold_rows[hold.id].state != HELD:
+            raise Conflict("hold resolved concurrently")
+        self.hold_rows[hold.id] = copy.deepcopy(hold)
+
+    def lots(self, lot_ids):
+        return [copy.copy(self.lot_rows[i]) for i in lot_ids if i in self.lot_rows]
+
+    def entry(self, entry_id):
+        return next((e for e in self.entry_rows if e.id == entry_id), None)
+
+    def entries(self, where: EntryFilter, offset, limit):
+        found = [
+            e
+            for e in self.entry_rows
+            if e.member_id == where.member_id
+            and (not where.kinds or e.kind in where.kinds)
+            and (where.created_after is None or e.created_at >= where.created_after)
+            and (where.created_before is None or e.created_at < where.created_before)
+        ]
+        return sorted(found, key=lambda e: -e.seq)[offset : offset + limit]
+
+    def members_with_due_lots(self, now, limit):
+        return sorted({lot.member_id for lot in self.lot_rows.values() if lot.due(now)})[:limit]
+
+    def overdue_holds(self, now, limit):
+        due = [h for h in self.hold_rows.values() if h.state == HELD and h.deadline <= now]
+        return [copy.deepcopy(h) for h in sorted(due, key=lambda h: h.deadline)[:limit]]
+
+
+class FixedRules:
+    """Rule versions in a list; in_force takes the latest of the most specific scope that has one."""
+
+    def __init__(self, *versions: RuleVersion):
+        self.versions = [RuleVersion(BUILT_IN_VERSION_ID, "", "", EPOCH, DEFAULT_RULES), *versions]
+
+    def add(self, version):
+        self.versions.append(version)
+
+    def get(self, version_id):
+        return next((v for v in self.versions if v.id == version_id), None)
+
+    def in_force(self, community_id, street_id, at):
+        for scope in ((community_id, ""), ("", street_id), ("", "")):
+            found = [
+                v for v in self.versions if (v.community_id, v.street_id) == scope and v.effective_from <= at
+            ]
+            if found:
+                return max(found, key=lambda v: v.effective_from)
+        raise AssertionError("the built-in version is always in force")
+
+
+class FakeUnitOfWork:
+    """Keeps state across transactions; a transaction that is not committed leaves no trace."""
+
+    def __init__(self, rules=None, activities=None, hours=None):
+        self.people = FakePeople()
+        self.ledger = FakeLedger()
+        self.rules = rules or FixedRules()
+        self.activities = activities
+        self.hours = hours
+        self.outbox = FakeOutbox()
+        self.idempotency = FakeIdempotency()
+        self.commits = 0
+        self._snapshot = None
+
+    STATE = ("people", "ledger", "rules", "activities", "hours", "outbox", "idempotency")
+
+    def __enter__(self):
+        self._snapshot = copy.deepcopy([getattr(self, name) for name in self.STATE])
+        return self
+
+    def commit(self):
+        self._snapshot = None
+        self.commits += 1
+
+    def __exit__(self, *exc):
+        if self._snapshot is not None:
+            for name, value in zip(self.STATE, self._snapshot, strict=True):
+                setattr(self, name, value)
+        self._snapshot = None
+
+    @property
+    def event_types(self) -> list[str]:
+        return [t for t, _ in self.outbox.events]
