@@ -223,6 +223,19 @@ def events_retry(service: ServiceName) -> None:
     parts.close()
 
 
+@app.command()
+def audit(service: ServiceName) -> None:
+    """Check a service's invariants (points: every account against its entries, lots and holds)."""
+    module = _module(service)
+    if not hasattr(module, "audit"):
+        raise typer.BadParameter(f"{service} has no audit")
+    found = module.audit(_settings())
+    for problem in found:
+        console.print(f"[red]{problem}[/red]")
+    console.print(f"{service}: {'审计通过 audit passed' if not found else f'{len(found)} problems'}")
+    raise typer.Exit(1 if found else 0)
+
+
 @leaderboards_app.command("rebuild")
 def leaderboards_rebuild() -> None:
     """Recompute every leaderboard from the points database (Redis is never the source of truth)."""

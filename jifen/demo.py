@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import grpc
 
+from jifen.demo_points import seed_points
 from jifen.members.v1 import members_pb2 as m
 from jifen.members.v1 import members_pb2_grpc as m_grpc
 from jifen.settings import Settings
@@ -123,7 +124,8 @@ def seed(settings: Settings, create_admin) -> list[Login]:
 
     promote("孙丽娟", "13800000001", m.RoleGrant(role=m.ROLE_ADMIN, community_id=home.community_id))
     promote("赵明", "13800000002", m.RoleGrant(role=m.ROLE_GRID_WORKER, grid_id=grids[0].grid_id))
-    for name, phone, grid in VOLUNTEERS:
-        register(name, phone, grid)
+    volunteer_ids = [register(name, phone, grid).member_id for name, phone, grid in VOLUNTEERS]
+    community_admin = members.Login(m.LoginRequest(phone="13800000001", password=PASSWORD)).access_token
     channel.close()
+    seed_points(settings, community_admin, home.community_id, volunteer_ids)
     return logins

@@ -18,6 +18,7 @@ from jifen.settings import Settings
 from jifen.tokens import TokenVerifier
 
 from .adapters.leaderboards import RedisLeaderboards
+from .adapters.ledger_audit import audit_engine
 from .adapters.unit_of_work import PointsUnitOfWork
 from .entrypoints.activities_api import ActivitiesServicer
 from .entrypoints.ledger_api import LedgerServicer
@@ -80,4 +81,13 @@ def rebuild_leaderboards(settings: Settings) -> int:
         return leaderboards.rebuild(partial(PointsUnitOfWork, engine), boards)
     finally:
         client.close()
+        engine.dispose()
+
+
+def audit(settings: Settings) -> list[str]:
+    """Checks every account against the invariants of DESIGN §5; returns what is wrong."""
+    engine = make_engine(settings.db_url(NAME), pool_size=1)
+    try:
+        return audit_engine(engine)
+    finally:
         engine.dispose()

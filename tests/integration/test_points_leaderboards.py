@@ -256,7 +256,7 @@ def test_the_current_month_is_the_default_and_recent_writes_show(town, uow_facto
 
 
 def test_the_rebuild_command_fills_the_boards_from_settings(town, engine, boards, settings):
-    from services.points.leaderboard_rebuild import rebuild_leaderboards
+    from services.points.bootstrap import rebuild_leaderboards
 
     town.entry("m-1", 30)
     town.hours("m-2", 60)

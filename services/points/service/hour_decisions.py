@@ -107,11 +107,16 @@ def reject_hours(cmd: RejectHours, uow: UnitOfWork, clock: Clock = utcnow) -> li
 
 
 def _valid_ids(record_ids: tuple[str, ...]) -> list[str]:
-    ids = list(dict.fromkeys(i.strip() for i in record_ids if i.strip()))
+    ids = [i.strip() for i in record_ids]
     if not 1 <= len(ids) <= MAX_RECORDS:
         raise InvalidArgument(
             "hour_record_ids", f"请选择 1 到 {MAX_RECORDS} 条记录", f"must name 1 to {MAX_RECORDS} records"
         )
+    for index, record_id in enumerate(ids):
+        if not record_id:
+            raise InvalidArgument(f"hour_record_ids[{index}]", "记录编号不能为空", "is empty")
+        if record_id in ids[:index]:
+            raise InvalidArgument(f"hour_record_ids[{index}]", "同一记录只能出现一次", "is named twice")
     return ids
 
 

@@ -282,3 +282,12 @@ def test_no_records_named_is_bad_input(uow, town):
     with pytest.raises(InvalidArgument) as refused:
         approve(uow, town.admin)
     assert refused.value.field == "hour_record_ids"
+
+
+def test_a_record_named_twice_is_bad_input(uow, town, activity):
+    town.volunteers(1)
+    (pending,) = record(uow, town.organiser, activity, HoursEntry("vol-0", 60))
+    with pytest.raises(InvalidArgument) as refused:
+        approve(uow, town.admin, pending.id, pending.id)
+    assert refused.value.field == "hour_record_ids[1]"
+    assert uow.ledger.entry_rows == []
