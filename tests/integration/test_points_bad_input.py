@@ -1,0 +1,158 @@
+"""Bad input over gRPC: the right status, a message naming the field, and nothing written."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import grpc
+import pytest
+import sqlalchemy as sa
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+from jifen.clock import utcnow
+from jifen.points.v1 import activities_pb2 as ap
+from jifen.points.v1 import ledger_pb2 as lp
+from jifen.points.v1 import rules_pb2 as rp
+from jifen.tables import IDEMPOTENCY_KEYS, OUTBOX
+from jifen.timestamps import to_timestamp
+from services.points.adapters import tables
+from tests.integration.points_town import HOME
+
+START = utcnow().replace(microsecond=0) - timedelta(days=7)
+
+
+def activity_request(request_id, **changes):
+    fields = {
+        "request_id": request_id,
+        "community_id": HOME,
+        "title": "环境卫生整治",
+        "category": "environment",
+        "difficulty": 2,
+        "start_time": to_timestamp(START),
+        "end_time": to_timestamp(START + timedelta(hours=3)),
+        "place": "3 号楼",
+    }
+    return ap.CreateActivityRequest(**{**fields, **changes})
+
+
+def counts(town):
+    engine = sa.create_engine(town.settings.points_db_url)
+    with engine.connect() as conn:
+        found = {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for t in (
+                tables.activities,
+                tables.hour_records,
+                tables.entries,
+                tables.rule_versions,
+                OUTBOX,
+                IDEMPOTENCY_KEYS,
+            )
+        }
+    engine.dispose()
+    return found
+
+
+def refused(call, request, metadata, code, field=None):
+    with pytest.raises(grpc.RpcError) as err:
+        call(request, metadata=metadata)
+    assert err.value.code() == code, err.value.details()
+    if field:
+        assert err.value.details().startswith(f"{field}: ")
+        status = rpc_status.from_call(err.value)
+        violation = error_details_pb2.BadRequest()
+        status.details[0].Unpack(violation)
+        assert violation.field_violations[0].field == field
+    return err.value.details()
+
+
+def test_bad_input_is_refused_clearly_and_changes_nothing(points_town):
+    town = points_town
+    admin = town.token(town.admin("m-admin"))
+    town.register("m-vol")
+    activity = town.activities.CreateActivity(activity_request("good"), metadata=admin).activity
+    before = counts(town)
+
+    invalid = grpc.StatusCode.INVALID_ARGUMENT
+    assert "难度" in refused(
+        town.activities.CreateActivity, activity_request("d9", difficulty=9), admin, invalid, "difficulty"
+    )
+    refused(
+        town.activities.CreateActivity,
+        activity_request("backwards", end_time=to_timestamp(START - timedelta(hours=1))),
+        admin,
+        invalid,
+        "end_time",
+    )
+    for minutes in (-30, 0, 100_000):
+        refused(
+            town.activities.RecordHours,
+            ap.RecordHoursRequest(
+                request_id=f"minutes-{minutes}",
+                activity_id=activity.activity_id,
+                entries=[ap.HoursInput(member_id="m-vol", minutes=minutes)],
+            ),
+            admin,
+            invalid,
+            "entries[0].minutes",
+        )
+    not_found = grpc.StatusCode.NOT_FOUND
+    refused(
+        town.activities.GetActivity, ap.GetActivityRequest(activity_id="no-such-activity"), admin, not_found
+    )
+    refused(
+        town.activities.RecordHours,
+        ap.RecordHoursRequest(
+            request_id="unknown-activity",
+            activity_id="no-such-activity",
+            entries=[ap.HoursInput(member_id="m-vol", minutes=60)],
+        ),
+        admin,
+        not_found,
+    )
+    refused(
+        town.activities.ApproveHours,
+        ap.ApproveHoursRequest(request_id="unknown-record", hour_record_ids=["no-such-record"]),
+        admin,
+        not_found,
+    )
+    refused(
+        town.rules.PublishRuleVersion,
+        rp.PublishRuleVersionRequest(
+            request_id="bad-rules",
+            community_id=HOME,
+            rules=rp.RuleSet(points_per_hour=10, difficulty_multipliers=[100, 120, 150]),
+        ),
+        admin,
+        invalid,
+        "rules.difficulty_multipliers",
+    )
+    refused(
+        town.ledger.Adjust,
+        lp.AdjustRequest(request_id="no-reason", member_id="m-vol", points=-5, reason=""),
+        admin,
+        invalid,
+        "reason",
+    )
+    refused(
+        town.ledger.Award,
+        lp.AwardRequest(request_id="m", member_id="m-vol", points=-1, reason="x"),
+        admin,
+        invalid,
+        "points",
+    )
+    assert counts(town) == before
+
+
+def test_english_messages_on_request(points_town):
+    town = points_town
+    admin = town.token(town.admin("m-admin"))
+    message = refused(
+        town.activities.CreateActivity,
+        activity_request("d9", difficulty=9),
+        [*admin, ("accept-language", "en")],
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "difficulty",
+    )
+    assert message.isascii()
