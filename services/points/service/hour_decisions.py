@@ -33,7 +33,8 @@ def approve_hours(cmd: ApproveHours, uow: UnitOfWork, clock: Clock = utcnow) -> 
         now = clock()
         flagger = Flagger(uow, now)
         decided = []
-        for index, record_id in enumerate(ids):
+        # Rows are locked in id order, so two overlapping batches never wait on each other in a circle.
+        for index, record_id in sorted(enumerate(ids), key=lambda pair: pair[1]):
             record, activity = _decidable(uow, cmd.actor, flagger, record_id, index)
             # Flags are computed afresh here: other records of the member may have come or gone.
             record = flagger.refreshed(record)
@@ -90,7 +91,10 @@ def reject_hours(cmd: RejectHours, uow: UnitOfWork, clock: Clock = utcnow) -> li
     def execute() -> dict:
         now = clock()
         flagger = Flagger(uow, now)
-        decided = [_decidable(uow, cmd.actor, flagger, record_id, i)[0] for i, record_id in enumerate(ids)]
+        decided = [
+            _decidable(uow, cmd.actor, flagger, record_id, i)[0]
+            for i, record_id in sorted(enumerate(ids), key=lambda pair: pair[1])
+        ]
         for record in decided:
             rejected = flagger.refreshed(record).reject(cmd.actor.member_id, now, reason)
             if not uow.hours.save(rejected, was=PENDING):
