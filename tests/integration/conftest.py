@@ -89,4 +89,4 @@ def town(pg_settings: Settings, members_api) -> Town:
 
 
 # The points api fixtures live beside their helpers; importing them here makes them available to every test.
-from tests.integration.points_town import points_settings, points_town  # noqa: E402, F401
+from tests.integration.points_town import points_db, points_settings, points_town  # noqa: E402, F401

@@ -17,6 +17,7 @@ import redis
 from jifen import migrations
 from jifen.caller import ADMIN, GRID_WORKER, VOLUNTEER, Caller, Grant
 from jifen.clock import utcnow
+from jifen.db import make_engine
 from jifen.envelope import Envelope
 from jifen.events.v1 import members_pb2 as member_events
 from jifen.points.v1 import activities_pb2_grpc, ledger_pb2_grpc, rules_pb2_grpc
@@ -31,6 +32,18 @@ from tests.servers import REDIS_URL, drop_database, fresh_database, require_redi
 STREET = "st-yannan"
 HOME = "co-zhangsutan"
 OTHER = "co-tianqing"
+
+
+@pytest.fixture
+def points_db():
+    """An engine on a fresh, migrated points database, for tests below the gRPC api."""
+    url = fresh_database("points")
+    migrations.upgrade(points_bootstrap.MIGRATIONS, url)
+    # Room for the concurrency tests: 20 connections, the rest wait for one.
+    engine = make_engine(url, pool_size=10)
+    yield engine
+    engine.dispose()
+    drop_database(url)
 
 
 @pytest.fixture

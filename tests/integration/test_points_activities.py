@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from jifen import migrations
 from jifen.caller import ADMIN, VOLUNTEER, Caller, Grant
-from jifen.db import make_engine
 from jifen.errors import FailedPrecondition, NotFound
 from services.points.adapters import tables
 from services.points.adapters.unit_of_work import PointsUnitOfWork
@@ -32,7 +30,6 @@ from services.points.service.activity_commands import (
     RecordHours,
     SignUp,
 )
-from tests.servers import drop_database, fresh_database
 
 MIGRATIONS = Path("services/points/migrations")
 STREET = "st-1"
@@ -46,14 +43,8 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def engine():
-    url = fresh_database("points")
-    migrations.upgrade(MIGRATIONS, url)
-    # Room for the concurrent sign-ups below: 20 connections, the rest wait for one.
-    engine = make_engine(url, pool_size=10)
-    yield engine
-    engine.dispose()
-    drop_database(url)
+def engine(points_db):
+    return points_db
 
 
 @pytest.fixture

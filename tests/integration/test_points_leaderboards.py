@@ -10,21 +10,17 @@ from pathlib import Path
 import pytest
 import redis
 
-from jifen import migrations
 from jifen.caller import Caller
 from jifen.clock import utcnow
-from jifen.db import make_engine
 from jifen.points.v1 import ledger_pb2 as pb
-from jifen.unit_of_work import SqlUnitOfWork
 from services.points.adapters import tables
-from services.points.adapters.leaderboard_queries import SqlLeaderboardSums
 from services.points.adapters.leaderboards import RedisLeaderboards
 from services.points.adapters.people_repository import SqlPeople
-from services.points.adapters.rules_repository import SqlRules
+from services.points.adapters.unit_of_work import PointsUnitOfWork
 from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
 from services.points.entrypoints.leaderboard_messages import get_leaderboard_response
 from services.points.service import leaderboards
-from tests.servers import REDIS_URL, drop_database, fresh_database, require_redis
+from tests.servers import REDIS_URL, require_redis
 
 MIGRATIONS = Path("services/points/migrations")
 HOME = CommunityCopy("co-a", "st-1", "张苏滩社区")
@@ -33,25 +29,9 @@ OTHER = CommunityCopy("co-b", "st-1", "天庆嘉园社区")
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
 
-class BoardsUnitOfWork(SqlUnitOfWork):
-    """The parts of the points unit of work the leaderboards use (independent of the rest)."""
-
-    producer = "points"
-
-    def _open(self, connection):
-        self.people = SqlPeople(connection)
-        self.rules = SqlRules(connection)
-        self.leaderboard_sums = SqlLeaderboardSums(connection)
-
-
 @pytest.fixture
-def engine():
-    url = fresh_database("points")
-    migrations.upgrade(MIGRATIONS, url)
-    engine = make_engine(url, pool_size=2)
-    yield engine
-    engine.dispose()
-    drop_database(url)
+def engine(points_db):
+    return points_db
 
 
 @pytest.fixture
@@ -67,7 +47,7 @@ def boards():
 
 @pytest.fixture
 def uow_factory(engine):
-    factory = partial(BoardsUnitOfWork, engine)
+    factory = partial(PointsUnitOfWork, engine)
     with factory() as uow:
         for community in (HOME, OTHER):
             uow.people.put_community(community)

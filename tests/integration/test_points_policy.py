@@ -567,3 +567,19 @@ def test_other_admin_sees_no_hour_records_of_the_target(world):
     assert list(theirs.hour_records) == []
     home = world.town.activities.ListHourRecords(request, metadata=world.as_("admin"))
     assert [r.hour_record_id for r in home.hour_records] == [world.record_id]
+
+
+def test_an_admin_cannot_award_or_adjust_their_own_account(world):
+    for who, request in (
+        ("admin", led.AwardRequest(request_id=rid(), member_id="m-admin", points=50, reason="自评")),
+        (
+            "street_admin",
+            led.AdjustRequest(request_id=rid(), member_id="m-street-admin", points=50, reason="自调"),
+        ),
+    ):
+        rpc = "LedgerService/Award" if isinstance(request, led.AwardRequest) else "LedgerService/Adjust"
+        assert denied(world, rpc, request, who).code() == grpc.StatusCode.PERMISSION_DENIED, who
+    balance = world.town.ledger.GetBalance(
+        led.GetBalanceRequest(member_id="m-admin"), metadata=world.as_("admin")
+    )
+    assert balance.balance.available == 0

@@ -11,22 +11,17 @@ import pytest
 import sqlalchemy as sa
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from jifen import grpc_server, migrations
+from jifen import grpc_server
 from jifen.caller import ADMIN, Caller, Grant
 from jifen.clock import utcnow
-from jifen.db import make_engine
 from jifen.errors import AlreadyExists, Conflict, InvalidArgument, PermissionDenied
 from jifen.points.v1 import rules_pb2 as pb
-from jifen.unit_of_work import SqlUnitOfWork
 from services.points.adapters import tables
-from services.points.adapters.leaderboard_queries import SqlLeaderboardSums
-from services.points.adapters.people_repository import SqlPeople
-from services.points.adapters.rules_repository import SqlRules
+from services.points.adapters.unit_of_work import PointsUnitOfWork
 from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
 from services.points.domain.rules import DEFAULT_RULES, RuleVersion
 from services.points.entrypoints import rule_messages
 from services.points.entrypoints.rules_api import RulesServicer
-from tests.servers import drop_database, fresh_database
 
 MIGRATIONS = Path("services/points/migrations")
 STREET = "st-1"
@@ -36,30 +31,14 @@ ADMIN_HOME = Caller(member_id="admin-a", grants=(Grant(ADMIN, community_id=HOME.
 STREET_ADMIN = Caller(member_id="admin-st", grants=(Grant(ADMIN, street_id=STREET),))
 
 
-class RulesUnitOfWork(SqlUnitOfWork):
-    """The parts of the points unit of work the rules and leaderboards use (independent of the rest)."""
-
-    producer = "points"
-
-    def _open(self, connection):
-        self.people = SqlPeople(connection)
-        self.rules = SqlRules(connection)
-        self.leaderboard_sums = SqlLeaderboardSums(connection)
-
-
 @pytest.fixture
-def engine():
-    url = fresh_database("points")
-    migrations.upgrade(MIGRATIONS, url)
-    engine = make_engine(url, pool_size=2)
-    yield engine
-    engine.dispose()
-    drop_database(url)
+def engine(points_db):
+    return points_db
 
 
 @pytest.fixture
 def uow_factory(engine):
-    factory = partial(RulesUnitOfWork, engine)
+    factory = partial(PointsUnitOfWork, engine)
     with factory() as uow:
         for community in (HOME, OTHER):
             uow.people.put_community(community)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jifen import idempotency
 from jifen.caller import Caller
@@ -122,9 +122,7 @@ def adjust(cmd: Adjust, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
 def _earn(account, earning: Earning, now) -> Entry:
     # An award is its own source: its id is the entry's.
     entry_id = new_id()
-    return account.earn(
-        Earning(**{**earning.__dict__, "source_id": earning.source_id or entry_id}), entry_id, new_id(), now
-    )
+    return account.earn(replace(earning, source_id=earning.source_id or entry_id), entry_id, new_id(), now)
 
 
 def _awardable(uow: UnitOfWork, actor: Caller, member_id: str) -> MemberCopy:

@@ -61,17 +61,13 @@ class UnitOfWork(Protocol):
     people: People
     ledger: Ledger
     rules: Rules
-    activities: object  # ActivityRepository, see service/activity_ports.py
-    hours: object  # HourRecordRepository, see service/activity_ports.py
+    # The activity, hour-record and leaderboard ports live beside their use cases
+    # (service/activity_ports.py, service/leaderboards.py).
+    activities: object
+    hours: object
+    leaderboard_sums: object
     outbox: Outbox
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc) -> None: ...
     def commit(self) -> None: ...
-
-
-class Leaderboards(Protocol):
-    """Redis sorted sets; rebuilt from the database, never the source of truth."""
-
-    def put(self, community_id: str, metric: str, period: str, member_id: str, value: int) -> None: ...
-    def remove(self, community_id: str, member_id: str) -> None: ...
