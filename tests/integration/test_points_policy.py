@@ -569,6 +569,16 @@ def test_other_admin_sees_no_hour_records_of_the_target(world):
     assert [r.hour_record_id for r in home.hour_records] == [world.record_id]
 
 
+def test_only_the_members_own_admins_list_the_activities_they_signed_up_for(world):
+    request = act.ListActivitiesRequest(signed_up_member_id=TARGET)
+    mine = world.town.activities.ListActivities(request, metadata=world.as_("admin")).activities
+    assert world.activity_id in [a.activity_id for a in mine]
+    for stranger in ("other_admin", "volunteer", "grid_worker"):
+        with pytest.raises(grpc.RpcError) as err:
+            world.town.activities.ListActivities(request, metadata=world.as_(stranger))
+        assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
 def test_an_admin_cannot_award_or_adjust_their_own_account(world):
     for who, request in (
         ("admin", led.AwardRequest(request_id=rid(), member_id="m-admin", points=50, reason="自评")),

@@ -22,13 +22,15 @@ POLICY = {
     _A + "UpdateActivity": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
     _A + "CancelActivity": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
     _A + "GetActivity": rule(ANY_MEMBER, scope="any member"),
-    _A + "ListActivities": rule(ANY_MEMBER, scope="any member"),
+    _A + "ListActivities": rule(
+        ANY_MEMBER, scope="any member; another member's sign-ups: an admin of that member only"
+    ),
     _A + "SignUp": rule(ANY_MEMBER, scope="self; the organiser or an admin for another member"),
     _A + "Withdraw": rule(ANY_MEMBER, scope="self; the organiser or an admin for another member"),
     _A + "ListParticipants": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
     _A + "GetCheckInCode": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
-    _A + "CheckIn": rule(ANY_MEMBER, scope="self with the current code; the organiser for a member"),
-    _A + "CheckOut": rule(ANY_MEMBER, scope="self with the current code; the organiser for a member"),
+    _A + "CheckIn": rule(ANY_MEMBER, scope="self with the current code; organiser or admin for a member"),
+    _A + "CheckOut": rule(ANY_MEMBER, scope="self with the current code; organiser or admin for a member"),
     _A + "RecordHours": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
     _A + "ListHourRecords": rule(
         ANY_MEMBER, scope="own records; organiser: the activity's; admin: the community's"

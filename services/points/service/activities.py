@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from jifen import idempotency, paging
-from jifen.caller import ADMIN, Caller
+from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
 from jifen.errors import FailedPrecondition, InvalidArgument, bounded
 from jifen.ids import new_id
@@ -118,9 +118,6 @@ def list_activities(
     if query.status and query.status not in STATUSES:
         raise InvalidArgument("status", "未知的活动状态", f"must be one of {', '.join(STATUSES)}")
     member_id = query.signed_up_member_id.strip()
-    # "My activities" are the member's own business; admins may look for anyone.
-    if member_id and member_id != query.actor.member_id and not query.actor.has(ADMIN):
-        raise access.deny()
     now = clock()
     where = ActivityFilter(
         community_id=query.community_id.strip(),
@@ -133,6 +130,11 @@ def list_activities(
         query=query.query.strip(),
     )
     with uow:
+        # "My activities" are the member's own business, and their admins'.
+        if member_id and member_id != query.actor.member_id:
+            target = access.member(uow, member_id, "signed_up_member_id")
+            if not query.actor.administers(target.community_id, target.street_id):
+                raise access.deny()
         found = uow.activities.list(where, page.offset, page.size)
         views = activity_views.activities(uow, found, query.actor, now)
     return views, page.next_token(len(found))
