@@ -22,3 +22,8 @@ def from_timestamp(stamp: Timestamp, has_value: bool = True) -> datetime | None:
     if not has_value or (stamp.seconds == 0 and stamp.nanos == 0):
         return None
     return stamp.ToDatetime(tzinfo=UTC)
+
+
+def field_time(message, field: str) -> datetime | None:
+    """The UTC datetime of a message's Timestamp field, or None when the field is not set."""
+    return from_timestamp(getattr(message, field), message.HasField(field))

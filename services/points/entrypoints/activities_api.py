@@ -8,13 +8,13 @@ from jifen.clock import Clock, utcnow
 from jifen.grpc_server import current_caller
 from jifen.points.v1 import activities_pb2 as pb
 from jifen.points.v1 import activities_pb2_grpc as pb_grpc
+from jifen.timestamps import field_time
 
 from ..domain.check_in_code import DEFAULT_WINDOW_SECONDS
 from ..service import activities, check_in, hour_decisions, hours, sign_ups
 from ..service import activity_commands as commands
 from ..service.ports import UnitOfWork
 from . import activity_messages as messages
-from .activity_messages import when
 
 
 class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
@@ -37,8 +37,8 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             description=request.description,
             category=request.category,
             difficulty=request.difficulty,
-            start_time=when(request, "start_time"),
-            end_time=when(request, "end_time"),
+            start_time=field_time(request, "start_time"),
+            end_time=field_time(request, "end_time"),
             place=request.place,
             capacity=request.capacity,
             organiser_id=request.organiser_id,
@@ -56,8 +56,8 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             description=request.description,
             category=request.category,
             difficulty=request.difficulty,
-            start_time=when(request, "start_time"),
-            end_time=when(request, "end_time"),
+            start_time=field_time(request, "start_time"),
+            end_time=field_time(request, "end_time"),
             place=request.place,
             capacity=request.capacity,
             organiser_id=request.organiser_id,
@@ -86,8 +86,8 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             status=messages.status_name(request.status, messages.ACTIVITY_STATUS_NAME),
             organiser_id=request.organiser_id,
             signed_up_member_id=request.signed_up_member_id,
-            starts_after=when(request, "starts_after"),
-            starts_before=when(request, "starts_before"),
+            starts_after=field_time(request, "starts_after"),
+            starts_before=field_time(request, "starts_before"),
             query=request.query,
             page_size=request.page_size,
             page_token=request.page_token,
@@ -182,8 +182,8 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             community_id=request.community_id,
             status=messages.status_name(request.status, messages.RECORD_STATUS_NAME),
             flagged_only=request.flagged_only,
-            served_after=when(request, "served_after"),
-            served_before=when(request, "served_before"),
+            served_after=field_time(request, "served_after"),
+            served_before=field_time(request, "served_before"),
             page_size=request.page_size,
             page_token=request.page_token,
         )

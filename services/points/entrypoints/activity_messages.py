@@ -4,40 +4,18 @@ from __future__ import annotations
 
 from jifen.errors import InvalidArgument
 from jifen.points.v1 import activities_pb2 as pb
-from jifen.timestamps import from_timestamp, to_timestamp
+from jifen.proto_enums import enum_names
+from jifen.timestamps import field_time, to_timestamp
 
-from ..domain import activity as act
-from ..domain import hours
 from ..domain.check_in_code import CheckInCode
 from ..service.activity_commands import HoursEntry
 from ..service.activity_views import ActivityView, HourRecordView, ParticipantView
 
-ACTIVITY_STATUS = {
-    act.SCHEDULED: pb.ACTIVITY_STATUS_SCHEDULED,
-    act.IN_PROGRESS: pb.ACTIVITY_STATUS_IN_PROGRESS,
-    act.ENDED: pb.ACTIVITY_STATUS_ENDED,
-    act.CANCELLED: pb.ACTIVITY_STATUS_CANCELLED,
-}
-ACTIVITY_STATUS_NAME = {v: k for k, v in ACTIVITY_STATUS.items()}
-PARTICIPANT_STATUS = {
-    act.SIGNED_UP: pb.PARTICIPANT_STATUS_SIGNED_UP,
-    act.CHECKED_IN: pb.PARTICIPANT_STATUS_CHECKED_IN,
-    act.CHECKED_OUT: pb.PARTICIPANT_STATUS_CHECKED_OUT,
-    act.WITHDRAWN: pb.PARTICIPANT_STATUS_WITHDRAWN,
-}
-PARTICIPANT_STATUS_NAME = {v: k for k, v in PARTICIPANT_STATUS.items()}
-RECORD_STATUS = {
-    hours.PENDING: pb.HOUR_RECORD_STATUS_PENDING,
-    hours.APPROVED: pb.HOUR_RECORD_STATUS_APPROVED,
-    hours.REJECTED: pb.HOUR_RECORD_STATUS_REJECTED,
-}
-RECORD_STATUS_NAME = {v: k for k, v in RECORD_STATUS.items()}
-FLAG = {
-    hours.OVERLAP: pb.HOUR_RECORD_FLAG_OVERLAP,
-    hours.DAILY_CAP_EXCEEDED: pb.HOUR_RECORD_FLAG_DAILY_CAP_EXCEEDED,
-    hours.LONGER_THAN_ACTIVITY: pb.HOUR_RECORD_FLAG_LONGER_THAN_ACTIVITY,
-}
-SOURCE = {hours.FROM_CHECK_IN: pb.HOUR_RECORD_SOURCE_CHECK_IN, hours.RECORDED: pb.HOUR_RECORD_SOURCE_RECORDED}
+ACTIVITY_STATUS, ACTIVITY_STATUS_NAME = enum_names(pb.ActivityStatus, "ACTIVITY_STATUS_")
+PARTICIPANT_STATUS, PARTICIPANT_STATUS_NAME = enum_names(pb.ParticipantStatus, "PARTICIPANT_STATUS_")
+RECORD_STATUS, RECORD_STATUS_NAME = enum_names(pb.HourRecordStatus, "HOUR_RECORD_STATUS_")
+FLAG, _ = enum_names(pb.HourRecordFlag, "HOUR_RECORD_FLAG_")
+SOURCE, _ = enum_names(pb.HourRecordSource, "HOUR_RECORD_SOURCE_")
 
 
 def status_name(number: int, names: dict[int, str], field: str = "status") -> str:
@@ -49,17 +27,12 @@ def status_name(number: int, names: dict[int, str], field: str = "status") -> st
     return names[number]
 
 
-def when(message, field: str):
-    """The UTC datetime of a Timestamp field, or None when it is not set."""
-    return from_timestamp(getattr(message, field), message.HasField(field))
-
-
 def entry(message: pb.HoursInput) -> HoursEntry:
     return HoursEntry(
         member_id=message.member_id,
         minutes=message.minutes,
-        check_in_time=when(message, "check_in_time"),
-        check_out_time=when(message, "check_out_time"),
+        check_in_time=field_time(message, "check_in_time"),
+        check_out_time=field_time(message, "check_out_time"),
     )
 
 

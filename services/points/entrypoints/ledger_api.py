@@ -9,7 +9,7 @@ from jifen.errors import InvalidArgument
 from jifen.grpc_server import current_caller
 from jifen.points.v1 import ledger_pb2 as pb
 from jifen.points.v1 import ledger_pb2_grpc as pb_grpc
-from jifen.timestamps import from_timestamp
+from jifen.timestamps import field_time
 
 from ..service import awards, balances, holds
 from ..service import ledger_commands as commands
@@ -38,8 +38,8 @@ class LedgerServicer(pb_grpc.LedgerServiceServicer):
             actor=current_caller(),
             member_id=request.member_id,
             kinds=tuple(kinds),
-            created_after=from_timestamp(request.created_after, request.HasField("created_after")),
-            created_before=from_timestamp(request.created_before, request.HasField("created_before")),
+            created_after=field_time(request, "created_after"),
+            created_before=field_time(request, "created_before"),
             page_size=request.page_size,
             page_token=request.page_token,
         )
@@ -88,7 +88,7 @@ class LedgerServicer(pb_grpc.LedgerServiceServicer):
             hold_id=request.hold_id,
             member_id=request.member_id,
             amount=request.amount,
-            deadline=from_timestamp(request.deadline, request.HasField("deadline")),
+            deadline=field_time(request, "deadline"),
             reason=request.reason,
         )
         done = holds.place_hold(cmd, self.uow(), self.clock)

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from jifen.points.v1 import ledger_pb2 as pb
+from jifen.proto_enums import enum_names
 from jifen.timestamps import to_timestamp
 
 from ..domain.ledger import Entry, Hold
 from ..service.balances import Balance
 
-
-def _enum(enum, prefix: str) -> tuple[dict[str, int], dict[int, str]]:
-    to_proto = {
-        name.removeprefix(prefix).lower(): number
-        for name, number in enum.items()
-        if not name.endswith("_UNSPECIFIED")
-    }
-    return to_proto, {number: name for name, number in to_proto.items()}
-
-
-KIND, KIND_NAME = _enum(pb.EntryKind, "ENTRY_KIND_")
-SOURCE, _ = _enum(pb.EntrySource, "ENTRY_SOURCE_")
-ACCOUNT_STATUS, _ = _enum(pb.AccountStatus, "ACCOUNT_STATUS_")
-HOLD_STATE, _ = _enum(pb.HoldState, "HOLD_STATE_")
+KIND, KIND_NAME = enum_names(pb.EntryKind, "ENTRY_KIND_")
+SOURCE, _ = enum_names(pb.EntrySource, "ENTRY_SOURCE_")
+ACCOUNT_STATUS, _ = enum_names(pb.AccountStatus, "ACCOUNT_STATUS_")
+HOLD_STATE, _ = enum_names(pb.HoldState, "HOLD_STATE_")
 
 
 def balance(value: Balance) -> pb.Balance:

@@ -4,33 +4,18 @@ from __future__ import annotations
 
 from jifen.errors import InvalidArgument
 from jifen.points.v1 import rules_pb2 as pb
+from jifen.proto_enums import enum_names
 from jifen.timestamps import to_timestamp
 
 from ..domain.rules import (
-    EXPIRY_END_OF_YEAR,
-    EXPIRY_MONTHS,
-    EXPIRY_NEVER,
-    ROUND_DOWN,
-    ROUND_NEAREST,
-    ROUND_UP,
     Commendation,
     RuleSet,
     RuleVersion,
 )
 from ..service.preview import Preview, PreviewRow
 
-ROUNDING_MODES = {
-    ROUND_DOWN: pb.ROUNDING_MODE_DOWN,
-    ROUND_NEAREST: pb.ROUNDING_MODE_NEAREST,
-    ROUND_UP: pb.ROUNDING_MODE_UP,
-}
-ROUNDING_MODE_NAMES = {v: k for k, v in ROUNDING_MODES.items()}
-EXPIRY_POLICIES = {
-    EXPIRY_NEVER: pb.EXPIRY_POLICY_NEVER,
-    EXPIRY_MONTHS: pb.EXPIRY_POLICY_MONTHS_AFTER_ACCRUAL,
-    EXPIRY_END_OF_YEAR: pb.EXPIRY_POLICY_END_OF_YEAR,
-}
-EXPIRY_POLICY_NAMES = {v: k for k, v in EXPIRY_POLICIES.items()}
+ROUNDING_MODES, ROUNDING_MODE_NAMES = enum_names(pb.RoundingMode, "ROUNDING_MODE_")
+EXPIRY_POLICIES, EXPIRY_POLICY_NAMES = enum_names(pb.ExpiryPolicy, "EXPIRY_POLICY_")
 
 
 def rule_set_of(request, field: str = "rules") -> RuleSet:

@@ -8,7 +8,7 @@ from jifen.clock import Clock, utcnow
 from jifen.grpc_server import current_caller
 from jifen.points.v1 import rules_pb2 as pb
 from jifen.points.v1 import rules_pb2_grpc as pb_grpc
-from jifen.timestamps import from_timestamp
+from jifen.timestamps import field_time
 
 from ..service import preview, rules
 from ..service.ports import UnitOfWork
@@ -19,10 +19,6 @@ from ..service.rule_commands import (
     ResolveRuleVersion,
 )
 from . import rule_messages as messages
-
-
-def _time(request, field: str):
-    return from_timestamp(getattr(request, field), request.HasField(field))
 
 
 class RulesServicer(pb_grpc.RulesServiceServicer):
@@ -37,7 +33,7 @@ class RulesServicer(pb_grpc.RulesServiceServicer):
             rules=messages.rule_set_of(request),
             community_id=request.community_id,
             street_id=request.street_id,
-            effective_from=_time(request, "effective_from"),
+            effective_from=field_time(request, "effective_from"),
             note=request.note,
         )
         version = rules.publish_rule_version(cmd, self.uow(), self.clock)
@@ -48,7 +44,7 @@ class RulesServicer(pb_grpc.RulesServiceServicer):
         return pb.GetRuleVersionResponse(rule_version=messages.rule_version(version))
 
     def ResolveRuleVersion(self, request, context):
-        query = ResolveRuleVersion(community_id=request.community_id, at=_time(request, "at"))
+        query = ResolveRuleVersion(community_id=request.community_id, at=field_time(request, "at"))
         version = rules.resolve_rule_version(query, self.uow(), self.clock)
         return pb.ResolveRuleVersionResponse(rule_version=messages.rule_version(version))
 
@@ -68,8 +64,8 @@ class RulesServicer(pb_grpc.RulesServiceServicer):
         query = PreviewRuleVersion(
             actor=current_caller(),
             rules=messages.rule_set_of(request),
-            period_start=_time(request, "period_start"),
-            period_end=_time(request, "period_end"),
+            period_start=field_time(request, "period_start"),
+            period_end=field_time(request, "period_end"),
             community_id=request.community_id,
             street_id=request.street_id,
             page_size=request.page_size,
