@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.table import Table
 
 from jifen import composition, migrations
-from jifen.caller import Caller
 from jifen.errors import DomainError
 from jifen.settings import Settings
 
@@ -161,6 +160,13 @@ def keys(
         settings.private_key_path.unlink(missing_ok=True)
     generate_keypair(settings.private_key_path, settings.public_key_path)
     console.print(f"private key: {settings.private_key_path}\npublic key:  {settings.public_key_path}")
+    # The market calls points with its own token; deployments mount it beside the public key.
+    path = settings.service_token_path("market")
+    if force or not path.exists():
+        from jifen.service_token import mint
+
+        path.write_text(mint(settings, "market"))
+        console.print(f"market service token: {path}")
 
 
 @admin_app.command("create")
@@ -189,11 +195,9 @@ def admin_create(
 @token_app.command("service")
 def token_service(service: ServiceName, days: int = 365) -> None:
     """Mint a token with which SERVICE calls the others (set it as JIFEN_SERVICE_TOKEN)."""
-    from jifen.tokens import TokenIssuer
+    from jifen.service_token import mint
 
-    settings = _settings()
-    issuer = TokenIssuer.from_file(settings.private_key_path, timedelta(days=days))
-    print(issuer.issue(Caller(service=service))[0])
+    print(mint(_settings(), service, timedelta(days=days)))
 
 
 @outbox_app.command("status")

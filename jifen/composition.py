@@ -21,7 +21,7 @@ from jifen.outbox import OutboxRelay
 from jifen.settings import Settings
 
 # In start-up order: a service's consumers exist before the producers they listen to publish.
-SERVICES = ("members", "points")
+SERVICES = ("members", "points", "market")
 
 
 @dataclass(frozen=True)

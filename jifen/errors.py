@@ -50,6 +50,10 @@ class ResourceExhausted(DomainError):
     pass
 
 
+class Unavailable(DomainError):
+    """Another service did not answer; nothing was decided, and the caller may try again."""
+
+
 class Conflict(Exception):
     """A concurrent transaction wrote the same unique row first; the caller may retry once."""
 

@@ -37,6 +37,7 @@ STATUS = {
     errors.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
     errors.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
     errors.ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    errors.Unavailable: grpc.StatusCode.UNAVAILABLE,
 }
 # Paths served without a token: probes and tooling.
 OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
@@ -71,6 +72,11 @@ def _locale_of(metadata) -> str:
         if key == "accept-language" and value.lower().startswith("en"):
             return "en"
     return "zh"
+
+
+def locale_of(context: grpc.ServicerContext) -> str:
+    """ "en" when the caller asked for English (accept-language), else "zh"."""
+    return _locale_of(context.invocation_metadata())
 
 
 def _field_with_nul(message, prefix: str = "") -> str:

@@ -79,13 +79,7 @@ def run(uow: Any, operation: str, command: Any, execute: Callable[[], dict]) -> 
     `execute` does the work and returns a small JSON-able reference to what it produced
     (e.g. {"member_id": ...}); a replay returns that same reference without running again.
     """
-    request_id = (command.request_id or "").strip()
-    if not request_id:
-        raise InvalidArgument("request_id", "请求编号不能为空", "is required (an idempotency key)")
-    if len(request_id) > MAX_REQUEST_ID_LENGTH:
-        raise InvalidArgument(
-            "request_id", "请求编号过长", f"must be at most {MAX_REQUEST_ID_LENGTH} characters"
-        )
+    request_id = _request_id(command)
     digest = fingerprint(command)
     for attempt in range(2):
         try:
@@ -109,6 +103,28 @@ def run(uow: Any, operation: str, command: Any, execute: Callable[[], dict]) -> 
                 return prior
             raise
     raise AssertionError("unreachable")
+
+
+def replayed(uow: Any, operation: str, command: Any) -> dict | None:
+    """The result of an earlier run of this request id, or None.
+
+    For commands whose work spans several transactions and calls to other services (the market's
+    saga): a retry of a finished request must answer from the record, not start the work again.
+    """
+    request_id = _request_id(command)
+    with uow:
+        return _prior(uow, operation, request_id, fingerprint(command))
+
+
+def _request_id(command: Any) -> str:
+    request_id = (command.request_id or "").strip()
+    if not request_id:
+        raise InvalidArgument("request_id", "请求编号不能为空", "is required (an idempotency key)")
+    if len(request_id) > MAX_REQUEST_ID_LENGTH:
+        raise InvalidArgument(
+            "request_id", "请求编号过长", f"must be at most {MAX_REQUEST_ID_LENGTH} characters"
+        )
+    return request_id
 
 
 def _prior(uow: Any, operation: str, request_id: str, digest: str) -> dict | None:

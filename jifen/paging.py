@@ -38,7 +38,7 @@ def page(page_size: int, page_token: str) -> Page:
         return Page(0, size)
     try:
         offset = int(json.loads(base64.urlsafe_b64decode(page_token.encode()))["o"])
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError, OverflowError, binascii.Error):
         raise InvalidArgument("page_token", "分页标记无效", "is not a token this service issued") from None
     if not 0 <= offset <= MAX_OFFSET:
         raise InvalidArgument("page_token", "分页标记无效", "is not a token this service issued")

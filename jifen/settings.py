@@ -56,6 +56,20 @@ class Settings(BaseSettings):
     check_in_code_seconds: int = 60
     points_job_interval_seconds: float = 60.0
 
+    # Market: how long a volunteer has to collect an order; when a saga step left in "reserving"
+    # counts as abandoned (a crash) and the sweeper finishes or compensates it; how often the
+    # worker sweeps and expires; wrong pickup codes allowed per staff member and window.
+    pickup_window_hours: int = 7 * 24
+    saga_timeout_seconds: int = 30
+    market_job_interval_seconds: float = 15.0
+    pickup_code_max_failures: int = 5
+    pickup_code_window_seconds: int = 10 * 60
+    # Calls to another service give up after this; the saga then compensates or leaves it to the sweeper.
+    call_timeout_seconds: float = 5.0
+    # The token this process shows other services (`jifen token service market`). Empty: read
+    # keys/service-<name>.jwt beside the public key, or mint one where the private key is at hand.
+    service_token: str = ""
+
     log_level: str = "INFO"
 
     def db_url(self, service: str) -> str:
@@ -75,6 +89,9 @@ class Settings(BaseSettings):
     @property
     def public_key_path(self) -> Path:
         return self.token_public_key_file or self.data_dir / "keys" / "token_ed25519.pub.pem"
+
+    def service_token_path(self, service: str) -> Path:
+        return self.public_key_path.parent / f"service-{service}.jwt"
 
 
 @lru_cache

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from jifen.clock import as_utc
+from jifen.errors import InvalidArgument
 
 
 def to_timestamp(value: datetime | None) -> Timestamp | None:
@@ -25,5 +26,17 @@ def from_timestamp(stamp: Timestamp, has_value: bool = True) -> datetime | None:
 
 
 def field_time(message, field: str) -> datetime | None:
-    """The UTC datetime of a message's Timestamp field, or None when the field is not set."""
-    return from_timestamp(getattr(message, field), message.HasField(field))
+    """The UTC datetime of a message's Timestamp field, or None when the field is not set.
+
+    A client can send any seconds and nanos; one outside the years 1–9999 is bad input.
+    """
+    try:
+        return from_timestamp(getattr(message, field), message.HasField(field))
+    except ValueError:
+        raise InvalidArgument(field, "时间无效", "is not a valid time") from None
+
+
+def created_window(created_after: datetime | None, created_before: datetime | None) -> None:
+    """Refuses a [created_after, created_before) window that ends before it starts."""
+    if created_after and created_before and created_before <= created_after:
+        raise InvalidArgument("created_before", "结束时间须晚于开始时间", "must be after created_after")

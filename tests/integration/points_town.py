@@ -78,6 +78,8 @@ class PointsTown:
     parts: object
     issuer: TokenIssuer
     members: dict[str, Caller] = field(default_factory=dict)
+    # Other services' consumers that hear the same member events (the market's, in market tests).
+    listeners: list = field(default_factory=list)
 
     @property
     def ledger(self) -> ledger_pb2_grpc.LedgerServiceStub:
@@ -94,7 +96,8 @@ class PointsTown:
     def announce(self, event_type: str, message) -> None:
         """Delivers a members event to the points consumer, as the members worker would."""
         envelope = Envelope.wrap(event_type, "members", message, utcnow())
-        self.parts.consumer.handle(envelope.to_dict())
+        for consumer in [self.parts.consumer, *self.listeners]:
+            consumer.handle(envelope.to_dict())
 
     def register(self, member_id: str, community: str = HOME, grid: str = "", *grants: Grant) -> Caller:
         grants = grants or (Grant(VOLUNTEER),)

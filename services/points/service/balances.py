@@ -7,6 +7,7 @@ from datetime import datetime
 
 from jifen import paging
 from jifen.errors import InvalidArgument
+from jifen.timestamps import created_window
 
 from ..domain.ledger import Account, Entry
 from ..domain.rules import star_level
@@ -61,8 +62,7 @@ def get_balance(query: GetBalance, uow: UnitOfWork) -> Balance:
 
 def list_entries(query: ListEntries, uow: UnitOfWork) -> tuple[list[Entry], str]:
     page = paging.page(query.page_size, query.page_token)
-    if query.created_after and query.created_before and query.created_after >= query.created_before:
-        raise InvalidArgument("created_before", "结束时间须晚于开始时间", "must be after created_after")
+    created_window(query.created_after, query.created_before)
     member_id = query.member_id or query.actor.member_id
     with uow:
         _readable(uow, query.actor, member_id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from jifen.caller import Caller
 from jifen.envelope import Envelope
-from jifen.errors import Unauthenticated
 from jifen.inbox import Handler
+from jifen.member_copies import refuse_deactivated
 
 from . import leaderboards, member_events
 from .leaderboards import Boards
@@ -40,6 +40,4 @@ def live_caller(caller: Caller, uow: UnitOfWork) -> Caller:
     """Refuses a token of a member the members service has since deactivated (its token lives on)."""
     with uow:
         known = uow.people.member(caller.member_id)
-    if known is not None and not known.active:
-        raise Unauthenticated("账号已停用，请联系社区", "this account is deactivated")
-    return caller
+    return refuse_deactivated(caller, known)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from jifen.clock import as_utc
 from jifen.envelope import Envelope
 from jifen.events.v1 import members_pb2 as events
+from jifen.member_copies import event_time, keep_newer
 
 from ..domain.ledger import ACTIVE, FROZEN, Account
 from ..domain.people import ACTIVE as MEMBER_ACTIVE
@@ -21,26 +21,26 @@ from .ports import UnitOfWork
 
 def member_registered(uow: UnitOfWork, envelope: Envelope) -> None:
     event = envelope.parse(events.MemberRegistered)
-    at = _time(event.registered_at, envelope)
+    at = event_time(event.registered_at, envelope)
     _know_community(uow, event.community_id, event.street_id)
     copy = MemberCopy(
         event.member_id, event.name, event.community_id, event.street_id, event.grid_id, MEMBER_ACTIVE, at
     )
-    _keep(uow, copy)
+    keep_newer(uow.people, copy)
     uow.ledger.open(Account(member_id=event.member_id, community_id=event.community_id), at)
 
 
 def member_updated(uow: UnitOfWork, envelope: Envelope) -> str:
     """Returns the community the member left, or "" when it did not change."""
     event = envelope.parse(events.MemberUpdated)
-    at = _time(event.updated_at, envelope)
+    at = event_time(event.updated_at, envelope)
     _know_community(uow, event.community_id, event.street_id)
     before = uow.people.member(event.member_id)
     status = DEACTIVATED if event.status == DEACTIVATED else MEMBER_ACTIVE
     copy = MemberCopy(
         event.member_id, event.name, event.community_id, event.street_id, event.grid_id, status, at
     )
-    if not _keep(uow, copy):
+    if not keep_newer(uow.people, copy):
         return ""
     if uow.ledger.account(event.member_id) is None:
         uow.ledger.open(Account(member_id=event.member_id, community_id=event.community_id), at)
@@ -53,12 +53,12 @@ def member_updated(uow: UnitOfWork, envelope: Envelope) -> str:
 
 def member_deactivated(uow: UnitOfWork, envelope: Envelope) -> None:
     event = envelope.parse(events.MemberDeactivated)
-    _set_status(uow, event.member_id, DEACTIVATED, FROZEN, _time(event.deactivated_at, envelope))
+    _set_status(uow, event.member_id, DEACTIVATED, FROZEN, event_time(event.deactivated_at, envelope))
 
 
 def member_reactivated(uow: UnitOfWork, envelope: Envelope) -> None:
     event = envelope.parse(events.MemberReactivated)
-    _set_status(uow, event.member_id, MEMBER_ACTIVE, ACTIVE, _time(event.reactivated_at, envelope))
+    _set_status(uow, event.member_id, MEMBER_ACTIVE, ACTIVE, event_time(event.reactivated_at, envelope))
 
 
 def community_created(uow: UnitOfWork, envelope: Envelope) -> None:
@@ -73,23 +73,10 @@ def _set_status(
     if known is None:
         # The registration has not arrived yet; it will, and this later event must still win.
         raise LookupError(f"member {member_id} not known yet")
-    if _keep(uow, replace(known, status=member_status, updated_at=at)):
+    if keep_newer(uow.people, replace(known, status=member_status, updated_at=at)):
         uow.ledger.set_status(member_id, account_status, at)
-
-
-def _keep(uow: UnitOfWork, copy: MemberCopy) -> bool:
-    """Stores the copy unless a newer one is kept; True when stored."""
-    known = uow.people.member(copy.id)
-    if known is not None and known.updated_at and copy.updated_at < known.updated_at:
-        return False
-    uow.people.put_member(copy)
-    return True
 
 
 def _know_community(uow: UnitOfWork, community_id: str, street_id: str) -> None:
     if community_id and uow.people.community(community_id) is None:
         uow.people.put_community(CommunityCopy(community_id, street_id, ""))
-
-
-def _time(stamp, envelope: Envelope) -> datetime:
-    return as_utc(stamp.ToDatetime()) if stamp.seconds else as_utc(envelope.occurred_at)

@@ -1,0 +1,120 @@
+"""Redemptions over SQLAlchemy Core."""
+
+from __future__ import annotations
+
+import secrets as random_secrets
+from dataclasses import asdict
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from jifen.clock import as_utc
+
+from ..domain.redemption import AWAITING_PICKUP, COUNTED, RESERVING, Redemption
+from ..service.ports import RedemptionFilter
+from .tables import redemptions, secrets
+
+TIMES = ("collected_at", "closed_at", "expires_at", "created_at", "updated_at")
+
+
+class SqlRedemptions:
+    def __init__(self, connection: Connection):
+        self.connection = connection
+
+    def add(self, redemption: Redemption) -> None:
+        self.connection.execute(redemptions.insert().values(**asdict(redemption)))
+
+    def get(self, redemption_id: str, lock: bool = False) -> Redemption | None:
+        query = sa.select(redemptions).where(redemptions.c.id == redemption_id)
+        row = self.connection.execute(query.with_for_update() if lock else query).first()
+        return _redemption(row) if row else None
+
+    def save(self, redemption: Redemption) -> None:
+        values = asdict(redemption)
+        self.connection.execute(
+            redemptions.update().where(redemptions.c.id == values.pop("id")).values(**values)
+        )
+
+    def units_since(self, member_id: str, item_id: str, since: datetime | None) -> int:
+        query = sa.select(sa.func.coalesce(sa.func.sum(redemptions.c.quantity), 0)).where(
+            redemptions.c.member_id == member_id,
+            redemptions.c.item_id == item_id,
+            redemptions.c.status.in_(COUNTED),
+        )
+        if since is not None:
+            query = query.where(redemptions.c.created_at >= since)
+        return int(self.connection.scalar(query))
+
+    def with_code(self, shop_id: str, code_hash: str) -> list[Redemption]:
+        rows = self.connection.execute(
+            sa.select(redemptions)
+            .where(redemptions.c.shop_id == shop_id, redemptions.c.code_hash == code_hash)
+            # The live order first; older ones only explain why a code no longer works.
+            .order_by((redemptions.c.status == AWAITING_PICKUP).desc(), redemptions.c.created_at.desc())
+            .limit(5)
+        )
+        return [_redemption(row) for row in rows]
+
+    def list(self, where: RedemptionFilter, offset: int, limit: int) -> list[Redemption]:
+        c = redemptions.c
+        query = sa.select(redemptions)
+        if where.member_id:
+            query = query.where(c.member_id == where.member_id)
+        if where.placed_by:
+            query = query.where(c.placed_by == where.placed_by)
+        if where.shop_id:
+            query = query.where(c.shop_id == where.shop_id)
+        if where.community_ids:
+            query = query.where(c.community_id.in_(where.community_ids))
+        if where.statuses:
+            query = query.where(c.status.in_(where.statuses))
+        if where.created_after:
+            query = query.where(c.created_at >= where.created_after)
+        if where.created_before:
+            query = query.where(c.created_at < where.created_before)
+        if where.placed_by_or_grids is not None:
+            placed_by, grid_ids = where.placed_by_or_grids
+            query = query.where(sa.or_(c.placed_by == placed_by, c.grid_id.in_(grid_ids)))
+        query = query.order_by(c.created_at.desc(), c.id.desc()).offset(offset).limit(limit)
+        return [_redemption(row) for row in self.connection.execute(query)]
+
+    def reserving_before(self, before: datetime, limit: int) -> list[Redemption]:
+        return self._where(
+            sa.and_(redemptions.c.status == RESERVING, redemptions.c.created_at < before),
+            redemptions.c.created_at,
+            limit,
+        )
+
+    def uncollected_by(self, now: datetime, limit: int) -> list[Redemption]:
+        return self._where(
+            sa.and_(redemptions.c.status == AWAITING_PICKUP, redemptions.c.expires_at <= now),
+            redemptions.c.expires_at,
+            limit,
+        )
+
+    def _where(self, condition, order, limit: int) -> list[Redemption]:
+        rows = self.connection.execute(sa.select(redemptions).where(condition).order_by(order).limit(limit))
+        return [_redemption(row) for row in rows]
+
+
+def _redemption(row) -> Redemption:
+    values = dict(row._mapping)
+    for name in TIMES:
+        values[name] = as_utc(values[name])
+    return Redemption(**values)
+
+
+class SqlSecrets:
+    def __init__(self, connection: Connection):
+        self.connection = connection
+
+    def get(self, name: str) -> bytes:
+        value = self.connection.scalar(sa.select(secrets.c.value).where(secrets.c.name == name))
+        if value is None:
+            raise RuntimeError(f"market secret {name!r} is missing; run `jifen migrate market`")
+        return bytes.fromhex(value)
+
+
+def new_secret_value() -> str:
+    return random_secrets.token_hex(32)

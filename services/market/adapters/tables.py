@@ -1,0 +1,140 @@
+"""The market database schema (migrations/ holds its history)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+
+def _when(name: str, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+# --- What the market keeps of the members service, from its events (never read across databases). ---
+
+communities = sa.Table(
+    "communities",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("street_id", sa.String(40), nullable=False, index=True),
+    sa.Column("name", sa.String(60), nullable=False, server_default=""),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("name", sa.String(40), nullable=False),
+    sa.Column("community_id", sa.String(40), nullable=False, index=True),
+    sa.Column("street_id", sa.String(40), nullable=False),
+    sa.Column("grid_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("staff_shop_id", sa.String(40), nullable=False, server_default="", index=True),
+    # The time of the member event last applied: delivery is unordered, older events are skipped.
+    _when("updated_at"),
+)
+
+# --- Shops, goods and stock (DESIGN §7). ---
+
+shops = sa.Table(
+    "shops",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("community_id", sa.String(40), nullable=False, index=True),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("address", sa.String(200), nullable=False),
+    sa.Column("opening_hours", sa.String(100), nullable=False, server_default=""),
+    sa.Column("status", sa.String(16), nullable=False),
+    _when("created_at"),
+    _when("updated_at"),
+    sa.UniqueConstraint("community_id", "name", name="uq_shops_community_name"),
+)
+
+items = sa.Table(
+    "items",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("shop_id", sa.String(40), sa.ForeignKey("shops.id"), nullable=False, index=True),
+    sa.Column("community_id", sa.String(40), nullable=False, index=True),
+    sa.Column("name", sa.String(60), nullable=False),
+    sa.Column("description", sa.String(1000), nullable=False, server_default=""),
+    sa.Column("image_url", sa.String(500), nullable=False, server_default=""),
+    sa.Column("points_price", sa.BigInteger, nullable=False),
+    # Every change is a conditional update (stock >= n), and the checks make a bug fail loudly.
+    sa.Column("stock", sa.BigInteger, nullable=False),
+    sa.Column("reserved", sa.BigInteger, nullable=False),
+    sa.Column("per_member_limit", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("limit_period", sa.String(16), nullable=False),
+    _when("sale_starts_at", nullable=True),
+    _when("sale_ends_at", nullable=True),
+    sa.Column("donor_organization_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("low_stock_threshold", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("status", sa.String(16), nullable=False),
+    _when("created_at"),
+    _when("updated_at"),
+    sa.CheckConstraint("stock >= 0", name="ck_items_stock"),
+    sa.CheckConstraint("reserved >= 0", name="ck_items_reserved"),
+    sa.CheckConstraint("points_price > 0", name="ck_items_price"),
+)
+
+stock_changes = sa.Table(
+    "stock_changes",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("item_id", sa.String(40), sa.ForeignKey("items.id"), nullable=False),
+    sa.Column("shop_id", sa.String(40), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("delta", sa.BigInteger, nullable=False),
+    sa.Column("stock_after", sa.BigInteger, nullable=False),
+    sa.Column("reason", sa.String(200), nullable=False, server_default=""),
+    sa.Column("redemption_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("changed_by", sa.String(40), nullable=False, server_default=""),
+    _when("created_at"),
+    sa.Index("ix_stock_changes_item_created", "item_id", "created_at"),
+    sa.Index("ix_stock_changes_shop_created", "shop_id", "created_at"),
+)
+
+# --- Redemptions and the saga's state. ---
+
+redemptions = sa.Table(
+    "redemptions",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("member_id", sa.String(40), nullable=False),
+    sa.Column("placed_by", sa.String(40), nullable=False, index=True),
+    sa.Column("item_id", sa.String(40), sa.ForeignKey("items.id"), nullable=False),
+    sa.Column("item_name", sa.String(60), nullable=False),
+    sa.Column("shop_id", sa.String(40), nullable=False),
+    sa.Column("community_id", sa.String(40), nullable=False, index=True),
+    sa.Column("grid_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("quantity", sa.BigInteger, nullable=False),
+    sa.Column("unit_points", sa.BigInteger, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    # HMAC of the pickup code with the market's secret; the code itself is never stored.
+    sa.Column("code_hash", sa.String(64), nullable=False, server_default=""),
+    sa.Column("failure_reason", sa.String(200), nullable=False, server_default=""),
+    sa.Column("failure_reason_en", sa.String(200), nullable=False, server_default=""),
+    sa.Column("confirmed_by", sa.String(40), nullable=False, server_default=""),
+    _when("collected_at", nullable=True),
+    sa.Column("cancelled_by", sa.String(40), nullable=False, server_default=""),
+    sa.Column("cancel_reason", sa.String(200), nullable=False, server_default=""),
+    _when("closed_at", nullable=True),
+    _when("expires_at"),
+    _when("created_at"),
+    _when("updated_at"),
+    sa.CheckConstraint("quantity > 0", name="ck_redemptions_quantity"),
+    sa.Index("ix_redemptions_member_item_created", "member_id", "item_id", "created_at"),
+    sa.Index("ix_redemptions_shop_status", "shop_id", "status"),
+    sa.Index("ix_redemptions_shop_code", "shop_id", "code_hash"),
+    sa.Index("ix_redemptions_status_expires", "status", "expires_at"),
+    sa.Index("ix_redemptions_status_created", "status", "created_at"),
+)
+
+# Keys only this market's processes know (the pickup-code and QR HMAC key), made by the migration.
+secrets = sa.Table(
+    "secrets",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
+)

@@ -1,0 +1,95 @@
+"""The market composition root: builds the api, the worker's event parts and its jobs from settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+import redis
+
+from jifen.clock import utcnow
+from jifen.composition import EventParts, Job
+from jifen.db import make_engine
+from jifen.grpc_server import GrpcApp, build_server
+from jifen.inbox import EventConsumer
+from jifen.market.v1 import market_pb2_grpc
+from jifen.outbox import OutboxRelay
+from jifen.rate_limit import FailureLimiter
+from jifen.service_token import service_token
+from jifen.settings import Settings
+from jifen.tokens import TokenVerifier
+
+from .adapters import qr_image
+from .adapters.market_audit import audit_engine
+from .adapters.points_client import GrpcPoints
+from .adapters.unit_of_work import MarketUnitOfWork
+from .entrypoints.market_api import MarketServicer
+from .entrypoints.policy import DESCRIPTORS, POLICY
+from .service import access, event_handlers, jobs
+from .service.saga import SagaSettings
+
+NAME = "market"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def saga_settings(settings: Settings) -> SagaSettings:
+    return SagaSettings(
+        pickup_window=timedelta(hours=settings.pickup_window_hours),
+        abandoned_after=timedelta(seconds=settings.saga_timeout_seconds),
+    )
+
+
+def points_client(settings: Settings) -> GrpcPoints:
+    return GrpcPoints(settings.target("points"), service_token(settings, NAME), settings.call_timeout_seconds)
+
+
+def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
+    engine = make_engine(settings.db_url(NAME), pool_size=settings.grpc_workers)
+    uow = partial(MarketUnitOfWork, engine)
+    limiter = FailureLimiter(
+        redis_client,
+        f"{settings.redis_namespace}:pickup",
+        settings.pickup_code_max_failures,
+        settings.pickup_code_window_seconds,
+    )
+    servicer = MarketServicer(uow, points_client(settings), limiter, saga_settings(settings), qr_image.render)
+    return build_server(
+        NAME,
+        settings.bind(NAME),
+        [(market_pb2_grpc.add_MarketServiceServicer_to_server, servicer)],
+        DESCRIPTORS,
+        POLICY,
+        TokenVerifier.from_file(settings.public_key_path),
+        settings.grpc_workers,
+        resolve=lambda caller: access.live_caller(caller, uow()),
+    )
+
+
+def build_events(settings: Settings) -> EventParts:
+    engine = make_engine(settings.db_url(NAME), pool_size=2)
+    uow = partial(MarketUnitOfWork, engine)
+    points = points_client(settings)
+    saga = saga_settings(settings)
+    interval = settings.market_job_interval_seconds
+    return EventParts(
+        engine,
+        OutboxRelay(engine, settings.outbox_lease_seconds, settings.outbox_batch_size),
+        EventConsumer(NAME, engine, uow, event_handlers.handlers()),
+        jobs=[
+            Job("sweep_reserving", interval, partial(jobs.sweep_reserving, uow, points, saga)),
+            Job("expire_uncollected", interval, partial(jobs.expire_uncollected, uow, points)),
+        ],
+    )
+
+
+def audit(settings: Settings) -> list[str]:
+    """Checks stock against redemptions and stock changes, and every redemption against its hold."""
+    engine = make_engine(settings.db_url(NAME), pool_size=1)
+    points = points_client(settings)
+    try:
+        stale = utcnow() - saga_settings(settings).abandoned_after * 2
+        return audit_engine(engine, points, stale)
+    finally:
+        points.close()
+        engine.dispose()

@@ -1,0 +1,33 @@
+"""What the market knows of members and communities: copies kept from the members service's events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+ACTIVE = "active"
+DEACTIVATED = "deactivated"
+
+
+@dataclass(frozen=True)
+class MemberCopy:
+    id: str
+    name: str
+    community_id: str
+    street_id: str
+    grid_id: str
+    status: str
+    updated_at: datetime
+    # The shop a staff member works at (their ROLE_STAFF grant); "" for everyone else.
+    staff_shop_id: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+
+@dataclass(frozen=True)
+class CommunityCopy:
+    id: str
+    street_id: str
+    name: str = ""

@@ -1,0 +1,108 @@
+"""Who may act where in the market: the scope checks the policy table names."""
+
+from __future__ import annotations
+
+from jifen.caller import ADMIN, STAFF, Caller
+from jifen.errors import NotFound, PermissionDenied, required
+from jifen.member_copies import refuse_deactivated
+
+from ..domain.catalog import Item, Shop
+from ..domain.people import MemberCopy
+from ..domain.redemption import Redemption
+from .ports import UnitOfWork
+
+DENIED = ("您没有执行此操作的权限", "you may not do this")
+
+
+def denied() -> PermissionDenied:
+    return PermissionDenied(*DENIED)
+
+
+def administers(caller: Caller, uow: UnitOfWork, community_id: str) -> bool:
+    """An admin of the community, or of the street it belongs to."""
+    if not caller.has(ADMIN):
+        return False
+    community = uow.people.community(community_id)
+    return caller.administers(community_id, community.street_id if community else "")
+
+
+def require_admin(caller: Caller, uow: UnitOfWork, community_id: str) -> None:
+    if not administers(caller, uow, community_id):
+        raise denied()
+
+
+def staff_shop_id(caller: Caller) -> str:
+    return next((g.shop_id for g in caller.grants if g.role == STAFF and g.shop_id), "")
+
+
+def works_at(caller: Caller, shop: Shop) -> bool:
+    """The token's shop claim, checked against the shop's community: members grants staff roles
+    without knowing shops, so a claim for a shop of another community is worth nothing."""
+    return staff_shop_id(caller) == shop.id and caller.community_id == shop.community_id
+
+
+def manages_shop(caller: Caller, uow: UnitOfWork, shop: Shop) -> bool:
+    """Staff of the shop, or an admin of its community."""
+    return works_at(caller, shop) or administers(caller, uow, shop.community_id)
+
+
+def admin_communities(caller: Caller, uow: UnitOfWork) -> tuple[str, ...]:
+    """Every community the caller administers, a street admin's through their street."""
+    found: list[str] = []
+    for grant in caller.grants:
+        if grant.role != ADMIN:
+            continue
+        if grant.community_id:
+            found.append(grant.community_id)
+        if grant.street_id:
+            found.extend(uow.people.communities_of_street(grant.street_id))
+    return tuple(dict.fromkeys(found))
+
+
+def known_member(uow: UnitOfWork, member_id: str, lock: bool = False) -> MemberCopy:
+    member = uow.people.member(required("member_id", member_id, "成员"), lock=lock)
+    if member is None:
+        raise NotFound(
+            "成员不存在，或其信息尚未同步到积分超市", f"member {member_id!r} not found", "member_id"
+        )
+    return member
+
+
+def known_shop(uow: UnitOfWork, shop_id: str, field: str = "shop_id") -> Shop:
+    shop = uow.shops.get(required(field, shop_id, "门店"))
+    if shop is None:
+        raise NotFound("门店不存在", f"shop {shop_id!r} not found", field)
+    return shop
+
+
+def known_item(uow: UnitOfWork, item_id: str) -> Item:
+    item = uow.items.get(required("item_id", item_id, "商品"))
+    if item is None:
+        raise NotFound("商品不存在", f"item {item_id!r} not found", "item_id")
+    return item
+
+
+def known_redemption(uow: UnitOfWork, redemption_id: str, lock: bool = False) -> Redemption:
+    found = uow.redemptions.get(required("redemption_id", redemption_id, "兑换单"), lock=lock)
+    if found is None:
+        raise NotFound("兑换单不存在", f"redemption {redemption_id!r} not found", "redemption_id")
+    return found
+
+
+def may_see_redemption(caller: Caller, uow: UnitOfWork, redemption: Redemption) -> bool:
+    """The member, whoever placed it, a grid worker of the member's grid, staff of its shop, an admin
+    of its community."""
+    if caller.member_id in (redemption.member_id, redemption.placed_by):
+        return True
+    if caller.serves_grid(redemption.grid_id):
+        return True
+    if staff_shop_id(caller) == redemption.shop_id and caller.community_id == redemption.community_id:
+        return True
+    return administers(caller, uow, redemption.community_id)
+
+
+def live_caller(caller: Caller, uow: UnitOfWork) -> Caller:
+    """Refuses a token of a member the members service has since deactivated (its token lives on)."""
+    with uow:
+        known = uow.people.member(caller.member_id)
+    return refuse_deactivated(caller, known)

@@ -1,0 +1,136 @@
+"""At the counter: staff confirm (核销) with the code or the QR; the member can get a new code or the QR."""
+
+from __future__ import annotations
+
+from jifen import idempotency
+from jifen.caller import Caller
+from jifen.clock import Clock, utcnow
+from jifen.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+    Unavailable,
+)
+
+from ..domain.pickup import code_hash, normalised_code, qr_payload, redemption_of
+from ..domain.redemption import AWAITING_PICKUP, Redemption, wrong_status
+from . import saga as steps
+from .access import denied, known_redemption, staff_shop_id, works_at
+from .commands import ConfirmRedemption, ReissuePickupCode
+from .ports import AttemptLimiter, Points, PointsRefused, PointsUnavailable, UnitOfWork
+
+WRONG_CODE = ("核销码不正确，请核对后重新输入", "no order awaiting pickup at this shop has that code")
+
+
+def confirm(
+    cmd: ConfirmRedemption, uow: UnitOfWork, points: Points, limiter: AttemptLimiter, clock: Clock = utcnow
+) -> Redemption:
+    typed, scanned = (cmd.pickup_code or "").strip(), (cmd.qr_payload or "").strip()
+    if bool(typed) == bool(scanned):
+        raise InvalidArgument(
+            "pickup_code",
+            "请输入核销码或扫描二维码（二选一）",
+            "give exactly one of pickup_code and qr_payload",
+        )
+    code = normalised_code(typed) if typed else ""
+    shop_id = staff_shop_id(cmd.actor)
+    if not shop_id:
+        raise denied()
+    replay = idempotency.replayed(uow, "market.ConfirmRedemption", cmd)
+    if replay is not None:
+        with uow:
+            return known_redemption(uow, replay["redemption_id"])
+    # Counted before the look-up, so parallel guesses cannot slip past the limit.
+    subject = f"{shop_id}:{cmd.actor.member_id}"
+    if not limiter.attempt(subject):
+        raise ResourceExhausted(
+            "核销码错误次数过多，请稍后再试", "too many wrong pickup codes; wait a while and try again"
+        )
+    found = _presented(uow, cmd.actor, shop_id, code, scanned)
+    limiter.reset(subject)
+    found.require(AWAITING_PICKUP)
+    try:
+        points.capture(found.id)
+    except PointsRefused:
+        with uow:
+            now_status = known_redemption(uow, found.id).status
+        if now_status != AWAITING_PICKUP:
+            raise wrong_status(now_status) from None
+        raise FailedPrecondition(
+            "该兑换单的积分已退回，不能核销",
+            "the order's points were already released; it cannot be collected",
+        ) from None
+    except PointsUnavailable:
+        raise Unavailable(
+            "积分服务暂时不可用，请稍后再核销", "the points service did not answer; confirm again shortly"
+        ) from None
+
+    def execute() -> dict:
+        redemption = known_redemption(uow, found.id, lock=True)
+        steps.collect(uow, redemption, cmd.actor.member_id, clock())
+        return {"redemption_id": redemption.id}
+
+    ref = idempotency.run(uow, "market.ConfirmRedemption", cmd, execute)
+    with uow:
+        return known_redemption(uow, ref["redemption_id"])
+
+
+def _presented(uow: UnitOfWork, actor: Caller, shop_id: str, code: str, scanned: str) -> Redemption:
+    """The order the staff member has in front of them, at their own shop."""
+    with uow:
+        shop = uow.shops.get(shop_id)
+        if shop is None or not works_at(actor, shop):
+            raise denied()
+        secret = uow.secrets.get(steps.PICKUP_SECRET)
+        if scanned:
+            redemption_id = redemption_of(secret, scanned)
+            found = uow.redemptions.get(redemption_id) if redemption_id else None
+            if found is None:
+                raise NotFound("二维码无效，请让兑换人重新出示", "the QR is not a pickup code", "qr_payload")
+            if found.shop_id != shop_id:
+                raise PermissionDenied(
+                    "该兑换单不在本店领取，请到兑换时选择的门店领取",
+                    "this order is collected at another shop",
+                )
+            return found
+        matches = uow.redemptions.with_code(shop_id, code_hash(secret, code))
+        if not matches:
+            raise NotFound(*WRONG_CODE, "pickup_code")
+        return matches[0]
+
+
+def reissue_code(cmd: ReissuePickupCode, uow: UnitOfWork, clock: Clock = utcnow) -> steps.Issued:
+    """A new code for a lost one; the old code stops working. A replay returns the order without a code."""
+    issued: list[str] = []
+
+    def execute() -> dict:
+        redemption = _own(uow, cmd.actor, cmd.redemption_id, lock=True)
+        code, digest = steps.fresh_code(uow, redemption.shop_id)
+        uow.redemptions.save(redemption.with_new_code(digest, clock()))
+        issued.append(code)
+        return {"redemption_id": redemption.id}
+
+    ref = idempotency.run(uow, "market.ReissuePickupCode", cmd, execute)
+    with uow:
+        return steps.Issued(known_redemption(uow, ref["redemption_id"]), issued[-1] if issued else "")
+
+
+def pickup_qr(redemption_id: str, actor: Caller, uow: UnitOfWork) -> str:
+    """The signed text the QR carries, for an order awaiting pickup."""
+    with uow:
+        redemption = _own(uow, actor, redemption_id)
+        redemption.require(AWAITING_PICKUP)
+        return qr_payload(uow.secrets.get(steps.PICKUP_SECRET), redemption.id)
+
+
+def _own(uow: UnitOfWork, actor: Caller, redemption_id: str, lock: bool = False) -> Redemption:
+    """The member's own order, or one the grid worker placed for them."""
+    redemption = known_redemption(uow, redemption_id, lock=lock)
+    if actor.member_id not in (redemption.member_id, redemption.placed_by):
+        raise PermissionDenied(
+            "只有兑换人本人或代兑换的网格员可以查看核销码",
+            "only the member or who placed it may see its code",
+        )
+    return redemption

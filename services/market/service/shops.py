@@ -1,0 +1,104 @@
+"""Shops (积分超市门店): admins open and edit them; every member reads them.
+
+Staff are not assigned here: members grants ROLE_STAFF with a shop id, and the market fills
+staff_ids from its copies of members (kept from the member.* events).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from jifen import idempotency, paging
+from jifen.clock import Clock, utcnow
+from jifen.errors import AlreadyExists, InvalidArgument, NotFound, required
+from jifen.ids import new_id
+
+from ..domain.catalog import SHOP_CLOSED, SHOP_OPEN, Shop, shop_fields
+from . import access
+from .commands import CreateShop, ListShops, UpdateShop
+from .ports import UnitOfWork
+
+UPDATABLE = frozenset({"name", "address", "opening_hours", "status"})
+STATUSES = (SHOP_OPEN, SHOP_CLOSED)
+
+
+def create_shop(cmd: CreateShop, uow: UnitOfWork, clock: Clock = utcnow) -> Shop:
+    name, address, opening_hours = shop_fields(cmd.name, cmd.address, cmd.opening_hours)
+
+    def execute() -> dict:
+        community = uow.people.community(required("community_id", cmd.community_id, "社区"))
+        if community is None:
+            raise NotFound("社区不存在", f"community {cmd.community_id!r} not found", "community_id")
+        access.require_admin(cmd.actor, uow, community.id)
+        _require_free_name(uow, community.id, name)
+        now = clock()
+        shop = Shop(
+            id=new_id(),
+            community_id=community.id,
+            name=name,
+            address=address,
+            opening_hours=opening_hours,
+            status=SHOP_OPEN,
+            created_at=now,
+            updated_at=now,
+        )
+        uow.shops.add(shop)
+        return {"shop_id": shop.id}
+
+    return get_shop(idempotency.run(uow, "market.CreateShop", cmd, execute)["shop_id"], uow)
+
+
+def update_shop(cmd: UpdateShop, uow: UnitOfWork, clock: Clock = utcnow) -> Shop:
+    fields = set(cmd.fields)
+    if not fields:
+        raise InvalidArgument("update_mask", "请指定要修改的字段", "name the fields to change")
+    unknown = fields - UPDATABLE
+    if unknown:
+        raise InvalidArgument(
+            "update_mask",
+            f"不能修改：{', '.join(sorted(unknown))}",
+            f"cannot change {', '.join(sorted(unknown))}",
+        )
+    if "status" in fields and cmd.status not in STATUSES:
+        raise InvalidArgument("status", "门店状态须为营业或暂停营业", "must be open or closed")
+
+    def execute() -> dict:
+        current = access.known_shop(uow, cmd.shop_id)
+        access.require_admin(cmd.actor, uow, current.community_id)
+        asked = {name: getattr(cmd, name) for name in fields}
+        changed = replace(current, **asked)
+        name, address, opening_hours = shop_fields(changed.name, changed.address, changed.opening_hours)
+        if name != current.name:
+            _require_free_name(uow, current.community_id, name)
+        uow.shops.save(
+            replace(changed, name=name, address=address, opening_hours=opening_hours, updated_at=clock())
+        )
+        return {"shop_id": current.id}
+
+    return get_shop(idempotency.run(uow, "market.UpdateShop", cmd, execute)["shop_id"], uow)
+
+
+def get_shop(shop_id: str, uow: UnitOfWork) -> Shop:
+    with uow:
+        return with_staff(uow, [access.known_shop(uow, shop_id)])[0]
+
+
+def list_shops(query: ListShops, uow: UnitOfWork) -> tuple[list[Shop], str]:
+    page = paging.page(query.page_size, query.page_token)
+    community_id = query.community_id.strip() or query.actor.community_id
+    with uow:
+        found = uow.shops.of_community(community_id, page.offset, page.size)
+        shops = with_staff(uow, found)
+    return shops, page.next_token(len(found))
+
+
+def with_staff(uow: UnitOfWork, shops: list[Shop]) -> list[Shop]:
+    staff = uow.people.staff_of(shops)
+    return [replace(s, staff_ids=staff.get(s.id, ())) for s in shops]
+
+
+def _require_free_name(uow: UnitOfWork, community_id: str, name: str) -> None:
+    """A friendly answer for the usual clash; the unique constraint still decides a race
+    (Conflict, retried once by idempotency.run, which then lands here)."""
+    if uow.shops.named(community_id, name) is not None:
+        raise AlreadyExists("该社区已有同名门店", f"the community already has a shop named {name!r}", "name")
