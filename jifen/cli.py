@@ -166,6 +166,7 @@ def keys(
         from jifen.service_token import mint
 
         path.write_text(mint(settings, "market"))
+        path.chmod(0o600)  # a bearer credential, like the private key
         console.print(f"market service token: {path}")
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import grpc
 
+from jifen.demo_market import DEMO_ORDER, SHOP, seed_market
 from jifen.demo_points import seed_points
 from jifen.members.v1 import members_pb2 as m
 from jifen.members.v1 import members_pb2_grpc as m_grpc
@@ -35,6 +36,10 @@ VOLUNTEERS = (
     ("刘志强", "13800000014", 0),
     ("陈淑珍", "13800000015", 1),
 )
+# A volunteer who also minds the points supermarket's counter (店员): she confirms pickups there.
+STAFF_PHONE = "13800000015"
+# The volunteer whose order awaits pickup (she has 236 points after the points demo).
+BUYER_PHONE = "13800000011"
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ def seed(settings: Settings, create_admin) -> list[Login]:
         Login("网格员 张苏滩社区第一网格", "13800000002"),
     ]
     logins += [Login(f"志愿者 {name}", phone) for name, phone, _ in VOLUNTEERS]
+    staff_name = next(name for name, phone, _ in VOLUNTEERS if phone == STAFF_PHONE)
+    logins.append(Login(f"店员 {SHOP}（{staff_name}）", STAFF_PHONE))
     channel = grpc.insecure_channel(settings.target("members"))
     members = m_grpc.MembersServiceStub(channel)
     try:
@@ -90,13 +97,15 @@ def seed(settings: Settings, create_admin) -> list[Login]:
         ]
         communities[name] = (community, grids)
     home, grids = communities["张苏滩社区"]
-    for org_name, kind in ORGANIZATIONS:
-        directory.CreateOrganization(
+    organizations = {
+        org_name: directory.CreateOrganization(
             m.CreateOrganizationRequest(
                 request_id=key("org", org_name), name=org_name, kind=kind, community_id=home.community_id
             ),
             metadata=auth,
-        )
+        ).organization.organization_id
+        for org_name, kind in ORGANIZATIONS
+    }
 
     def register(name: str, phone: str, grid: int) -> m.Member:
         return members.RegisterVolunteer(
@@ -124,8 +133,22 @@ def seed(settings: Settings, create_admin) -> list[Login]:
 
     promote("孙丽娟", "13800000001", m.RoleGrant(role=m.ROLE_ADMIN, community_id=home.community_id))
     promote("赵明", "13800000002", m.RoleGrant(role=m.ROLE_GRID_WORKER, grid_id=grids[0].grid_id))
-    volunteer_ids = [register(name, phone, grid).member_id for name, phone, grid in VOLUNTEERS]
+    volunteers = {phone: register(name, phone, grid).member_id for name, phone, grid in VOLUNTEERS}
+    volunteer_ids = list(volunteers.values())
     community_admin = members.Login(m.LoginRequest(phone="13800000001", password=PASSWORD)).access_token
     channel.close()
     seed_points(settings, community_admin, home.community_id, volunteer_ids)
+    market = seed_market(
+        settings,
+        community_admin,
+        home.community_id,
+        volunteers[STAFF_PHONE],
+        BUYER_PHONE,
+        PASSWORD,
+        organizations,
+    )
+    buyer = next(name for name, phone, _ in VOLUNTEERS if phone == BUYER_PHONE)
+    # Shown once: the market keeps only its hash. Staff type it in at the counter (核销).
+    code = market.pickup_code or "请在“我的兑换”中出示二维码"
+    print(f"{buyer}的兑换单：{DEMO_ORDER} ×1，待领取，核销码 {code}（{SHOP}店员核销）", flush=True)
     return logins

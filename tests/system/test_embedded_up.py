@@ -1,9 +1,12 @@
 """`jifen up --demo`, as a newcomer runs it.
 
-One process, no servers; probes and reflection answer and the demo logins work.
+One process, no servers; probes and reflection answer, the demo logins work, and the demo's points
+supermarket has its goods, its shop assistant and one order waiting at the counter.
 """
 
 from __future__ import annotations
+
+import re
 
 import grpc
 import pytest
@@ -11,7 +14,9 @@ import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
-from jifen import demo
+from jifen import demo, demo_market
+from jifen.market.v1 import market_pb2 as mk
+from jifen.market.v1 import market_pb2_grpc as mk_grpc
 from jifen.members.v1 import members_pb2 as m
 from jifen.points.v1 import ledger_pb2 as ledger_pb
 from jifen.points.v1 import ledger_pb2_grpc as ledger_grpc
@@ -25,12 +30,14 @@ pytestmark = pytest.mark.system
 
 @pytest.fixture
 def embedded(tmp_path):
-    port, points_port = free_port(), free_port()
+    port, points_port, market_port = free_port(), free_port(), free_port()
     env = {
         "JIFEN_MEMBERS_BIND": f"127.0.0.1:{port}",
         "JIFEN_MEMBERS_TARGET": f"127.0.0.1:{port}",
         "JIFEN_POINTS_BIND": f"127.0.0.1:{points_port}",
         "JIFEN_POINTS_TARGET": f"127.0.0.1:{points_port}",
+        "JIFEN_MARKET_BIND": f"127.0.0.1:{market_port}",
+        "JIFEN_MARKET_TARGET": f"127.0.0.1:{market_port}",
     }
     process = jifen("jifen-up", ["up", "--demo", "--data-dir", str(tmp_path / "data")], env, tmp_path)
     wait_until(
@@ -38,7 +45,9 @@ def embedded(tmp_path):
     )
     client = MembersClient(f"127.0.0.1:{port}")
     client.points_channel = grpc.insecure_channel(f"127.0.0.1:{points_port}")
+    client.market_channel = grpc.insecure_channel(f"127.0.0.1:{market_port}")
     yield client, process
+    client.market_channel.close()
     client.points_channel.close()
     client.close()
     assert process.stop() == 0, process.log()
@@ -76,18 +85,25 @@ def test_the_printed_demo_logins_work_and_the_street_is_there(embedded):
 
 
 def test_the_in_process_bus_publishes_every_event_the_demo_caused(embedded, tmp_path):
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'data' / 'members.db'}")
+    def drained(service: str) -> dict[str, int]:
+        engine = sa.create_engine(f"sqlite:///{tmp_path / 'data' / f'{service}.db'}")
 
-    def states():
-        with engine.connect() as conn:
-            return dict(
-                conn.execute(sa.select(OUTBOX.c.status, sa.func.count()).group_by(OUTBOX.c.status)).all()
+        def states():
+            with engine.connect() as conn:
+                query = sa.select(OUTBOX.c.status, sa.func.count()).group_by(OUTBOX.c.status)
+                return dict(conn.execute(query).all())
+
+        try:
+            return wait_until(
+                lambda: set(states()) == {"published"} and states(), what=f"the {service} outbox to drain"
             )
+        finally:
+            engine.dispose()
 
-    published = wait_until(lambda: set(states()) == {"published"} and states(), what="the outbox to drain")
-    engine.dispose()
-    # The street admin, 2 communities, 6 grids, 7 registrations and 2 role changes.
-    assert published == {"published": 1 + 2 + 6 + 7 + 2}
+    # The street admin, 2 communities, 6 grids, 7 registrations and 3 role changes (one the shop assistant).
+    assert drained("members") == {"published": 1 + 2 + 6 + 7 + 3}
+    # 王秀兰's order: redemption.placed.
+    assert drained("market") == {"published": 1}
 
 
 def test_the_demo_volunteers_have_points_for_last_weeks_hours_under_last_weeks_rules(embedded):
@@ -95,8 +111,10 @@ def test_the_demo_volunteers_have_points_for_last_weeks_hours_under_last_weeks_r
     token = client.login("13800000011", demo.PASSWORD)  # 王秀兰
     ledger = ledger_grpc.LedgerServiceStub(client.points_channel)
     balance = ledger.GetBalance(ledger_pb.GetBalanceRequest(), metadata=bearer(token)).balance
-    # 3 h of 环境卫生整治 (difficulty 2: 3 × 10 × 1.2 = 36) and the 优秀志愿者 commendation (200).
-    assert (balance.available, balance.certified_minutes) == (236, 180)
+    # 3 h of 环境卫生整治 (difficulty 2: 3 × 10 × 1.2 = 36) and the 优秀志愿者 commendation (200);
+    # 40 of the 236 are held by her 毛巾 order until she collects it.
+    assert (balance.available, balance.held, balance.certified_minutes) == (196, 40, 180)
+    assert balance.lifetime_earned == 236
     statement = ledger.ListEntries(ledger_pb.ListEntriesRequest(), metadata=bearer(token)).entries
     accrual = next(e for e in statement if e.kind == ledger_pb.ENTRY_KIND_ACCRUAL)
     # The community's own rules were published today; last week's activity keeps the rules then in force.
@@ -108,3 +126,70 @@ def test_the_demo_volunteers_have_points_for_last_weeks_hours_under_last_weeks_r
             health.Check(health_pb2.HealthCheckRequest(service=service)).status
             == health_pb2.HealthCheckResponse.SERVING
         )
+
+
+def _pickup_code(log: str) -> str:
+    """The 核销码 the demo prints for 王秀兰's order."""
+    found = re.search(r"核销码 (\d{8})", log)
+    assert found, log
+    return found.group(1)
+
+
+def test_the_demo_shop_lists_its_goods_and_wang_xiulan_has_an_order_waiting(embedded):
+    client, _ = embedded
+    health = health_pb2_grpc.HealthStub(client.market_channel)
+    for service in ("", "jifen.market.v1.MarketService"):
+        assert (
+            health.Check(health_pb2.HealthCheckRequest(service=service)).status
+            == health_pb2.HealthCheckResponse.SERVING
+        )
+    market = mk_grpc.MarketServiceStub(client.market_channel)
+    token = client.login(demo.BUYER_PHONE, demo.PASSWORD)
+    # A volunteer's shop list defaults to her own community.
+    (shop,) = market.ListShops(mk.ListShopsRequest(), metadata=bearer(token)).shops
+    assert (shop.name, shop.address, shop.opening_hours) == (
+        demo_market.SHOP,
+        demo_market.SHOP_ADDRESS,
+        demo_market.OPENING_HOURS,
+    )
+    items = {
+        i.name: i
+        for i in market.ListItems(mk.ListItemsRequest(shop_id=shop.shop_id), metadata=bearer(token)).items
+    }
+    assert {name: i.points_price for name, i in items.items()} == {
+        "大米 5kg": 300,
+        "食用油 1.8L": 250,
+        "洗衣液": 120,
+        "毛巾": 40,
+        "牙膏": 30,
+        "理发券": 50,
+    }
+    rice = items["大米 5kg"]
+    assert (rice.per_member_limit, rice.limit_period) == (1, mk.LIMIT_PERIOD_MONTH)
+    assert items["理发券"].donor_organization_id
+    assert (items["毛巾"].stock, items["毛巾"].reserved) == (49, 1)
+    # 我的兑换
+    (order,) = market.ListRedemptions(mk.ListRedemptionsRequest(), metadata=bearer(token)).redemptions
+    assert (order.item_name, order.quantity, order.points_total, order.status) == (
+        "毛巾",
+        1,
+        40,
+        mk.REDEMPTION_STATUS_AWAITING_PICKUP,
+    )
+    assert order.shop_id == shop.shop_id
+
+
+def test_the_demo_shop_assistant_hands_the_towel_over_with_the_printed_code(embedded):
+    client, process = embedded
+    market = mk_grpc.MarketServiceStub(client.market_channel)
+    staff = client.login(demo.STAFF_PHONE, demo.PASSWORD)
+    assert demo.STAFF_PHONE in process.log() and "店员" in process.log()
+    collected = market.ConfirmRedemption(
+        mk.ConfirmRedemptionRequest(request_id="embedded-confirm", pickup_code=_pickup_code(process.log())),
+        metadata=bearer(staff),
+    ).redemption
+    assert (collected.item_name, collected.status) == ("毛巾", mk.REDEMPTION_STATUS_COLLECTED)
+    buyer = client.login(demo.BUYER_PHONE, demo.PASSWORD)
+    ledger = ledger_grpc.LedgerServiceStub(client.points_channel)
+    balance = ledger.GetBalance(ledger_pb.GetBalanceRequest(), metadata=bearer(buyer)).balance
+    assert (balance.available, balance.held) == (196, 0)

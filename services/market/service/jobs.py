@@ -28,16 +28,19 @@ def sweep_reserving(
     for redemption in stale:
         try:
             state = points.hold_state(redemption.id)
+            if state == HELD:
+                # The member never saw the code: they find the order in 我的兑换 and show its QR.
+                steps.finish(uow, redemption.id, clock)
+            elif state == CAPTURED:
+                # Nothing in the market captures before pickup; points says the points were spent, so the
+                # order is settled as collected rather than left to block every round.
+                log.error("redemption %s was reserving but its points were captured", redemption.id)
+                steps.finish(uow, redemption.id, clock)
+                _settle_collected(uow, points, redemption.id, clock)
+            elif not steps.compensate(uow, points, redemption.id, *INTERRUPTED, clock):
+                continue
         except PointsUnavailable:
             break  # points is down: the next round tries again
-        if state == HELD:
-            # The member never saw the code: they find the order in 我的兑换 and show its QR.
-            steps.finish(uow, redemption.id, clock)
-        elif state == CAPTURED:
-            log.error("redemption %s is reserving but its points were captured", redemption.id)
-            continue
-        elif not steps.compensate(uow, points, redemption.id, *INTERRUPTED, clock):
-            break
         settled += 1
     return settled
 

@@ -117,13 +117,22 @@ def resume(
         steps.fail(uow, redemption.id, zh, en, clock)
         raise FailedPrecondition(zh, en) from None
     except PointsUnavailable:
-        if steps.compensate(uow, points, redemption.id, *UNREACHABLE, clock):
-            raise Unavailable(*UNREACHABLE) from None
-        raise Unavailable(
-            "积分服务暂时不可用，兑换单将自动处理（库存和积分都会退回），请稍后在“我的兑换”查看",
-            "the points service did not answer; the order will be settled automatically, check it later",
-        ) from None
+        _compensate(uow, points, redemption, clock)
     return steps.finish(uow, redemption.id, clock)
+
+
+def _compensate(uow: UnitOfWork, points: Points, redemption: Redemption, clock: Clock) -> None:
+    """The hold is in doubt: undo it now if points answers, else leave the order to the sweeper."""
+    try:
+        undone = steps.compensate(uow, points, redemption.id, *UNREACHABLE, clock)
+    except PointsUnavailable:
+        undone = False
+    if undone:
+        raise Unavailable(*UNREACHABLE) from None
+    raise Unavailable(
+        "积分服务暂时不可用，兑换单将自动处理（库存和积分都会退回），请稍后在“我的兑换”查看",
+        "the points service did not answer; the order will be settled automatically, check it later",
+    ) from None
 
 
 def _may_redeem_for(actor: Caller, member: MemberCopy, on_behalf: bool) -> None:

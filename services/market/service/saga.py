@@ -17,7 +17,7 @@ from ..domain.pickup import code_hash, new_code
 from ..domain.redemption import AWAITING_PICKUP, RESERVING, Redemption
 from . import redemption_events, stock_moves
 from .access import known_redemption
-from .ports import Points, PointsRefused, PointsUnavailable, UnitOfWork
+from .ports import Points, PointsRefused, UnitOfWork
 
 log = logging.getLogger("jifen.market.saga")
 
@@ -89,12 +89,10 @@ def fail(uow: UnitOfWork, redemption_id: str, zh: str, en: str, clock: Clock) ->
 
 def compensate(uow: UnitOfWork, points: Points, redemption_id: str, zh: str, en: str, clock: Clock) -> bool:
     """Undoes a placement whose hold is in doubt: release it in points (a tombstone when it was
-    never made, so a late Hold is refused), then fail the order. False when points cannot be
-    reached; the order stays reserving and the sweeper tries again."""
+    never made, so a late Hold is refused), then fail the order. Raises PointsUnavailable when
+    points cannot be reached (the order stays reserving for the sweeper); False when points refuses."""
     try:
         points.release(redemption_id, "兑换未完成，积分退回")
-    except PointsUnavailable:
-        return False
     except PointsRefused as refusal:
         # Captured: impossible before pickup; a person must look at it, so leave the order as it is.
         log.error("redemption %s: points refused the compensating release: %s", redemption_id, refusal)

@@ -396,3 +396,20 @@ def test_two_orders_awaiting_pickup_at_one_shop_never_share_a_code(uow, points, 
 
     assert (first.pickup_code, second.pickup_code) == ("12345678", "87654321")
     assert confirm(uow, points, clock, CLERK, pickup_code="12345678").member_id == "v1"
+
+
+def test_one_order_points_will_not_release_does_not_stop_the_sweeper(uow, points, clock):
+    stock(uow)
+    points.down = True
+    for actor in (V1, V2):
+        with pytest.raises(Unavailable):
+            place(uow, points, clock, actor)
+    stuck, later = sorted(uow.redemptions.rows.values(), key=lambda r: r.created_at)
+    points.down = False
+    points.holds[stuck.id] = ("v1", 40, CAPTURED)  # spent, though the market never confirmed it
+    clock.advance(minutes=1)
+
+    assert jobs.sweep_reserving(lambda: uow, points, SAGA, clock) == 2
+    assert uow.redemptions.get(stuck.id).status == COLLECTED
+    assert uow.redemptions.get(later.id).status == FAILED
+    assert units(uow) == (9, 0)
