@@ -10,6 +10,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.conftest import free_port
+from tests.servers import AMQP_URL, REDIS_URL, fresh_database
+
 ROOT = Path(__file__).resolve().parent.parent
 JIFEN = str(Path(sys.executable).parent / "jifen")
 
@@ -70,3 +73,37 @@ def wait_until(
         time.sleep(0.1)
     logs = "\n".join(f"--- {p.name}\n{p.log()[-3000:]}" for p in processes)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{logs}")
+
+
+def topology_env(
+    services: tuple[str, ...], keys: tuple[Path, Path], namespace: str
+) -> tuple[dict, dict, dict]:
+    """(env, database urls, ports) for the production topology of `services` on fresh databases."""
+    urls = {service: fresh_database(service) for service in services}
+    ports = {service: free_port() for service in services}
+    env = {
+        "JIFEN_REDIS_URL": REDIS_URL,
+        "JIFEN_REDIS_NAMESPACE": f"{namespace}-{ports[services[0]]}",
+        "JIFEN_AMQP_URL": AMQP_URL,
+        "JIFEN_TOKEN_PRIVATE_KEY_FILE": str(keys[0]),
+        "JIFEN_TOKEN_PUBLIC_KEY_FILE": str(keys[1]),
+        "JIFEN_OUTBOX_INTERVAL_SECONDS": "0.2",
+        "JIFEN_ADMIN_PASSWORD": "secret-123",
+    }
+    for service in services:
+        env[f"JIFEN_{service.upper()}_DB_URL"] = urls[service]
+        env[f"JIFEN_{service.upper()}_BIND"] = env[f"JIFEN_{service.upper()}_TARGET"] = (
+            f"127.0.0.1:{ports[service]}"
+        )
+    return env, urls, ports
+
+
+def set_up(env: dict, admin: tuple[str, str, str], log_dir: Path) -> None:
+    """Migrates every database and creates the street's first admin, as an operator would."""
+    for step in (
+        ["migrate"],
+        ["admin", "create", "--name", admin[0], "--phone", admin[1], "--street", admin[2]],
+    ):
+        done = jifen("setup", step, env, log_dir)
+        assert done.popen.wait(60) == 0, done.log()
+        done.stop()

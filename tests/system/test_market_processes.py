@@ -23,10 +23,9 @@ from jifen.market.v1 import market_pb2_grpc as mk_grpc
 from jifen.members.v1 import members_pb2 as m
 from jifen.points.v1 import ledger_pb2 as lp
 from jifen.points.v1 import ledger_pb2_grpc as lp_grpc
-from tests.conftest import free_port
 from tests.members_client import MembersClient, bearer
-from tests.processes import Process, jifen, wait_until
-from tests.servers import AMQP_URL, REDIS_URL, drop_database, fresh_database, require_rabbitmq, require_redis
+from tests.processes import Process, jifen, set_up, topology_env, wait_until
+from tests.servers import drop_database, require_rabbitmq, require_redis
 
 pytestmark = pytest.mark.system
 ADMIN = ("周海燕", "13800000000", "雁南街道")
@@ -153,32 +152,15 @@ def _until_known(call, processes, what: str):
 def town(tmp_path, keys):
     require_redis()
     require_rabbitmq()
-    urls = {service: fresh_database(service) for service in SERVICES}
-    ports = {service: free_port() for service in SERVICES}
-    env = {
-        "JIFEN_REDIS_URL": REDIS_URL,
-        "JIFEN_REDIS_NAMESPACE": f"jifen-system-market-{ports['market']}",
-        "JIFEN_AMQP_URL": AMQP_URL,
-        "JIFEN_TOKEN_PRIVATE_KEY_FILE": str(keys[0]),
-        "JIFEN_TOKEN_PUBLIC_KEY_FILE": str(keys[1]),
-        "JIFEN_OUTBOX_INTERVAL_SECONDS": "0.2",
-        "JIFEN_ADMIN_PASSWORD": "secret-123",
-        # An order left reserving is the sweeper's after 2 s; the market worker looks every second.
-        "JIFEN_SAGA_TIMEOUT_SECONDS": "2",
-        "JIFEN_MARKET_JOB_INTERVAL_SECONDS": "1",
-    }
-    for service in SERVICES:
-        env[f"JIFEN_{service.upper()}_DB_URL"] = urls[service]
-        env[f"JIFEN_{service.upper()}_BIND"] = env[f"JIFEN_{service.upper()}_TARGET"] = (
-            f"127.0.0.1:{ports[service]}"
-        )
-    for step in (
-        ["migrate"],
-        ["admin", "create", "--name", ADMIN[0], "--phone", ADMIN[1], "--street", ADMIN[2]],
-    ):
-        done = jifen("setup", step, env, tmp_path)
-        assert done.popen.wait(60) == 0, done.log()
-        done.stop()
+    env, urls, ports = topology_env(SERVICES, keys, "jifen-system-market")
+    env.update(
+        {
+            # An order left reserving is the sweeper's after 2 s; the market worker looks every second.
+            "JIFEN_SAGA_TIMEOUT_SECONDS": "2",
+            "JIFEN_MARKET_JOB_INTERVAL_SECONDS": "1",
+        }
+    )
+    set_up(env, ADMIN, tmp_path)
     processes: dict[str, Process] = {}
     # Consumers first: nameko drops events no queue is bound for yet (DESIGN §8).
     for consumer in ("points-worker", "market-worker"):

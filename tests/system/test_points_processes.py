@@ -13,10 +13,9 @@ import sqlalchemy as sa
 from jifen.points.v1 import ledger_pb2 as lp
 from jifen.points.v1 import ledger_pb2_grpc as lp_grpc
 from services.points.adapters.ledger_audit import audit_engine
-from tests.conftest import free_port
 from tests.members_client import MembersClient, bearer
-from tests.processes import jifen, wait_until
-from tests.servers import AMQP_URL, REDIS_URL, drop_database, fresh_database, require_rabbitmq, require_redis
+from tests.processes import jifen, set_up, topology_env, wait_until
+from tests.servers import drop_database, require_rabbitmq, require_redis
 
 pytestmark = pytest.mark.system
 ADMIN = ("周海燕", "13800000000", "雁南街道")
@@ -26,28 +25,8 @@ ADMIN = ("周海燕", "13800000000", "雁南街道")
 def town(tmp_path, keys):
     require_redis()
     require_rabbitmq()
-    urls = {service: fresh_database(service) for service in ("members", "points")}
-    ports = {service: free_port() for service in urls}
-    env = {
-        "JIFEN_REDIS_URL": REDIS_URL,
-        "JIFEN_REDIS_NAMESPACE": f"jifen-system-{ports['points']}",
-        "JIFEN_AMQP_URL": AMQP_URL,
-        "JIFEN_TOKEN_PRIVATE_KEY_FILE": str(keys[0]),
-        "JIFEN_TOKEN_PUBLIC_KEY_FILE": str(keys[1]),
-        "JIFEN_OUTBOX_INTERVAL_SECONDS": "0.2",
-        "JIFEN_ADMIN_PASSWORD": "secret-123",
-    }
-    for service in urls:
-        env[f"JIFEN_{service.upper()}_DB_URL"] = urls[service]
-        env[f"JIFEN_{service.upper()}_BIND"] = env[f"JIFEN_{service.upper()}_TARGET"] = (
-            f"127.0.0.1:{ports[service]}"
-        )
-    for step in (
-        ["migrate"],
-        ["admin", "create", "--name", ADMIN[0], "--phone", ADMIN[1], "--street", ADMIN[2]],
-    ):
-        done = jifen("setup", step, env, tmp_path)
-        assert done.popen.wait(60) == 0, done.log()
+    env, urls, ports = topology_env(("members", "points"), keys, "jifen-system")
+    set_up(env, ADMIN, tmp_path)
     # Consumers first: nameko drops events no queue is bound for yet (DESIGN §8).
     processes = [jifen("points-worker", ["worker", "points"], env, tmp_path)]
     wait_until(
