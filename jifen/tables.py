@@ -7,6 +7,11 @@ import sqlalchemy as sa
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
+def when(name: str, nullable: bool = False) -> sa.Column:
+    """A UTC point in time (SQLite hands it back naive; reads pass through jifen.clock.as_utc)."""
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
 def add_runtime_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
     outbox = sa.Table(
         "outbox",

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from jifen.clock import as_utc
 
-from ..domain.catalog import Item, ItemDetails, Shop, StockChange
+from ..domain.catalog import ON_SALE, Item, ItemDetails, Shop, StockChange
 from ..service.ports import ItemFilter, StockChangeFilter
 from .tables import items, shops, stock_changes
 
@@ -99,7 +99,7 @@ class SqlItems:
         if where.on_sale_at is not None:
             at = where.on_sale_at
             query = query.where(
-                items.c.status == "on_sale",
+                items.c.status == ON_SALE,
                 sa.or_(items.c.sale_starts_at.is_(None), items.c.sale_starts_at <= at),
                 sa.or_(items.c.sale_ends_at.is_(None), items.c.sale_ends_at > at),
             )

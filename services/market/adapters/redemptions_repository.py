@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets as random_secrets
 from dataclasses import asdict
 from datetime import datetime
 
@@ -114,7 +113,3 @@ class SqlSecrets:
         if value is None:
             raise RuntimeError(f"market secret {name!r} is missing; run `jifen migrate market`")
         return bytes.fromhex(value)
-
-
-def new_secret_value() -> str:
-    return random_secrets.token_hex(32)

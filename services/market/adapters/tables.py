@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from jifen.tables import when
+
 metadata = sa.MetaData()
-
-
-def _when(name: str, nullable: bool = False) -> sa.Column:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
 # --- What the market keeps of the members service, from its events (never read across databases). ---
@@ -32,7 +30,7 @@ members = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("staff_shop_id", sa.String(40), nullable=False, server_default="", index=True),
     # The time of the member event last applied: delivery is unordered, older events are skipped.
-    _when("updated_at"),
+    when("updated_at"),
 )
 
 # --- Shops, goods and stock (DESIGN §7). ---
@@ -46,8 +44,8 @@ shops = sa.Table(
     sa.Column("address", sa.String(200), nullable=False),
     sa.Column("opening_hours", sa.String(100), nullable=False, server_default=""),
     sa.Column("status", sa.String(16), nullable=False),
-    _when("created_at"),
-    _when("updated_at"),
+    when("created_at"),
+    when("updated_at"),
     sa.UniqueConstraint("community_id", "name", name="uq_shops_community_name"),
 )
 
@@ -66,13 +64,13 @@ items = sa.Table(
     sa.Column("reserved", sa.BigInteger, nullable=False),
     sa.Column("per_member_limit", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("limit_period", sa.String(16), nullable=False),
-    _when("sale_starts_at", nullable=True),
-    _when("sale_ends_at", nullable=True),
+    when("sale_starts_at", nullable=True),
+    when("sale_ends_at", nullable=True),
     sa.Column("donor_organization_id", sa.String(40), nullable=False, server_default=""),
     sa.Column("low_stock_threshold", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("status", sa.String(16), nullable=False),
-    _when("created_at"),
-    _when("updated_at"),
+    when("created_at"),
+    when("updated_at"),
     sa.CheckConstraint("stock >= 0", name="ck_items_stock"),
     sa.CheckConstraint("reserved >= 0", name="ck_items_reserved"),
     sa.CheckConstraint("points_price > 0", name="ck_items_price"),
@@ -90,7 +88,7 @@ stock_changes = sa.Table(
     sa.Column("reason", sa.String(200), nullable=False, server_default=""),
     sa.Column("redemption_id", sa.String(40), nullable=False, server_default=""),
     sa.Column("changed_by", sa.String(40), nullable=False, server_default=""),
-    _when("created_at"),
+    when("created_at"),
     sa.Index("ix_stock_changes_item_created", "item_id", "created_at"),
     sa.Index("ix_stock_changes_shop_created", "shop_id", "created_at"),
 )
@@ -116,13 +114,13 @@ redemptions = sa.Table(
     sa.Column("failure_reason", sa.String(200), nullable=False, server_default=""),
     sa.Column("failure_reason_en", sa.String(200), nullable=False, server_default=""),
     sa.Column("confirmed_by", sa.String(40), nullable=False, server_default=""),
-    _when("collected_at", nullable=True),
+    when("collected_at", nullable=True),
     sa.Column("cancelled_by", sa.String(40), nullable=False, server_default=""),
     sa.Column("cancel_reason", sa.String(200), nullable=False, server_default=""),
-    _when("closed_at", nullable=True),
-    _when("expires_at"),
-    _when("created_at"),
-    _when("updated_at"),
+    when("closed_at", nullable=True),
+    when("expires_at"),
+    when("created_at"),
+    when("updated_at"),
     sa.CheckConstraint("quantity > 0", name="ck_redemptions_quantity"),
     sa.Index("ix_redemptions_member_item_created", "member_id", "item_id", "created_at"),
     sa.Index("ix_redemptions_shop_status", "shop_id", "status"),

@@ -18,8 +18,6 @@ PERIODS = (NONE, DAY, WEEK, MONTH, YEAR, LIFETIME)
 # How a volunteer reads the limit: "每月限兑 1 件".
 PERIOD_ZH = {DAY: "每天", WEEK: "每周", MONTH: "每月", YEAR: "每年", LIFETIME: "每人"}
 PERIOD_EN = {DAY: "per day", WEEK: "per week", MONTH: "per month", YEAR: "per year", LIFETIME: "in total"}
-# "本月已兑 1 件"
-SO_FAR_ZH = {DAY: "今天", WEEK: "本周", MONTH: "本月", YEAR: "今年", LIFETIME: "累计"}
 
 
 def period_start(period: str, now: datetime) -> datetime | None:

@@ -17,7 +17,6 @@ COLLECTED = "collected"
 CANCELLED = "cancelled"
 EXPIRED = "expired"
 FAILED = "failed"
-STATUSES = (RESERVING, AWAITING_PICKUP, COLLECTED, CANCELLED, EXPIRED, FAILED)
 # Redemptions holding stock (reserved) and points (a hold): they count against per-member limits too.
 OPEN = (RESERVING, AWAITING_PICKUP)
 # What counts against a per-member limit: everything but what was given back or never placed.

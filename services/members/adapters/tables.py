@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from jifen.tables import when
+
 metadata = sa.MetaData()
 
 streets = sa.Table(
@@ -11,7 +13,7 @@ streets = sa.Table(
     metadata,
     sa.Column("id", sa.String(40), primary_key=True),
     sa.Column("name", sa.String(60), nullable=False, unique=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    when("created_at"),
 )
 
 communities = sa.Table(
@@ -21,7 +23,7 @@ communities = sa.Table(
     sa.Column("street_id", sa.String(40), sa.ForeignKey("streets.id"), nullable=False),
     sa.Column("name", sa.String(60), nullable=False),
     sa.Column("address", sa.String(200), nullable=False, server_default=""),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    when("created_at"),
     sa.UniqueConstraint("street_id", "name", name="uq_communities_street_name"),
 )
 
@@ -31,7 +33,7 @@ grids = sa.Table(
     sa.Column("id", sa.String(40), primary_key=True),
     sa.Column("community_id", sa.String(40), sa.ForeignKey("communities.id"), nullable=False),
     sa.Column("name", sa.String(60), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    when("created_at"),
     sa.UniqueConstraint("community_id", "name", name="uq_grids_community_name"),
 )
 
@@ -48,8 +50,8 @@ members = sa.Table(
     sa.Column("grid_id", sa.String(40), nullable=False, server_default=""),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("deactivation_reason", sa.String(200), nullable=False, server_default=""),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    when("created_at"),
+    when("updated_at"),
     sa.Index("ix_members_community", "community_id"),
     sa.Index("ix_members_street", "street_id"),
     sa.Index("ix_members_grid", "grid_id"),
@@ -77,7 +79,7 @@ organizations = sa.Table(
     sa.Column("street_id", sa.String(40), nullable=False),
     sa.Column("contact_name", sa.String(40), nullable=False, server_default=""),
     sa.Column("contact_phone", sa.String(20), nullable=False, server_default=""),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    when("created_at"),
 )
 
 organization_members = sa.Table(
@@ -85,5 +87,5 @@ organization_members = sa.Table(
     metadata,
     sa.Column("organization_id", sa.String(40), sa.ForeignKey("organizations.id"), primary_key=True),
     sa.Column("member_id", sa.String(40), sa.ForeignKey("members.id"), primary_key=True),
-    sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+    when("joined_at"),
 )

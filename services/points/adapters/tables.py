@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from jifen.tables import when
+
 metadata = sa.MetaData()
-
-
-def _when(name: str, nullable: bool = False) -> sa.Column:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
 # --- What points keeps of the members service, from its events (never read across databases). ---
@@ -31,7 +29,7 @@ members = sa.Table(
     sa.Column("grid_id", sa.String(40), nullable=False, server_default=""),
     sa.Column("status", sa.String(16), nullable=False),
     # The time of the member event last applied: delivery is unordered, older events are skipped.
-    _when("updated_at"),
+    when("updated_at"),
 )
 
 # --- The ledger (DESIGN §5). ---
@@ -48,8 +46,8 @@ accounts = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     # Every balance change is a conditional update on this, so no two writers can interleave.
     sa.Column("version", sa.BigInteger, nullable=False),
-    _when("opened_at"),
-    _when("updated_at"),
+    when("opened_at"),
+    when("updated_at"),
     sa.CheckConstraint("available >= 0", name="ck_accounts_available"),
     sa.CheckConstraint("held >= 0", name="ck_accounts_held"),
 )
@@ -74,9 +72,9 @@ entries = sa.Table(
     sa.Column("hold_id", sa.String(100), nullable=False, server_default=""),
     sa.Column("rule_version_id", sa.String(40), nullable=False, server_default=""),
     sa.Column("calculation", sa.String(300), nullable=False, server_default=""),
-    _when("lot_expires_at", nullable=True),
+    when("lot_expires_at", nullable=True),
     sa.Column("created_by", sa.String(40), nullable=False, server_default=""),
-    _when("created_at"),
+    when("created_at"),
     sa.UniqueConstraint("member_id", "seq", name="uq_entries_member_seq"),
     sa.Index("ix_entries_community_created", "community_id", "created_at"),
 )
@@ -90,8 +88,8 @@ lots = sa.Table(
     sa.Column("entry_id", sa.String(40), nullable=False, unique=True),
     sa.Column("amount", sa.BigInteger, nullable=False),
     sa.Column("remaining", sa.BigInteger, nullable=False),
-    _when("earned_at"),
-    _when("expires_at", nullable=True),
+    when("earned_at"),
+    when("expires_at", nullable=True),
     sa.CheckConstraint("remaining >= 0 AND remaining <= amount", name="ck_lots_remaining"),
     sa.Index("ix_lots_member_open", "member_id", "remaining"),
     sa.Index("ix_lots_expiry", "expires_at", "remaining"),
@@ -104,11 +102,11 @@ holds = sa.Table(
     sa.Column("member_id", sa.String(40), nullable=False, index=True),
     sa.Column("amount", sa.BigInteger, nullable=False),
     sa.Column("state", sa.String(16), nullable=False),
-    _when("deadline"),
+    when("deadline"),
     sa.Column("reason", sa.String(200), nullable=False),
     sa.Column("release_reason", sa.String(200), nullable=False, server_default=""),
-    _when("created_at"),
-    _when("resolved_at", nullable=True),
+    when("created_at"),
+    when("resolved_at", nullable=True),
     sa.Index("ix_holds_state_deadline", "state", "deadline"),
 )
 
@@ -129,12 +127,12 @@ rule_versions = sa.Table(
     sa.Column("id", sa.String(40), primary_key=True),
     sa.Column("community_id", sa.String(40), nullable=False, server_default=""),
     sa.Column("street_id", sa.String(40), nullable=False, server_default=""),
-    _when("effective_from"),
+    when("effective_from"),
     # The RuleSet as JSON; a version never changes once published.
     sa.Column("rules", sa.Text, nullable=False),
     sa.Column("note", sa.String(500), nullable=False, server_default=""),
     sa.Column("published_by", sa.String(40), nullable=False, server_default=""),
-    _when("published_at"),
+    when("published_at"),
     sa.UniqueConstraint("community_id", "street_id", "effective_from", name="uq_rule_versions_scope_from"),
 )
 
@@ -149,8 +147,8 @@ activities = sa.Table(
     sa.Column("description", sa.String(2000), nullable=False, server_default=""),
     sa.Column("category", sa.String(40), nullable=False),
     sa.Column("difficulty", sa.Integer, nullable=False),
-    _when("start_time"),
-    _when("end_time"),
+    when("start_time"),
+    when("end_time"),
     sa.Column("place", sa.String(200), nullable=False, server_default=""),
     sa.Column("capacity", sa.Integer, nullable=False),
     sa.Column("signed_up_count", sa.Integer, nullable=False),
@@ -160,8 +158,8 @@ activities = sa.Table(
     # Seeds the rotating check-in code; never leaves the service.
     sa.Column("check_in_secret", sa.String(64), nullable=False),
     sa.Column("created_by", sa.String(40), nullable=False),
-    _when("created_at"),
-    _when("updated_at"),
+    when("created_at"),
+    when("updated_at"),
     sa.CheckConstraint("signed_up_count >= 0", name="ck_activities_signed_up"),
     sa.CheckConstraint("capacity = 0 OR signed_up_count <= capacity", name="ck_activities_capacity"),
     sa.Index("ix_activities_community_start", "community_id", "start_time"),
@@ -173,9 +171,9 @@ participants = sa.Table(
     sa.Column("activity_id", sa.String(40), primary_key=True),
     sa.Column("member_id", sa.String(40), primary_key=True),
     sa.Column("status", sa.String(16), nullable=False),
-    _when("signed_up_at"),
-    _when("check_in_time", nullable=True),
-    _when("check_out_time", nullable=True),
+    when("signed_up_at"),
+    when("check_in_time", nullable=True),
+    when("check_out_time", nullable=True),
     sa.Column("hour_record_id", sa.String(40), nullable=False, server_default=""),
     sa.Index("ix_participants_member", "member_id"),
 )
@@ -188,8 +186,8 @@ hour_records = sa.Table(
     sa.Column("community_id", sa.String(40), nullable=False),
     sa.Column("member_id", sa.String(40), nullable=False),
     sa.Column("minutes", sa.BigInteger, nullable=False),
-    _when("check_in_time"),
-    _when("check_out_time"),
+    when("check_in_time"),
+    when("check_out_time"),
     sa.Column("status", sa.String(16), nullable=False),
     # Comma-separated flag names, recomputed while pending and frozen at the decision.
     sa.Column("flags", sa.String(200), nullable=False, server_default=""),
@@ -197,14 +195,14 @@ hour_records = sa.Table(
     sa.Column("recorded_by", sa.String(40), nullable=False),
     sa.Column("reject_reason", sa.String(200), nullable=False, server_default=""),
     sa.Column("decided_by", sa.String(40), nullable=False, server_default=""),
-    _when("decided_at", nullable=True),
+    when("decided_at", nullable=True),
     sa.Column("overridden", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("override_reason", sa.String(200), nullable=False, server_default=""),
     sa.Column("points_accrued", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("rule_version_id", sa.String(40), nullable=False, server_default=""),
     sa.Column("calculation", sa.String(300), nullable=False, server_default=""),
-    _when("created_at"),
-    _when("updated_at"),
+    when("created_at"),
+    when("updated_at"),
     sa.Index("ix_hour_records_member_time", "member_id", "check_in_time"),
     sa.Index("ix_hour_records_community_status", "community_id", "status"),
 )
