@@ -4,12 +4,32 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from jifen.clock import as_utc
+
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
+class UtcDateTime(sa.types.TypeDecorator):
+    """A point in time stored, compared and read back in UTC.
+
+    SQLite keeps the naive wall-clock of whatever it is given, so a value in any other zone (a local
+    midnight, say) would be compared as if it were UTC. Every value bound to such a column, in a row
+    or in a comparison, is turned into UTC first; every value read comes back UTC-aware.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return as_utc(value)
+
+    def process_result_value(self, value, dialect):
+        return as_utc(value)
+
+
 def when(name: str, nullable: bool = False) -> sa.Column:
-    """A UTC point in time (SQLite hands it back naive; reads pass through jifen.clock.as_utc)."""
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+    """A UTC point in time (see UtcDateTime)."""
+    return sa.Column(name, UtcDateTime(), nullable=nullable)
 
 
 def add_runtime_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:

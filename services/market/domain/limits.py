@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -21,15 +21,21 @@ PERIOD_EN = {DAY: "per day", WEEK: "per week", MONTH: "per month", YEAR: "per ye
 
 
 def period_start(period: str, now: datetime) -> datetime | None:
-    """Start of the period holding `now` (UTC-aware), or None for a lifetime count."""
+    """The UTC instant the local day, week (from Monday), month or year holding `now` began.
+
+    None for a lifetime count. Stored times are UTC, so the start is handed on in UTC too: a local
+    wall-clock midnight compared with them would leave the first eight hours of a period uncounted.
+    """
     local = now.astimezone(LOCAL)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     if period == DAY:
-        return midnight
-    if period == WEEK:
-        return midnight - timedelta(days=local.weekday())
-    if period == MONTH:
-        return midnight.replace(day=1)
-    if period == YEAR:
-        return midnight.replace(month=1, day=1)
-    return None
+        start = midnight
+    elif period == WEEK:
+        start = midnight - timedelta(days=local.weekday())
+    elif period == MONTH:
+        start = midnight.replace(day=1)
+    elif period == YEAR:
+        start = midnight.replace(month=1, day=1)
+    else:
+        return None
+    return start.astimezone(UTC)
