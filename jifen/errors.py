@@ -46,6 +46,16 @@ class Unauthenticated(DomainError):
     pass
 
 
+def account_deactivated() -> PermissionDenied:
+    """A deactivated member, at login, refresh or with a token they still hold: one answer everywhere.
+
+    PERMISSION_DENIED, not UNAUTHENTICATED: who they are is proven, they are just not allowed in.
+    """
+    return PermissionDenied(
+        "账号已停用，请联系社区管理员", "this account is deactivated; ask your community's administrator"
+    )
+
+
 class ResourceExhausted(DomainError):
     pass
 

@@ -12,7 +12,7 @@ from typing import Protocol
 from jifen.caller import Caller
 from jifen.clock import as_utc
 from jifen.envelope import Envelope
-from jifen.errors import Unauthenticated
+from jifen.errors import account_deactivated
 
 
 class Copy(Protocol):
@@ -45,5 +45,5 @@ def keep_newer(people: Copies, copy: Copy) -> bool:
 def refuse_deactivated(caller: Caller, known: Copy | None) -> Caller:
     """A token of a member since deactivated lives on until it expires; the copy says it is void."""
     if known is not None and not known.active:
-        raise Unauthenticated("账号已停用，请联系社区", "this account is deactivated")
+        raise account_deactivated()
     return caller

@@ -335,3 +335,22 @@ def test_the_sweeper_settles_orders_a_silent_points_left_reserving(market_town: 
     staff = town.staff("s-sweep", shop.shop_id)
     assert town.confirm(staff, pickup_code=fresh.pickup_code).status == mk.REDEMPTION_STATUS_COLLECTED
     assert town.audit() == []
+
+
+def test_a_deactivated_volunteers_old_token_gets_the_answer_login_gives(market_town: MarketTown):
+    from jifen.events.v1 import members_pb2 as member_events
+
+    town = market_town
+    volunteer = town.volunteer("v-moved-away")
+    town.points.announce(
+        "member.deactivated",
+        member_events.MemberDeactivated(
+            member_id=volunteer.member_id, reason="搬离社区", deactivated_at=to_timestamp(utcnow())
+        ),
+    )
+
+    with pytest.raises(grpc.RpcError) as refused:
+        town.market.ListRedemptions(mk.ListRedemptionsRequest(), metadata=town.token(volunteer))
+
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert refused.value.details() == "账号已停用，请联系社区管理员"

@@ -117,7 +117,9 @@ def test_a_deactivated_volunteer_cannot_log_in_until_reactivated(town):
         m.DeactivateMemberRequest(request_id=rid(), member_id=member.member_id, reason="搬离社区"),
         metadata=admin,
     )
-    assert status_of(lambda: town.client.login("13800000011")).code() == grpc.StatusCode.PERMISSION_DENIED
+    refused = status_of(lambda: town.client.login("13800000011"))
+    assert refused.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert refused.details() == "账号已停用，请联系社区管理员"
     town.client.members.ReactivateMember(
         m.ReactivateMemberRequest(request_id=rid(), member_id=member.member_id), metadata=admin
     )

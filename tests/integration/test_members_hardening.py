@@ -69,13 +69,14 @@ def test_a_deactivated_admins_token_stops_working_at_once(town):
         m.DeactivateMemberRequest(request_id=rid(), member_id=admin.member_id, reason="离职"),
         metadata=bearer(town.admin_token),
     )
-    code, _ = code_of(
+    code, details = code_of(
         lambda: town.client.directory.CreateGrid(
             m.CreateGridRequest(request_id=rid(), community_id=town.home.community_id, name="第九网格"),
             metadata=bearer(token),
         )
     )
-    assert code == grpc.StatusCode.UNAUTHENTICATED
+    # The answer login gives them too: known, but not allowed in.
+    assert (code, details) == (grpc.StatusCode.PERMISSION_DENIED, "账号已停用，请联系社区管理员")
 
 
 def test_a_demoted_admin_loses_admin_powers_before_their_token_expires(town):

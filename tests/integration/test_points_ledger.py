@@ -147,7 +147,8 @@ def test_a_deactivated_member_is_frozen_and_refused(points_town):
     # Their token still verifies, but points knows they are gone.
     with pytest.raises(grpc.RpcError) as err:
         points_town.ledger.GetBalance(pb.GetBalanceRequest(), metadata=points_town.token(volunteer))
-    assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert err.value.details() == "账号已停用，请联系社区管理员"
 
 
 def test_a_volunteer_reads_only_their_own_account(points_town):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from jifen.caller import Caller
-from jifen.errors import PermissionDenied, ResourceExhausted, Unauthenticated
+from jifen.errors import ResourceExhausted, Unauthenticated, account_deactivated
 
 from ..domain.member import Member
 from ..domain.phone import normalize_phone
@@ -47,7 +47,7 @@ def login(
     if not passwords.verify(stored, cmd.password or "") or member is None:
         raise Unauthenticated("手机号或密码不正确", "wrong phone number or password")
     if not member.active:
-        raise PermissionDenied("账号已停用，请联系社区管理员", "this account is deactivated")
+        raise account_deactivated()
     limiter.reset(phone)
     token, expires_at = tokens.issue(member.caller())
     return LoggedIn(token, expires_at, member)
@@ -63,6 +63,8 @@ def current_identity(caller: Caller, uow: UnitOfWork) -> Caller:
     """The caller as the members database knows them now: still active, with their present roles."""
     with uow:
         member = uow.members.get(caller.member_id)
-    if member is None or not member.active:
-        raise Unauthenticated("账号已停用或不存在，请重新登录", "this account is deactivated or gone")
+    if member is None:
+        raise Unauthenticated("账号不存在，请重新登录", "this account does not exist; log in again")
+    if not member.active:
+        raise account_deactivated()
     return member.caller()

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 import pytest
 
+from jifen.caller import VOLUNTEER, Caller, Grant
 from jifen.envelope import Envelope
+from jifen.errors import PermissionDenied
 from jifen.events.v1 import members_pb2 as events
 from jifen.timestamps import to_timestamp
 from services.market.domain.catalog import SHOP_OPEN, Shop
 from services.market.domain.people import ACTIVE, DEACTIVATED
-from services.market.service import member_events, shops
+from services.market.service import access, member_events, shops
 from services.market.service.event_handlers import handlers
 
 from .fakes import HOME, NOW, OTHER, FakeUnitOfWork
@@ -191,3 +193,13 @@ def test_the_worker_routes_every_members_event_it_needs():
         ("members", "community.created"),
     }
     assert table[("members", "member.updated")] is member_events.member_updated
+
+
+def test_an_old_token_of_a_deactivated_member_is_refused_as_login_refuses_them(uow):
+    member_events.member_registered(uow, registered())
+    member_events.member_deactivated(uow, deactivated(at=NOW + timedelta(minutes=1)))
+
+    with pytest.raises(PermissionDenied) as refused:
+        access.live_caller(Caller(member_id="m1", grants=(Grant(VOLUNTEER),), community_id=HOME.id), uow)
+
+    assert refused.value.message() == "账号已停用，请联系社区管理员"

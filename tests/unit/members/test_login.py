@@ -39,3 +39,16 @@ def test_a_deactivated_member_cannot_log_in(uow, passwords, limiter, tokens, vol
     )
     with pytest.raises(PermissionDenied):
         login(uow, passwords, limiter, tokens)
+
+
+def test_a_deactivated_member_hears_the_whole_sentence_at_login_and_with_an_old_token(
+    uow, passwords, limiter, tokens, volunteer, place
+):
+    members.deactivate_member(
+        DeactivateMember("d1", place.admin_of(place.home), volunteer.id, "搬离社区"), uow
+    )
+    with pytest.raises(PermissionDenied) as at_login:
+        login(uow, passwords, limiter, tokens)
+    with pytest.raises(PermissionDenied) as with_old_token:
+        login_case.current_identity(volunteer.caller(), uow)
+    assert at_login.value.message() == with_old_token.value.message() == "账号已停用，请联系社区管理员"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from jifen.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.points.domain.ledger import FROZEN
+from services.points.domain.people import DEACTIVATED
 from services.points.domain.rules import DEFAULT_RULES, Commendation, RuleVersion
-from services.points.service import awards, balances, jobs
+from services.points.service import awards, balances, event_handlers, jobs
 from services.points.service.ledger_commands import Adjust, Award, AwardCommendation, GetBalance, ListEntries
 
 from .fakes import FakeUnitOfWork, FixedRules
@@ -259,3 +261,13 @@ def test_who_may_read_an_account(uow):
             balances.get_balance(GetBalance(stranger, "v1"), uow)
         with pytest.raises(PermissionDenied):
             balances.list_entries(ListEntries(stranger, "v1"), uow)
+
+
+def test_an_old_token_of_a_deactivated_member_is_refused_as_login_refuses_them(uow):
+    me = volunteer(uow, "v-gone")
+    uow.people.put_member(replace(uow.people.member("v-gone"), status=DEACTIVATED))
+
+    with pytest.raises(PermissionDenied) as refused:
+        event_handlers.live_caller(me, uow)
+
+    assert refused.value.message() == "账号已停用，请联系社区管理员"
