@@ -91,11 +91,16 @@ def test_one_volunteer_who_affords_three_places_ten_at_once(market_town: MarketT
     assert (after.stock, after.reserved) == (47, 3)
     balance = town.balance(volunteer)
     assert (balance.available, balance.held) == (0, 120)
-    # The failed ones are kept as failed orders with the reason, and hold nothing.
+    # The failed ones are kept as failed orders with the reason, and hold nothing; 我的兑换 lists only
+    # the real ones, and the failed ones when asked for.
     mine = town.market.ListRedemptions(
         mk.ListRedemptionsRequest(), metadata=town.token(volunteer)
     ).redemptions
-    assert sorted(r.status for r in mine).count(mk.REDEMPTION_STATUS_FAILED) == 7
+    assert sorted(r.redemption_id for r in mine) == sorted(r.redemption_id for r in placed)
+    failed = town.market.ListRedemptions(
+        mk.ListRedemptionsRequest(statuses=[mk.REDEMPTION_STATUS_FAILED]), metadata=town.token(volunteer)
+    ).redemptions
+    assert len(failed) == 7 and all("积分不足" in r.failure_reason for r in failed)
     assert town.audit() == []
 
 
@@ -320,7 +325,8 @@ def test_the_sweeper_settles_orders_a_silent_points_left_reserving(market_town: 
     settled = {
         r.redemption_id: r.status
         for r in town.market.ListRedemptions(
-            mk.ListRedemptionsRequest(), metadata=town.token(volunteer)
+            mk.ListRedemptionsRequest(statuses=[AWAITING, mk.REDEMPTION_STATUS_FAILED]),
+            metadata=town.token(volunteer),
         ).redemptions
     }
     assert settled == {stuck[0]: AWAITING, stuck[1]: mk.REDEMPTION_STATUS_FAILED}

@@ -21,6 +21,9 @@ FAILED = "failed"
 OPEN = (RESERVING, AWAITING_PICKUP)
 # What counts against a per-member limit: everything but what was given back or never placed.
 COUNTED = (RESERVING, AWAITING_PICKUP, COLLECTED)
+# What a list shows unless asked for statuses: real orders. Failed attempts (thirty impatient taps on
+# 兑换 leave twenty-seven) stay kept for the audit and are listed when asked for by status.
+LISTED_BY_DEFAULT = (RESERVING, AWAITING_PICKUP, COLLECTED, CANCELLED, EXPIRED)
 
 _WHY_NOT = {
     RESERVING: ("该兑换单正在处理中，请稍后再试", "the redemption is still being placed; try again shortly"),

@@ -8,7 +8,7 @@ from jifen.caller import ADMIN, GRID_WORKER, Caller
 from jifen.paging import page
 from jifen.timestamps import created_window
 
-from ..domain.redemption import Redemption
+from ..domain.redemption import LISTED_BY_DEFAULT, Redemption
 from .access import (
     admin_communities,
     administers,
@@ -36,13 +36,14 @@ def get_redemption(redemption_id: str, actor: Caller, uow: UnitOfWork) -> Redemp
 def list_redemptions(query: ListRedemptions, uow: UnitOfWork) -> tuple[list[Redemption], str]:
     """Newest first. The filters narrow; the first one given decides whose orders the caller may
     list (their own, a member's, a shop's, a community's), and without one each role gets its
-    working list: admins their communities, staff their shop, grid workers their grids."""
+    working list: admins their communities, staff their shop, grid workers their grids.
+    Failed attempts are listed only when asked for by status."""
     window = page(query.page_size, query.page_token)
     created_window(query.created_after, query.created_before)
     with uow:
         where = replace(
             _scope(query, uow),
-            statuses=query.statuses,
+            statuses=query.statuses or LISTED_BY_DEFAULT,
             created_after=query.created_after,
             created_before=query.created_before,
         )

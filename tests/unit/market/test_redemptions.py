@@ -387,6 +387,29 @@ def test_each_role_lists_its_own_working_set(uow, points, clock):
         redemption_views.get_redemption(mine.id, V2, uow)
 
 
+def test_thirty_taps_on_redeem_leave_one_order_in_my_list_and_the_refusals_on_request(uow, points, clock):
+    stock(uow, details=replace(TOWEL, points_price=60))
+    placed = place(uow, points, clock, V1).redemption
+    for _ in range(5):
+        clock.advance(seconds=1)
+        with pytest.raises(FailedPrecondition) as refused:
+            place(uow, points, clock, V1)
+        # The refusal is in the answer at once, as before.
+        assert refused.value.zh.startswith("积分不足")
+
+    def listed(actor, **asked):
+        found, _ = redemption_views.list_redemptions(ListRedemptions(actor=actor, **asked), uow)
+        return [r.id for r in found]
+
+    assert listed(V1) == [placed.id]
+    assert listed(admin_of(HOME)) == [placed.id]
+    assert listed(CLERK) == [placed.id]
+    failed = listed(V1, statuses=(FAILED,))
+    assert len(failed) == 5 and placed.id not in failed
+    assert {r.status for r in uow.redemptions.rows.values() if r.id in failed} == {FAILED}
+    assert set(listed(V1, statuses=(FAILED, AWAITING_PICKUP))) == {placed.id, *failed}
+
+
 def test_two_orders_awaiting_pickup_at_one_shop_never_share_a_code(uow, points, clock, monkeypatch):
     drawn = iter(["12345678", "12345678", "87654321"])
     monkeypatch.setattr(saga, "new_code", lambda: next(drawn))
