@@ -40,7 +40,10 @@ class Settings(BaseSettings):
     # Ed25519 keys: only members holds the private key; every service verifies with the public key.
     token_private_key_file: Path | None = None
     token_public_key_file: Path | None = None
-    token_ttl_minutes: int = 12 * 60
+    # An access token carries the member's roles: a role taken away still works in points and the
+    # market until the token expires. A refresh token renews it (RefreshToken) and works once.
+    token_ttl_minutes: int = 15
+    refresh_token_ttl_days: int = 30
 
     login_max_failures: int = 5
     # Every attempt from one client address (a community centre's PC serves many people).

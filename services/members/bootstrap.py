@@ -54,7 +54,9 @@ def build_api(
         [
             (
                 members_pb2_grpc.add_MembersServiceServicer_to_server,
-                MembersServicer(uow, passwords, limiter, tokens, clients),
+                MembersServicer(
+                    uow, passwords, limiter, tokens, clients, timedelta(days=settings.refresh_token_ttl_days)
+                ),
             ),
             (members_pb2_grpc.add_DirectoryServiceServicer_to_server, DirectoryServicer(uow)),
         ],

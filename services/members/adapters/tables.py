@@ -89,3 +89,18 @@ organization_members = sa.Table(
     sa.Column("member_id", sa.String(40), sa.ForeignKey("members.id"), primary_key=True),
     when("joined_at"),
 )
+
+# Sessions (domain/sessions.py): only the hash of each refresh token; a login starts a family.
+refresh_tokens = sa.Table(
+    "refresh_tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("family_id", sa.String(40), nullable=False),
+    sa.Column("member_id", sa.String(40), sa.ForeignKey("members.id"), nullable=False),
+    when("created_at"),
+    when("expires_at"),
+    when("used_at", nullable=True),
+    when("revoked_at", nullable=True),
+    sa.Index("ix_refresh_tokens_family", "family_id"),
+    sa.Index("ix_refresh_tokens_member", "member_id"),
+)

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 from jifen.unit_of_work import SqlUnitOfWork
 
 from .repositories import SqlDirectoryRepository, SqlMemberRepository
+from .sessions_repository import SqlRefreshTokens
 
 
 class MembersUnitOfWork(SqlUnitOfWork):
@@ -15,3 +16,4 @@ class MembersUnitOfWork(SqlUnitOfWork):
     def _open(self, connection: Connection) -> None:
         self.members = SqlMemberRepository(connection)
         self.directory = SqlDirectoryRepository(connection)
+        self.refresh_tokens = SqlRefreshTokens(connection)

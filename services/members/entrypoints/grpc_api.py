@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from jifen.grpc_server import client_address, current_caller
 from jifen.members.v1 import members_pb2 as pb
 from jifen.members.v1 import members_pb2_grpc as pb_grpc
-from jifen.timestamps import to_timestamp
 
-from ..service import commands, directory, login, members, registration
+from ..service import commands, directory, login, members, registration, sessions
 from ..service.ports import LoginLimiter, PasswordHasher, TokenMinter, UnitOfWork
 from . import messages
 
@@ -22,12 +22,14 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
         limiter: LoginLimiter,
         tokens: TokenMinter,
         clients: LoginLimiter | None = None,
+        refresh_ttl: timedelta = sessions.REFRESH_TTL,
     ):
         self.uow = uow
         self.passwords = passwords
         self.limiter = limiter
         self.tokens = tokens
         self.clients = clients
+        self.refresh_ttl = refresh_ttl
 
     def RegisterVolunteer(self, request, context):
         cmd = commands.RegisterVolunteer(
@@ -50,12 +52,18 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
             self.limiter,
             self.tokens,
             self.clients,
+            self.refresh_ttl,
         )
-        return pb.LoginResponse(
-            access_token=done.token,
-            expires_at=to_timestamp(done.expires_at),
-            member=messages.member(done.member, done.member.caller()),
-        )
+        return pb.LoginResponse(**messages.session(done))
+
+    def RefreshToken(self, request, context):
+        cmd = commands.RefreshSession(refresh_token=request.refresh_token)
+        done = sessions.refresh(cmd, self.uow(), self.tokens, self.refresh_ttl)
+        return pb.RefreshTokenResponse(**messages.session(done))
+
+    def Logout(self, request, context):
+        sessions.logout(commands.Logout(refresh_token=request.refresh_token), self.uow())
+        return pb.LogoutResponse()
 
     def GetMember(self, request, context):
         caller = current_caller()

@@ -11,6 +11,7 @@ from ..domain import access
 from ..domain.directory import Community, Grid, Organization, Street
 from ..domain.member import ACTIVE, DEACTIVATED, Member
 from ..domain.phone import mask_phone
+from ..service.sessions import LoggedIn
 
 ROLES = {
     VOLUNTEER: pb.ROLE_VOLUNTEER,
@@ -108,4 +109,15 @@ def organization(value: Organization) -> pb.Organization:
         contact_phone=mask_phone(value.contact_phone) if value.contact_phone else "",
         member_count=value.member_count,
         created_at=to_timestamp(value.created_at),
+    )
+
+
+def session(done: LoggedIn) -> dict:
+    """The fields LoginResponse and RefreshTokenResponse share."""
+    return dict(
+        access_token=done.token,
+        expires_at=to_timestamp(done.expires_at),
+        member=member(done.member, done.member.caller()),
+        refresh_token=done.refresh_token,
+        refresh_expires_at=to_timestamp(done.refresh_expires_at),
     )

@@ -16,6 +16,8 @@ _D = "/jifen.members.v1.DirectoryService/"
 POLICY = {
     _M + "RegisterVolunteer": rule(PUBLIC, scope="into an existing community and grid"),
     _M + "Login": rule(PUBLIC, scope="rate-limited per phone number"),
+    _M + "RefreshToken": rule(PUBLIC, scope="the refresh token is the credential; it works once"),
+    _M + "Logout": rule(PUBLIC, scope="the refresh token is the credential"),
     _M + "GetMember": rule(
         ANY_MEMBER,
         SERVICE,

@@ -28,6 +28,16 @@ class Login:
 
 
 @dataclass(frozen=True)
+class RefreshSession:
+    refresh_token: str = secret("")
+
+
+@dataclass(frozen=True)
+class Logout:
+    refresh_token: str = secret("")
+
+
+@dataclass(frozen=True)
 class ListMembers:
     actor: Caller
     community_id: str = ""

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 
 from jifen.caller import Caller
+from jifen.clock import Clock, utcnow
 from jifen.errors import ResourceExhausted, Unauthenticated, account_deactivated
 
-from ..domain.member import Member
 from ..domain.phone import normalize_phone
+from . import sessions
 from .commands import Login
 from .ports import LoginLimiter, PasswordHasher, TokenMinter, UnitOfWork
+from .sessions import LoggedIn
 
 # Verifying against a real hash when the phone is unknown keeps both answers equally slow,
 # so timing does not tell which phone numbers are registered.
 _UNKNOWN_PHONE_HASH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-@dataclass(frozen=True)
-class LoggedIn:
-    token: str
-    expires_at: datetime
-    member: Member
 
 
 TOO_MANY = ("尝试次数过多，请 15 分钟后再试", "too many attempts; try again later")
@@ -36,6 +30,8 @@ def login(
     limiter: LoginLimiter,
     tokens: TokenMinter,
     clients: LoginLimiter | None = None,
+    refresh_ttl: timedelta = sessions.REFRESH_TTL,
+    clock: Clock = utcnow,
 ) -> LoggedIn:
     """`limiter` counts per phone and forgets on success; `clients` counts every attempt per client."""
     phone = normalize_phone(cmd.phone)
@@ -49,8 +45,7 @@ def login(
     if not member.active:
         raise account_deactivated()
     limiter.reset(phone)
-    token, expires_at = tokens.issue(member.caller())
-    return LoggedIn(token, expires_at, member)
+    return sessions.start(uow, member, tokens, refresh_ttl, clock)
 
 
 def _dummy_hash(passwords: PasswordHasher) -> str:

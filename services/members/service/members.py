@@ -172,6 +172,8 @@ def deactivate_member(cmd: DeactivateMember, uow: UnitOfWork, clock: Clock = utc
             raise FailedPrecondition("不能停用自己的账号", "you cannot deactivate yourself")
         updated = member.deactivate(reason, clock())
         uow.members.save(updated)
+        # Their sessions end with it: reactivated, they log in again.
+        uow.refresh_tokens.revoke_member(member.id, updated.updated_at)
         uow.outbox.add(events.MEMBER_DEACTIVATED, events.deactivated(updated), updated.updated_at)
         return {"member_id": member.id}
 

@@ -10,6 +10,7 @@ from jifen.caller import Caller
 
 from ..domain.directory import Community, Grid, Organization, Street
 from ..domain.member import Member
+from ..domain.sessions import RefreshToken
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,15 @@ class DirectoryRepository(Protocol):
     ) -> list[Organization]: ...
 
 
+class RefreshTokenRepository(Protocol):
+    def add(self, token: RefreshToken) -> None: ...
+    def get(self, token_hash: str) -> RefreshToken | None: ...
+    def use(self, token_hash: str, now: datetime) -> bool: ...
+    def revoke_family(self, family_id: str, now: datetime) -> None: ...
+    def revoke_member(self, member_id: str, now: datetime) -> None: ...
+    def forget_expired(self, member_id: str, now: datetime) -> None: ...
+
+
 class Outbox(Protocol):
     def add(self, event_type: str, message, occurred_at: datetime | None = None): ...
 
@@ -58,6 +68,7 @@ class Outbox(Protocol):
 class UnitOfWork(Protocol):
     members: MemberRepository
     directory: DirectoryRepository
+    refresh_tokens: RefreshTokenRepository
     outbox: Outbox
 
     def __enter__(self) -> Self: ...

@@ -6,9 +6,11 @@ import copy
 import hashlib
 from dataclasses import replace
 
+from jifen.caller import Caller
 from jifen.errors import Conflict
 from services.members.domain.directory import Community, Grid, Organization, Street
 from services.members.domain.member import Member
+from services.members.domain.sessions import RefreshToken
 from services.members.service.ports import MemberFilter
 from tests.unit.runtime_fakes import FakeIdempotency, FakeOutbox
 
@@ -125,18 +127,57 @@ class FakeDirectory:
         return sorted(found, key=lambda o: o.id)[offset : offset + limit]
 
 
+class FakeRefreshTokens:
+    """Keeps the SQL adapter's guard: a token is used or ended at most once (a conditional UPDATE)."""
+
+    def __init__(self):
+        self.rows: dict[str, RefreshToken] = {}
+
+    def add(self, token):
+        self.rows[token.token_hash] = token
+
+    def get(self, token_hash):
+        return self.rows.get(token_hash)
+
+    def use(self, token_hash, now):
+        found = self.rows.get(token_hash)
+        if found is None or found.used_at is not None or found.revoked_at is not None:
+            return False
+        self.rows[token_hash] = replace(found, used_at=now)
+        return True
+
+    def revoke_family(self, family_id, now):
+        self._revoke(lambda t: t.family_id == family_id, now)
+
+    def revoke_member(self, member_id, now):
+        self._revoke(lambda t: t.member_id == member_id, now)
+
+    def forget_expired(self, member_id, now):
+        self.rows = {
+            h: t for h, t in self.rows.items() if not (t.member_id == member_id and t.expires_at <= now)
+        }
+
+    def _revoke(self, which, now):
+        for token_hash, token in list(self.rows.items()):
+            if which(token) and token.revoked_at is None:
+                self.rows[token_hash] = replace(token, revoked_at=now)
+
+
 class FakeUnitOfWork:
     """Keeps state across transactions; a transaction that is not committed leaves no trace."""
 
     def __init__(self):
         self.members = FakeMembers()
         self.directory = FakeDirectory()
+        self.refresh_tokens = FakeRefreshTokens()
         self.outbox = FakeOutbox()
         self.idempotency = FakeIdempotency()
         self.commits = 0
 
     def __enter__(self):
-        self._snapshot = copy.deepcopy((self.members, self.directory, self.outbox, self.idempotency))
+        self._snapshot = copy.deepcopy(
+            (self.members, self.directory, self.refresh_tokens, self.outbox, self.idempotency)
+        )
         return self
 
     def commit(self):
@@ -145,7 +186,7 @@ class FakeUnitOfWork:
 
     def __exit__(self, *exc):
         if self._snapshot is not None:
-            self.members, self.directory, self.outbox, self.idempotency = self._snapshot
+            self.members, self.directory, self.refresh_tokens, self.outbox, self.idempotency = self._snapshot
         self._snapshot = None
 
     @property
@@ -162,7 +203,14 @@ class FakePasswords:
 
 
 class FakeTokens:
+    """Access tokens that name their member and a serial; `issued` keeps the identity each carries."""
+
+    def __init__(self):
+        self.issued: dict[str, Caller] = {}
+
     def issue(self, caller):
         from datetime import UTC, datetime, timedelta
 
-        return f"token-for-{caller.member_id}", datetime.now(UTC) + timedelta(hours=1)
+        token = f"token-for-{caller.member_id}-{len(self.issued)}"
+        self.issued[token] = caller
+        return token, datetime.now(UTC) + timedelta(minutes=15)
