@@ -40,6 +40,9 @@ HOME_ADMINS = {"admin", "street_admin"}
 EXPECTED = {
     "MembersService/RegisterVolunteer": EVERYONE,
     "MembersService/Login": EVERYONE,
+    # The refresh token is the credential: no access token needed, an expired one included.
+    "MembersService/RefreshToken": EVERYONE,
+    "MembersService/Logout": EVERYONE,
     "MembersService/GetMember": {"self", "grid_worker", "service"} | HOME_ADMINS,
     "MembersService/ListMembers": {"grid_worker"} | HOME_ADMINS,
     "MembersService/UpdateMember": {"self"} | HOME_ADMINS,
@@ -119,11 +122,17 @@ def requests(town, target: m.Member, organization: m.Organization):
     """One request per RPC, aimed at the target volunteer and the home community."""
     home = town.home.community_id
     phones = iter(range(13900000000, 13900001000))
+
+    def fresh_refresh_token() -> str:
+        # 李建国's, not the target's: the table deactivates the target, which ends their sessions.
+        return town.client.members.Login(m.LoginRequest(phone="13800000012", password=PASSWORD)).refresh_token
     return {
         "MembersService/RegisterVolunteer": lambda: m.RegisterVolunteerRequest(
             request_id=rid(), name="新志愿者", phone=str(next(phones)), password=PASSWORD, community_id=home
         ),
         "MembersService/Login": lambda: m.LoginRequest(phone="13800000011", password=PASSWORD),
+        "MembersService/RefreshToken": lambda: m.RefreshTokenRequest(refresh_token=fresh_refresh_token()),
+        "MembersService/Logout": lambda: m.LogoutRequest(refresh_token=fresh_refresh_token()),
         "MembersService/GetMember": lambda: m.GetMemberRequest(member_id=target.member_id),
         "MembersService/ListMembers": lambda: m.ListMembersRequest(community_id=home),
         "MembersService/UpdateMember": lambda: m.UpdateMemberRequest(
