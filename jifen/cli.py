@@ -84,6 +84,7 @@ def up(
         for login in logins:
             accounts.add_row(login.who, login.phone, login.password)
         console.print(accounts)
+        console.print(demo_data.token_lifetimes(settings), soft_wrap=True)
     console.print(f"data: {settings.data_dir.resolve()}   stop with Ctrl+C")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

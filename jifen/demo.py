@@ -143,6 +143,7 @@ def seed(settings: Settings, create_admin) -> list[Login]:
         community_admin,
         home.community_id,
         volunteers[STAFF_PHONE],
+        STAFF_PHONE,
         BUYER_PHONE,
         PASSWORD,
         organizations,
@@ -151,4 +152,20 @@ def seed(settings: Settings, create_admin) -> list[Login]:
     # Shown once: the market keeps only its hash. Staff type it in at the counter (核销).
     code = market.pickup_code or "请在“我的兑换”中出示二维码"
     print(f"{buyer}的兑换单：{DEMO_ORDER} ×1，待领取，核销码 {code}（{SHOP}店员核销）", flush=True)
+    staff_name = next(name for name, phone, _ in VOLUNTEERS if phone == STAFF_PHONE)
+    print(
+        f"{staff_name}登录时还是志愿者；任命为店员后刷新登录（RefreshToken），无需重新登录，"
+        f"即见待核销兑换单 {market.awaiting_at_counter} 张",
+        flush=True,
+    )
     return logins
+
+
+def token_lifetimes(settings: Settings) -> str:
+    """How long a login lasts, printed under the demo logins."""
+    minutes, days = settings.token_ttl_minutes, settings.refresh_token_ttl_days
+    return (
+        f"登录凭证：access token 有效 {minutes} 分钟，到期前用 refresh token 换新"
+        f"（MembersService/RefreshToken；换新后旧的作废，{days} 天未用则过期）。"
+        f"新角色刷新后即生效；撤销的角色最迟 {minutes} 分钟后失效。"
+    )

@@ -65,6 +65,8 @@ class MarketDemo:
     shop_id: str
     # The code 王秀兰 shows at the counter; empty when the order was placed by an earlier run.
     pickup_code: str
+    # What the shop assistant's refreshed token let her see: the orders awaiting pickup at her shop.
+    awaiting_at_counter: int = 0
 
 
 def seed_market(
@@ -72,6 +74,7 @@ def seed_market(
     admin_token: str,
     community_id: str,
     staff_member_id: str,
+    staff_phone: str,
     buyer_phone: str,
     password: str,
     organizations: dict[str, str],
@@ -115,6 +118,8 @@ def seed_market(
             ).item
             for goods in GOODS
         }
+        # She is logged in as a volunteer when the admin appoints her: her token says volunteer.
+        assistant = members.Login(m.LoginRequest(phone=staff_phone, password=password))
         _make_staff(members, auth, staff_member_id, shop.shop_id)
         # Shop.staff_ids fills from member.updated: wait, so the demo's shop is whole when printed.
         _until(
@@ -136,7 +141,14 @@ def seed_market(
                 ).redemption
             )
         )
-        return MarketDemo(shop.shop_id, order.pickup_code)
+        # No new login: a refresh gives her a token with the staff role, and the counter opens to her.
+        renewed = members.RefreshToken(m.RefreshTokenRequest(refresh_token=assistant.refresh_token))
+        awaiting = market.ListRedemptions(
+            mk.ListRedemptionsRequest(shop_id=shop.shop_id, statuses=[mk.REDEMPTION_STATUS_AWAITING_PICKUP]),
+            metadata=[("authorization", f"Bearer {renewed.access_token}")],
+        ).redemptions
+        members.Logout(m.LogoutRequest(refresh_token=renewed.refresh_token))
+        return MarketDemo(shop.shop_id, order.pickup_code, len(awaiting))
     finally:
         market_channel.close()
         members_channel.close()

@@ -193,3 +193,11 @@ def test_the_demo_shop_assistant_hands_the_towel_over_with_the_printed_code(embe
     ledger = ledger_grpc.LedgerServiceStub(client.points_channel)
     balance = ledger.GetBalance(ledger_pb.GetBalanceRequest(), metadata=bearer(buyer)).balance
     assert (balance.available, balance.held) == (196, 0)
+
+
+def test_the_demo_shop_assistant_got_her_role_by_a_refresh_and_the_logins_say_how_long_they_last(embedded):
+    _, process = embedded
+    log = process.log()
+    # She was logged in before the appointment; the refreshed token opened the counter to her.
+    assert "刷新登录（RefreshToken），无需重新登录，即见待核销兑换单 1 张" in log
+    assert "access token 有效 15 分钟" in log and "撤销的角色最迟 15 分钟后失效" in log
