@@ -6,6 +6,7 @@ members events carried to the others by the in-process bus, as the workers would
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import grpc
@@ -77,6 +78,23 @@ def test_a_refresh_token_used_twice_is_refused_the_second_time_and_ends_the_sess
 
     assert reused.code() == grpc.StatusCode.UNAUTHENTICATED and "已使用过" in reused.details()
     assert (ended.code(), ended.details()) == (grpc.StatusCode.UNAUTHENTICATED, "登录已失效，请重新登录")
+
+
+def test_six_refreshes_racing_with_one_token_get_exactly_one_new_token(town, volunteer):
+    session = log_in(town, "13800000015")
+
+    def attempt(_):
+        try:
+            return refresh(town, session.refresh_token)
+        except grpc.RpcError as err:
+            return err
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(attempt, range(6)))
+
+    renewed = [a for a in answers if isinstance(a, m.RefreshTokenResponse)]
+    assert len(renewed) == 1
+    assert {a.code() for a in answers if isinstance(a, grpc.RpcError)} == {grpc.StatusCode.UNAUTHENTICATED}
 
 
 def test_a_deactivated_members_refresh_is_refused_with_the_login_answer(town, volunteer):
