@@ -1,5 +1,5 @@
-// A client in another language than the services: registers a volunteer, logs in and reads the member back,
-// using nothing but the .proto files. Usage: node members_client.js <host:port> <phone> <community_id>
+// A client in another language than the services: registers a volunteer, logs in, renews the login with the
+// refresh token as a web app would, and reads the member back, using nothing but the .proto files. Usage: node members_client.js <host:port> <phone> <community_id>
 "use strict";
 const path = require("path");
 const crypto = require("crypto");
@@ -30,10 +30,13 @@ const call = (method, request, metadata = new grpc.Metadata()) =>
     community_id: communityId,
   });
   const login = await call("Login", { phone, password: "node-secret-1" });
+  const renewed = await call("RefreshToken", { refresh_token: login.refresh_token });
   const metadata = new grpc.Metadata();
-  metadata.add("authorization", `Bearer ${login.access_token}`);
+  metadata.add("authorization", `Bearer ${renewed.access_token}`);
   const read = await call("GetMember", { member_id: registered.member.member_id }, metadata);
-  console.log(JSON.stringify({ registered: registered.member.member_id, read: read.member }));
+  await call("Logout", { refresh_token: renewed.refresh_token });
+  const rotated = renewed.refresh_token !== login.refresh_token;
+  console.log(JSON.stringify({ registered: registered.member.member_id, read: read.member, rotated }));
 })().catch((err) => {
   console.error(`${err.code} ${err.details || err.message}`);
   process.exit(1);

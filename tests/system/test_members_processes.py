@@ -123,6 +123,7 @@ def test_a_client_in_another_language_registers_logs_in_and_reads_back(topology)
     result = json.loads(done.stdout)
     assert result["read"]["member_id"] == result["registered"]
     assert (result["read"]["name"], result["read"]["phone"]) == ("Node 志愿者", "13900000001")
+    assert result["rotated"]  # read with the access token a refresh gave; the refresh token was replaced
 
 
 def test_members_api_stops_gracefully_on_sigterm(topology):
