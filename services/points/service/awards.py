@@ -78,7 +78,8 @@ def award_commendation(cmd: AwardCommendation, uow: UnitOfWork, clock: Clock = u
             source_id="",
             lot_expires_at=version.rules.lot_expiry(now),
             rule_version_id=version.id,
-            calculation=f"「{name}」按规则版本 {version.id} 计 {commendation.points} 分",
+            # Volunteers read this: the version by its title and date, never its id.
+            calculation=f"「{name}」按{version.label}计 {commendation.points} 分",
             created_by=cmd.actor.member_id,
         )
         entry = _earn(account, earning, now)
