@@ -1,9 +1,11 @@
 """Awards and commendations for many members at once, e.g. everyone who helped at one event.
 
 One request id covers the whole list, and the list is one transaction: every member is checked
-(known, within the caller's communities, not the caller, active, with an account) before the
-first point is posted, and any error leaves nothing written. The error names the member's place
-in the list (member_ids[i]) and the member, so the admin can fix that one line and send again.
+(known, within the caller's communities, not the caller, active) before the first point is
+posted, and any later error (no account yet, a commendation their rules lack) rolls back what
+was posted. The error names the member's place in the list (member_ids[i]) and the member, so
+the admin can fix that one line and send again. A member named twice is refused, not collapsed:
+a doubled line is more likely a mistake in the list than a wish to count someone once.
 """
 
 from __future__ import annotations
