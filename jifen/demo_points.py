@@ -59,6 +59,7 @@ def seed_points(settings: Settings, admin_token: str, community_id: str, volunte
             request_id="demo:rules",
             community_id=community_id,
             rules=RULES,
+            title="张苏滩社区志愿服务积分办法",
             note="张苏滩社区积分规则：1 小时 10 分，防汛等应急任务另加 20%",
         ),
         metadata=auth,

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     # releases holds past their deadline.
     check_in_code_seconds: int = 60
     points_job_interval_seconds: float = 60.0
+    # Points: how far past the server's clock an hour record may end, for an organiser's PC or
+    # phone whose clock runs a little fast; anything later is time not yet served.
+    hours_clock_skew_minutes: int = 5
 
     # Market: how long a volunteer has to collect an order; when a saga step left in "reserving"
     # counts as abandoned (a crash) and the sweeper finishes or compensates it; how often the

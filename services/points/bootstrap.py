@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -40,7 +41,11 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
         [
             (
                 activities_pb2_grpc.add_ActivitiesServiceServicer_to_server,
-                ActivitiesServicer(uow, code_window_seconds=settings.check_in_code_seconds),
+                ActivitiesServicer(
+                    uow,
+                    code_window_seconds=settings.check_in_code_seconds,
+                    hours_clock_skew=timedelta(minutes=settings.hours_clock_skew_minutes),
+                ),
             ),
             (rules_pb2_grpc.add_RulesServiceServicer_to_server, RulesServicer(uow)),
             (ledger_pb2_grpc.add_LedgerServiceServicer_to_server, LedgerServicer(uow, boards)),

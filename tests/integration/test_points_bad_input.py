@@ -156,3 +156,66 @@ def test_english_messages_on_request(points_town):
         "difficulty",
     )
     assert message.isascii()
+
+
+def test_bad_bulk_awards_are_refused_naming_the_place_and_change_nothing(points_town):
+    town = points_town
+    admin = town.token(town.admin("m-admin"))
+    town.register("m-vol")
+    town.register("m-vol-2")
+    before = counts(town)
+
+    invalid = grpc.StatusCode.INVALID_ARGUMENT
+    for member_ids, field in (
+        ([], "member_ids"),
+        ([f"m-{i}" for i in range(501)], "member_ids"),
+        (["m-vol", ""], "member_ids[1]"),
+        (["m-vol", "m-vol-2", "m-vol"], "member_ids[2]"),
+    ):
+        refused(
+            town.ledger.BulkAward,
+            lp.BulkAwardRequest(request_id="list", member_ids=member_ids, points=10, reason="河道清理"),
+            admin,
+            invalid,
+            field,
+        )
+        refused(
+            town.ledger.BulkAwardCommendation,
+            lp.BulkAwardCommendationRequest(
+                request_id="list", member_ids=member_ids, commendation="好人好事"
+            ),
+            admin,
+            invalid,
+            field,
+        )
+    pair = ["m-vol", "m-vol-2"]
+    for points, reason, field in ((0, "河道清理", "points"), (-5, "河道清理", "points"), (10, " ", "reason")):
+        refused(
+            town.ledger.BulkAward,
+            lp.BulkAwardRequest(request_id="award", member_ids=pair, points=points, reason=reason),
+            admin,
+            invalid,
+            field,
+        )
+    refused(
+        town.ledger.BulkAwardCommendation,
+        lp.BulkAwardCommendationRequest(request_id="commend", member_ids=pair, commendation=""),
+        admin,
+        invalid,
+        "commendation",
+    )
+    # Not bad input but a list naming someone it cannot reach: the error names the place and the member.
+    unknown = [*pair, "no-such-member"]
+    assert refused(
+        town.ledger.BulkAward,
+        lp.BulkAwardRequest(request_id="unknown", member_ids=unknown, points=10, reason="河道清理"),
+        admin,
+        grpc.StatusCode.NOT_FOUND,
+    ).startswith("member_ids[2]: 成员 no-such-member 不存在")
+    assert refused(
+        town.ledger.BulkAwardCommendation,
+        lp.BulkAwardCommendationRequest(request_id="no-such", member_ids=pair, commendation="社区之星"),
+        admin,
+        grpc.StatusCode.FAILED_PRECONDITION,
+    ).startswith("member_ids[0]: 成员 m-vol：现行积分规则中没有「社区之星」")
+    assert counts(town) == before

@@ -91,6 +91,9 @@ EXPECTED = {
     "LedgerService/ListEntries": READS_THE_ACCOUNT,
     "LedgerService/Award": HOME_ADMINS,
     "LedgerService/AwardCommendation": HOME_ADMINS,
+    # A list holding the target (and a neighbour): whoever may award each of them.
+    "LedgerService/BulkAward": HOME_ADMINS,
+    "LedgerService/BulkAwardCommendation": HOME_ADMINS,
     "LedgerService/Adjust": HOME_ADMINS,
     "LedgerService/Hold": MARKET,
     "LedgerService/Capture": MARKET,
@@ -363,6 +366,15 @@ def requests(world: World) -> dict[str, Callable[[], object]]:
         "LedgerService/AwardCommendation": lambda: led.AwardCommendationRequest(
             request_id=rid(), member_id=TARGET, commendation="优秀志愿者", citation="2025年度"
         ),
+        "LedgerService/BulkAward": lambda: led.BulkAwardRequest(
+            request_id=rid(), member_ids=[TARGET, "m-neighbour"], points=10, reason="河道清理活动"
+        ),
+        "LedgerService/BulkAwardCommendation": lambda: led.BulkAwardCommendationRequest(
+            request_id=rid(),
+            member_ids=[TARGET, "m-neighbour"],
+            commendation="优秀志愿者",
+            citation="2025年度",
+        ),
         "LedgerService/Adjust": lambda: led.AdjustRequest(
             request_id=rid(), member_id=TARGET, points=5, reason="补记漏登的积分"
         ),
@@ -580,14 +592,30 @@ def test_only_the_members_own_admins_list_the_activities_they_signed_up_for(worl
 
 
 def test_an_admin_cannot_award_or_adjust_their_own_account(world):
-    for who, request in (
-        ("admin", led.AwardRequest(request_id=rid(), member_id="m-admin", points=50, reason="自评")),
+    for who, rpc, request in (
+        (
+            "admin",
+            "LedgerService/Award",
+            led.AwardRequest(request_id=rid(), member_id="m-admin", points=50, reason="自评"),
+        ),
         (
             "street_admin",
+            "LedgerService/Adjust",
             led.AdjustRequest(request_id=rid(), member_id="m-street-admin", points=50, reason="自调"),
         ),
+        (
+            "admin",
+            "LedgerService/BulkAward",
+            led.BulkAwardRequest(request_id=rid(), member_ids=[TARGET, "m-admin"], points=50, reason="自评"),
+        ),
+        (
+            "admin",
+            "LedgerService/BulkAwardCommendation",
+            led.BulkAwardCommendationRequest(
+                request_id=rid(), member_ids=["m-admin"], commendation="优秀志愿者"
+            ),
+        ),
     ):
-        rpc = "LedgerService/Award" if isinstance(request, led.AwardRequest) else "LedgerService/Adjust"
         assert denied(world, rpc, request, who).code() == grpc.StatusCode.PERMISSION_DENIED, who
     balance = world.town.ledger.GetBalance(
         led.GetBalanceRequest(member_id="m-admin"), metadata=world.as_("admin")

@@ -33,6 +33,7 @@ class SqlRules:
                 note=version.note,
                 published_by=version.published_by,
                 published_at=version.published_at,
+                title=version.title,
             )
         )
 
@@ -167,4 +168,5 @@ def _version(row) -> RuleVersion:
         note=row.note,
         published_by=row.published_by,
         published_at=as_utc(row.published_at),
+        title=row.title,
     )

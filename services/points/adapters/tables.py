@@ -133,6 +133,8 @@ rule_versions = sa.Table(
     sa.Column("note", sa.String(500), nullable=False, server_default=""),
     sa.Column("published_by", sa.String(40), nullable=False, server_default=""),
     when("published_at"),
+    # What statements call the version (never its id); migration 0003 gave the older ones a title.
+    sa.Column("title", sa.String(60), nullable=False, server_default=""),
     sa.UniqueConstraint("community_id", "street_id", "effective_from", name="uq_rule_versions_scope_from"),
 )
 

@@ -30,11 +30,18 @@ RECORDED = "recorded"
 # A day has 1440 minutes: more in one entry is a typing mistake, not service.
 MAX_RECORDED_MINUTES = 24 * 60
 MAX_REASON = 200
+# How far past the server's clock a record may end: the organiser's device clock may run a little fast.
+DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 
 
 def served_minutes(check_in: datetime, check_out: datetime) -> int:
     """Whole minutes between check-in and check-out, rounded down."""
     return int((check_out - check_in) // timedelta(minutes=1))
+
+
+def not_yet_served(check_out: datetime, now: datetime, clock_skew: timedelta) -> bool:
+    """Whether service ending at `check_out` lies in the future, beyond the tolerated clock skew."""
+    return check_out > now + clock_skew
 
 
 @dataclass(frozen=True)

@@ -248,6 +248,8 @@ class RuleVersion:
     note: str = ""
     published_by: str = ""
     published_at: datetime | None = None
+    # What the admin called it, e.g. "2026年志愿服务积分办法"; statements name the version by it.
+    title: str = ""
 
     @property
     def scope(self) -> str:
@@ -255,6 +257,28 @@ class RuleVersion:
             return "community"
         return "street" if self.street_id else "default"
 
+    @property
+    def label(self) -> str:
+        """The version as a volunteer reads it on a statement: its title and when it took effect, no id."""
+        if self.id == BUILT_IN_VERSION_ID:
+            return f"「{self.title or BUILT_IN_TITLE}」"
+        title = self.title or default_title(self.effective_from)
+        since = f"{local_date(self.effective_from)}起施行"
+        return f"「{title}」" if since in title else f"「{title}」（{since}）"
+
 
 # The id of the built-in default version the first migration writes (DEFAULT_RULES from the epoch).
 BUILT_IN_VERSION_ID = "default-0"
+# Its title (migration 0003): it has been in force "since 1970", which would tell a reader nothing.
+BUILT_IN_TITLE = "内置默认积分规则"
+
+
+def local_date(moment: datetime) -> str:
+    """The Asia/Shanghai date of `moment` as people write it, e.g. 2026年3月1日."""
+    local = moment.astimezone(LOCAL)
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def default_title(effective_from: datetime) -> str:
+    """The title of a version published without one, e.g. 2026年3月1日起施行的积分规则."""
+    return f"{local_date(effective_from)}起施行的积分规则"

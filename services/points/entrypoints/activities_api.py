@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from jifen.clock import Clock, utcnow
 from jifen.grpc_server import current_caller
@@ -11,6 +12,7 @@ from jifen.points.v1 import activities_pb2_grpc as pb_grpc
 from jifen.timestamps import field_time
 
 from ..domain.check_in_code import DEFAULT_WINDOW_SECONDS
+from ..domain.hours import DEFAULT_CLOCK_SKEW
 from ..service import activities, check_in, hour_decisions, hours, sign_ups
 from ..service import activity_commands as commands
 from ..service.ports import UnitOfWork
@@ -23,10 +25,12 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
         uow_factory: Callable[[], UnitOfWork],
         clock: Clock = utcnow,
         code_window_seconds: int = DEFAULT_WINDOW_SECONDS,
+        hours_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     ):
         self.uow = uow_factory
         self.clock = clock
         self.window = code_window_seconds
+        self.skew = hours_clock_skew
 
     def CreateActivity(self, request, context):
         cmd = commands.CreateActivity(
@@ -171,7 +175,7 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             activity_id=request.activity_id,
             entries=tuple(messages.entry(e) for e in request.entries),
         )
-        found = hours.record_hours(cmd, self.uow(), self.clock)
+        found = hours.record_hours(cmd, self.uow(), self.clock, self.skew)
         return pb.RecordHoursResponse(hour_records=[messages.hour_record(r) for r in found])
 
     def ListHourRecords(self, request, context):
@@ -200,7 +204,7 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             override=request.override,
             override_reason=request.override_reason,
         )
-        found = hour_decisions.approve_hours(cmd, self.uow(), self.clock)
+        found = hour_decisions.approve_hours(cmd, self.uow(), self.clock, self.skew)
         return pb.ApproveHoursResponse(hour_records=[messages.hour_record(r) for r in found])
 
     def RejectHours(self, request, context):

@@ -11,7 +11,7 @@ from jifen.points.v1 import ledger_pb2 as pb
 from jifen.points.v1 import ledger_pb2_grpc as pb_grpc
 from jifen.timestamps import field_time
 
-from ..service import awards, balances, holds
+from ..service import awards, balances, bulk_awards, holds
 from ..service import ledger_commands as commands
 from ..service.ports import UnitOfWork
 from . import leaderboard_messages
@@ -68,6 +68,34 @@ class LedgerServicer(pb_grpc.LedgerServiceServicer):
         done = awards.award_commendation(cmd, self.uow(), self.clock)
         return pb.AwardCommendationResponse(
             entry=messages.entry(done.entry), balance=messages.balance(done.balance)
+        )
+
+    def BulkAward(self, request, context):
+        cmd = commands.BulkAward(
+            request_id=request.request_id,
+            actor=current_caller(),
+            member_ids=tuple(request.member_ids),
+            points=request.points,
+            reason=request.reason,
+        )
+        done = bulk_awards.bulk_award(cmd, self.uow(), self.clock)
+        return pb.BulkAwardResponse(
+            entries=[messages.entry(d.entry) for d in done],
+            balances=[messages.balance(d.balance) for d in done],
+        )
+
+    def BulkAwardCommendation(self, request, context):
+        cmd = commands.BulkAwardCommendation(
+            request_id=request.request_id,
+            actor=current_caller(),
+            member_ids=tuple(request.member_ids),
+            commendation=request.commendation,
+            citation=request.citation,
+        )
+        done = bulk_awards.bulk_award_commendation(cmd, self.uow(), self.clock)
+        return pb.BulkAwardCommendationResponse(
+            entries=[messages.entry(d.entry) for d in done],
+            balances=[messages.balance(d.balance) for d in done],
         )
 
     def Adjust(self, request, context):

@@ -48,6 +48,10 @@ POLICY = {
     _L + "ListEntries": rule(ANY_MEMBER, scope="self, admin of the member, grid worker of the member's grid"),
     _L + "Award": rule(ADMIN, scope="admin of the member's community or street, never oneself"),
     _L + "AwardCommendation": rule(ADMIN, scope="admin of the member's community or street, never oneself"),
+    _L + "BulkAward": rule(ADMIN, scope="admin of every listed member's community or street, never oneself"),
+    _L + "BulkAwardCommendation": rule(
+        ADMIN, scope="admin of every listed member's community or street, never oneself"
+    ),
     _L + "Adjust": rule(ADMIN, scope="admin of the member's community or street, never oneself"),
     _L + "Hold": rule(SERVICE, scope="the market, with hold_id = redemption id"),
     _L + "Capture": rule(SERVICE, scope="the market"),

@@ -61,6 +61,7 @@ def rule_version(value: RuleVersion) -> pb.RuleVersion:
         note=value.note,
         published_by=value.published_by,
         published_at=to_timestamp(value.published_at),
+        title=value.title,
     )
 
 

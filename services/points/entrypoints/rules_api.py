@@ -35,6 +35,7 @@ class RulesServicer(pb_grpc.RulesServiceServicer):
             street_id=request.street_id,
             effective_from=field_time(request, "effective_from"),
             note=request.note,
+            title=request.title,
         )
         version = rules.publish_rule_version(cmd, self.uow(), self.clock)
         return pb.PublishRuleVersionResponse(rule_version=messages.rule_version(version))

@@ -29,69 +29,100 @@ class Posted:
 
 
 def award(cmd: Award, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
-    _points("points", cmd.points, positive=True)
-    reason = bounded("reason", cmd.reason, MAX_REASON, "原因", optional=False)
+    points = valid_points(cmd.points)
+    reason = valid_reason(cmd.reason)
 
     def execute() -> dict:
         now = clock()
         target = _awardable(uow, cmd.actor, cmd.member_id)
-        rules = uow.rules.in_force(target.community_id, target.street_id, now).rules
-        account = locked_account(uow, target.id, now)
-        earning = Earning(
-            kind=AWARD,
-            amount=cmd.points,
-            reason=reason,
-            source_type=FROM_AWARD,
-            source_id="",
-            lot_expires_at=rules.lot_expiry(now),
-            created_by=cmd.actor.member_id,
-        )
-        entry = _earn(account, earning, now)
-        uow.ledger.save(account, now)
-        uow.outbox.add("points.awarded", ledger_events.awarded(entry, ""), now)
+        entry = post_award(uow, cmd.actor, target, points, reason, now)
         return {"entry_id": entry.id}
 
     return _posted(uow, idempotency.run(uow, "points.Award", cmd, execute))
 
 
 def award_commendation(cmd: AwardCommendation, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
-    name = bounded("commendation", cmd.commendation, 40, "表彰名称", optional=False)
-    citation = bounded("citation", cmd.citation, 100, "表彰说明")
+    name, citation = valid_commendation(cmd.commendation, cmd.citation)
 
     def execute() -> dict:
         now = clock()
         target = _awardable(uow, cmd.actor, cmd.member_id)
-        version = uow.rules.in_force(target.community_id, target.street_id, now)
-        commendation = version.rules.commendation(name)
-        if commendation is None:
-            known = "、".join(c.name for c in version.rules.commendations) or "无"
-            raise FailedPrecondition(
-                f"现行积分规则中没有「{name}」这项表彰（现有：{known}）",
-                f"the rules in force have no commendation {name!r}",
-            )
-        account = locked_account(uow, target.id, now)
-        earning = Earning(
-            kind=AWARD,
-            amount=commendation.points,
-            reason=f"表彰：{name}" + (f"（{citation}）" if citation else ""),
-            source_type=FROM_AWARD,
-            source_id="",
-            lot_expires_at=version.rules.lot_expiry(now),
-            rule_version_id=version.id,
-            calculation=f"「{name}」按规则版本 {version.id} 计 {commendation.points} 分",
-            created_by=cmd.actor.member_id,
-        )
-        entry = _earn(account, earning, now)
-        uow.ledger.save(account, now)
-        uow.outbox.add("points.awarded", ledger_events.awarded(entry, name), now)
+        entry = post_commendation(uow, cmd.actor, target, name, citation, now)
         return {"entry_id": entry.id}
 
     return _posted(uow, idempotency.run(uow, "points.AwardCommendation", cmd, execute))
 
 
+def valid_points(points: int) -> int:
+    _points("points", points, positive=True)
+    return points
+
+
+def valid_reason(reason: str) -> str:
+    return bounded("reason", reason, MAX_REASON, "原因", optional=False)
+
+
+def valid_commendation(name: str, citation: str) -> tuple[str, str]:
+    """The commendation's name and citation, stripped and bounded."""
+    return (
+        bounded("commendation", name, 40, "表彰名称", optional=False),
+        bounded("citation", citation, 100, "表彰说明"),
+    )
+
+
+def post_award(uow: UnitOfWork, actor: Caller, target: MemberCopy, points: int, reason: str, now) -> Entry:
+    """Posts a plain award to the target's account inside the caller's transaction."""
+    rules = uow.rules.in_force(target.community_id, target.street_id, now).rules
+    account = locked_account(uow, target.id, now)
+    earning = Earning(
+        kind=AWARD,
+        amount=points,
+        reason=reason,
+        source_type=FROM_AWARD,
+        source_id="",
+        lot_expires_at=rules.lot_expiry(now),
+        created_by=actor.member_id,
+    )
+    entry = _earn(account, earning, now)
+    uow.ledger.save(account, now)
+    uow.outbox.add("points.awarded", ledger_events.awarded(entry, ""), now)
+    return entry
+
+
+def post_commendation(
+    uow: UnitOfWork, actor: Caller, target: MemberCopy, name: str, citation: str, now
+) -> Entry:
+    """Posts a commendation under the rule version in force for the target's community now."""
+    version = uow.rules.in_force(target.community_id, target.street_id, now)
+    commendation = version.rules.commendation(name)
+    if commendation is None:
+        known = "、".join(c.name for c in version.rules.commendations) or "无"
+        raise FailedPrecondition(
+            f"现行积分规则中没有「{name}」这项表彰（现有：{known}）",
+            f"the rules in force have no commendation {name!r}",
+        )
+    account = locked_account(uow, target.id, now)
+    earning = Earning(
+        kind=AWARD,
+        amount=commendation.points,
+        reason=f"表彰：{name}" + (f"（{citation}）" if citation else ""),
+        source_type=FROM_AWARD,
+        source_id="",
+        lot_expires_at=version.rules.lot_expiry(now),
+        rule_version_id=version.id,
+        # Volunteers read this: the version by its title and date, never its id.
+        calculation=f"「{name}」按{version.label}计 {commendation.points} 分",
+        created_by=actor.member_id,
+    )
+    entry = _earn(account, earning, now)
+    uow.ledger.save(account, now)
+    uow.outbox.add("points.awarded", ledger_events.awarded(entry, name), now)
+    return entry
+
+
 def adjust(cmd: Adjust, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
     _points("points", cmd.points, positive=False)
-    reason = bounded("reason", cmd.reason, MAX_REASON, "原因", optional=False)
+    reason = valid_reason(cmd.reason)
 
     def execute() -> dict:
         now = clock()
@@ -147,7 +178,12 @@ def _points(field: str, value: int, positive: bool) -> None:
 
 def _posted(uow: UnitOfWork, ref: dict) -> Posted:
     with uow:
-        entry = uow.ledger.entry(ref["entry_id"])
-        if entry is None:
-            raise NotFound("记录不存在", "entry not found")
-        return Posted(entry, current_balance(uow, entry.member_id))
+        return posted_entry(uow, ref["entry_id"])
+
+
+def posted_entry(uow: UnitOfWork, entry_id: str) -> Posted:
+    """An entry and its member's current balance, read inside an open unit of work."""
+    entry = uow.ledger.entry(entry_id)
+    if entry is None:
+        raise NotFound("记录不存在", "entry not found")
+    return Posted(entry, current_balance(uow, entry.member_id))

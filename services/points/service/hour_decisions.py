@@ -7,25 +7,29 @@ every record is checked (scope, state, flags) before anything is posted.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from jifen import idempotency
 from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
 from jifen.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, bounded
 
 from ..domain.activity import Activity
-from ..domain.hours import MAX_REASON, PENDING, HourRecord, describe
+from ..domain.hours import DEFAULT_CLOCK_SKEW, MAX_REASON, PENDING, HourRecord, describe, not_yet_served
 from . import access, activity_scope, hour_events
 from .activity_commands import ApproveHours, RejectHours
 from .activity_views import HourRecordView
 from .hour_flags import Flagger
-from .hours import reloaded
+from .hours import not_served_yet, reloaded
 from .ports import UnitOfWork
 from .posting import ApprovedHours, post_approved_hours
 
 MAX_RECORDS = 200
 
 
-def approve_hours(cmd: ApproveHours, uow: UnitOfWork, clock: Clock = utcnow) -> list[HourRecordView]:
+def approve_hours(
+    cmd: ApproveHours, uow: UnitOfWork, clock: Clock = utcnow, clock_skew: timedelta = DEFAULT_CLOCK_SKEW
+) -> list[HourRecordView]:
     ids = _valid_ids(cmd.hour_record_ids)
     override_reason = bounded("override_reason", cmd.override_reason, MAX_REASON, "特批理由")
 
@@ -36,6 +40,9 @@ def approve_hours(cmd: ApproveHours, uow: UnitOfWork, clock: Clock = utcnow) -> 
         # Rows are locked in id order, so two overlapping batches never wait on each other in a circle.
         for index, record_id in sorted(enumerate(ids), key=lambda pair: pair[1]):
             record, activity = _decidable(uow, cmd.actor, flagger, record_id, index)
+            # A record written before future ends were refused must not pay for time not yet served.
+            if not_yet_served(record.check_out_time, now, clock_skew):
+                raise not_served_yet(record.check_out_time, f"hour_record_ids[{index}]")
             # Flags are computed afresh here: other records of the member may have come or gone.
             record = flagger.refreshed(record)
             if record.flags and not (cmd.override and override_reason):

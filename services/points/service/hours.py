@@ -6,7 +6,7 @@ error leaves the transaction uncommitted.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from jifen import idempotency, paging
 from jifen.caller import ADMIN, Caller
@@ -16,13 +16,16 @@ from jifen.ids import new_id
 
 from ..domain.hours import (
     APPROVED,
+    DEFAULT_CLOCK_SKEW,
     MAX_RECORDED_MINUTES,
     PENDING,
     RECORDED,
     REJECTED,
     HourRecord,
+    not_yet_served,
     served_minutes,
 )
+from ..domain.rules import LOCAL
 from . import access, activity_scope, activity_views, sign_ups
 from .activity_commands import HoursEntry, ListHourRecords, RecordHours
 from .activity_ports import HourFilter, Visibility
@@ -34,7 +37,9 @@ MAX_ENTRIES = 200
 RECORD_STATUSES = (PENDING, APPROVED, REJECTED)
 
 
-def record_hours(cmd: RecordHours, uow: UnitOfWork, clock: Clock = utcnow) -> list[HourRecordView]:
+def record_hours(
+    cmd: RecordHours, uow: UnitOfWork, clock: Clock = utcnow, clock_skew: timedelta = DEFAULT_CLOCK_SKEW
+) -> list[HourRecordView]:
     entries = valid_entries(cmd.entries)
 
     def execute() -> dict:
@@ -52,6 +57,9 @@ def record_hours(cmd: RecordHours, uow: UnitOfWork, clock: Clock = utcnow) -> li
         for index, entry in enumerate(entries):
             check_in = entry.check_in_time or activity.start_time
             check_out = entry.check_out_time or check_in + timedelta(minutes=entry.minutes)
+            if not_yet_served(check_out, now, clock_skew):
+                given = "check_out_time" if entry.check_out_time else "minutes"
+                raise not_served_yet(check_out, f"entries[{index}].{given}")
             existing = uow.hours.current(activity.id, entry.member_id)
             if existing is not None and existing.status == APPROVED:
                 raise FailedPrecondition(
@@ -91,6 +99,16 @@ def record_hours(cmd: RecordHours, uow: UnitOfWork, clock: Clock = utcnow) -> li
 
     ref = idempotency.run(uow, "points.RecordHours", cmd, execute)
     return reloaded(uow, ref["hour_record_ids"])
+
+
+def not_served_yet(check_out: datetime, field: str) -> FailedPrecondition:
+    """Hours that end in the future are not served yet: nobody may record or certify them."""
+    ends = check_out.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+    return FailedPrecondition(
+        f"服务结束时间不能晚于现在（该时长到 {ends} 才结束）",
+        f"the service ends in the future ({check_out.isoformat()}); record it once it is served",
+        field,
+    )
 
 
 def valid_entries(entries: tuple[HoursEntry, ...]) -> list[HoursEntry]:

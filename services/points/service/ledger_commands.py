@@ -44,6 +44,24 @@ class AwardCommendation:
 
 
 @dataclass(frozen=True)
+class BulkAward:
+    request_id: str
+    actor: Caller
+    member_ids: tuple[str, ...]
+    points: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class BulkAwardCommendation:
+    request_id: str
+    actor: Caller
+    member_ids: tuple[str, ...]
+    commendation: str
+    citation: str = ""
+
+
+@dataclass(frozen=True)
 class Adjust:
     request_id: str
     actor: Caller

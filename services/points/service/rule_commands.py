@@ -20,6 +20,8 @@ class PublishRuleVersion:
     # None: from the moment it is published.
     effective_from: datetime | None = None
     note: str = ""
+    # Empty: made from effective_from, e.g. 2026年3月1日起施行的积分规则.
+    title: str = ""
 
 
 @dataclass(frozen=True)

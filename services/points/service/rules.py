@@ -17,12 +17,13 @@ from jifen.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDen
 from jifen.ids import new_id
 
 from ..domain.people import CommunityCopy
-from ..domain.rules import RuleVersion
+from ..domain.rules import RuleVersion, default_title
 from . import access
 from .ports import UnitOfWork
 from .rule_commands import ListRuleVersions, PublishRuleVersion, ResolveRuleVersion
 
 MAX_NOTE_LENGTH = 500
+MAX_TITLE_LENGTH = 60
 # A version may be announced up to a year (and a leap day) ahead, no further.
 MAX_LEAD_TIME = timedelta(days=366)
 # The built-in default version is in force from the epoch (migration 0002); nothing is before it.
@@ -80,6 +81,7 @@ def publish_rule_version(cmd: PublishRuleVersion, uow: UnitOfWork, clock: Clock 
     requested = scope_of(cmd.community_id, cmd.street_id)
     rules = cmd.rules.validated()
     note = bounded("note", cmd.note, MAX_NOTE_LENGTH, "说明")
+    title = bounded("title", cmd.title, MAX_TITLE_LENGTH, "标题")
 
     def execute() -> dict:
         scope = require_admin_of_scope(uow, cmd.actor, requested)
@@ -102,6 +104,8 @@ def publish_rule_version(cmd: PublishRuleVersion, uow: UnitOfWork, clock: Clock 
             note=note,
             published_by=cmd.actor.member_id,
             published_at=now,
+            # Statements name the version by its title: one is made from the date when none is given.
+            title=title or default_title(effective_from),
         )
         uow.rules.add(version)
         return {"rule_version_id": version.id}

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from jifen.caller import ADMIN, Caller, Grant
 from jifen.errors import Conflict
 from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
-from services.points.domain.rules import BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
+from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
 from services.points.service.rule_ports import ApprovedHourRow
 
 from .fakes import FakeUnitOfWork
@@ -25,7 +25,11 @@ class FakeRules:
     """Rule versions in a list, as the table keeps them; `communities` stands for the communities table."""
 
     def __init__(self):
-        self.versions = [RuleVersion(BUILT_IN_VERSION_ID, "", "", EPOCH, DEFAULT_RULES, published_at=EPOCH)]
+        self.versions = [
+            RuleVersion(
+                BUILT_IN_VERSION_ID, "", "", EPOCH, DEFAULT_RULES, published_at=EPOCH, title=BUILT_IN_TITLE
+            )
+        ]
         self.communities: dict[str, CommunityCopy] = {}
         self.hour_rows: list[tuple[ApprovedHourRow, str]] = []
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from jifen.errors import Conflict
 from services.points.domain.ledger import HELD, Account, Entry, Hold, Lot
 from services.points.domain.people import CommunityCopy, MemberCopy
-from services.points.domain.rules import BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
+from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
 from services.points.service.ports import EntryFilter
 from tests.unit.runtime_fakes import FakeIdempotency, FakeOutbox
 
@@ -144,7 +144,8 @@ class FixedRules:
     """Rule versions in a list; in_force takes the latest of the most specific scope that has one."""
 
     def __init__(self, *versions: RuleVersion):
-        self.versions = [RuleVersion(BUILT_IN_VERSION_ID, "", "", EPOCH, DEFAULT_RULES), *versions]
+        built_in = RuleVersion(BUILT_IN_VERSION_ID, "", "", EPOCH, DEFAULT_RULES, title=BUILT_IN_TITLE)
+        self.versions = [built_in, *versions]
 
     def add(self, version):
         self.versions.append(version)

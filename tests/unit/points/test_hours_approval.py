@@ -8,7 +8,13 @@ from datetime import timedelta
 import pytest
 
 from jifen.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
-from services.points.domain.hours import APPROVED, DAILY_CAP_EXCEEDED, LONGER_THAN_ACTIVITY, REJECTED
+from services.points.domain.hours import (
+    APPROVED,
+    DAILY_CAP_EXCEEDED,
+    LONGER_THAN_ACTIVITY,
+    PENDING,
+    REJECTED,
+)
 from services.points.domain.rules import BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
 from services.points.service import hour_decisions, hours
 from services.points.service.activity_commands import ApproveHours, HoursEntry, RecordHours, RejectHours
@@ -291,3 +297,22 @@ def test_a_record_named_twice_is_bad_input(uow, town, activity):
         approve(uow, town.admin, pending.id, pending.id)
     assert refused.value.field == "hour_record_ids[1]"
     assert uow.ledger.entry_rows == []
+
+
+def test_a_record_that_ends_in_the_future_is_not_paid_before_it_is_served(uow, town, activity):
+    town.volunteers(1)
+    during = activity.start_time + timedelta(hours=1)
+    # A record written while future ends were still accepted (here: with a day's tolerance).
+    (early,) = hours.record_hours(
+        RecordHours("rec-1", town.organiser, activity.id, (HoursEntry("vol-0", 180),)),
+        uow,
+        at(during),
+        clock_skew=timedelta(days=1),
+    )
+    with pytest.raises(FailedPrecondition) as refused:
+        approve(uow, town.admin, early.record.id, now=during)
+    assert "服务结束时间不能晚于现在" in refused.value.zh and refused.value.field == "hour_record_ids[0]"
+    assert uow.ledger.entry_rows == []
+    assert uow.hours.rows[early.record.id].status == PENDING
+    (approved,) = approve(uow, town.admin, early.record.id, request_id="ap-2", now=activity.end_time)
+    assert approved.status == APPROVED

@@ -205,3 +205,10 @@ def test_a_cancelled_activity_takes_no_check_ins(uow, town, activity, member):
         come(uow, town.organiser, activity, activity.start_time, member_id=member.member_id)
     with pytest.raises(FailedPrecondition):
         check_in.get_check_in_code(town.organiser, activity.id, uow, at(activity.start_time))
+
+
+def test_check_out_ends_the_record_at_the_servers_clock(uow, town, activity, member):
+    come(uow, town.organiser, activity, activity.start_time, member_id=member.member_id)
+    departed = activity.start_time + timedelta(minutes=95, seconds=30)
+    _, record = leave(uow, town.organiser, activity, departed, member_id="vol-1")
+    assert (record.record.check_out_time, record.record.minutes) == (departed, 95)

@@ -316,3 +316,33 @@ def test_signed_up_volunteers_recorded_become_checked_out(uow, town, activity):
     record(uow, town.organiser, activity, HoursEntry("vol-0", 60))
     assert uow.activities.participant(activity.id, "vol-0").status == CHECKED_OUT
     assert uow.activities.rows[activity.id].signed_up_count == 1
+
+
+def test_hours_that_end_in_the_future_are_refused_and_nothing_is_written(uow, town, activity):
+    town.volunteers(2)
+    an_hour_in = activity.start_time + timedelta(hours=1)
+    with pytest.raises(FailedPrecondition) as refused:
+        # No times given: two hours from the start end an hour from now.
+        entries = (HoursEntry("vol-0", 60), HoursEntry("vol-1", 120))
+        record(uow, town.organiser, activity, *entries, now=an_hour_in)
+    assert refused.value.field == "entries[1].minutes"
+    assert "服务结束时间不能晚于现在" in refused.value.zh
+    assert uow.hours.rows == {}
+    start = activity.start_time
+    with pytest.raises(FailedPrecondition) as refused:
+        served = HoursEntry("vol-0", 120, start, start + timedelta(hours=2))
+        record(uow, town.organiser, activity, served, now=an_hour_in)
+    assert refused.value.field == "entries[0].check_out_time"
+    assert uow.hours.rows == {}
+
+
+def test_a_device_clock_a_few_minutes_fast_is_tolerated(uow, town, activity):
+    town.volunteers(1)
+    start = activity.start_time
+    now = start + timedelta(hours=2) - timedelta(minutes=5)
+    (found,) = record(uow, town.organiser, activity, HoursEntry("vol-0", 120), now=now)
+    assert found.record.check_out_time == now + timedelta(minutes=5)
+    late = HoursEntry("vol-0", 121, start, start + timedelta(minutes=121))
+    with pytest.raises(FailedPrecondition):
+        record(uow, town.organiser, activity, late, request_id="rec-2", now=now)
+    assert uow.hours.rows[found.record.id].minutes == 120

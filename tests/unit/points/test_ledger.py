@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from jifen.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from jifen.ids import new_id
 from services.points.domain.ledger import FROZEN
 from services.points.domain.people import DEACTIVATED
 from services.points.domain.rules import DEFAULT_RULES, Commendation, RuleVersion
@@ -271,3 +273,55 @@ def test_an_old_token_of_a_deactivated_member_is_refused_as_login_refuses_them(u
         event_handlers.live_caller(me, uow)
 
     assert refused.value.message() == "账号已停用，请联系社区管理员"
+
+
+# A ULID as jifen.ids makes them (any case): what a volunteer must never read on their statement.
+ULID = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}(?![0-9A-Za-z])")
+
+
+def test_the_commendation_line_names_the_rule_version_by_its_title_and_date_never_by_its_id(uow):
+    volunteer(uow, "v1")
+    version_id = new_id()
+    rules = replace(DEFAULT_RULES, commendations=(Commendation("优秀志愿者", 300),))
+    # Midnight of 1 March 2026 in Beijing.
+    since = datetime(2026, 2, 28, 16, 0, tzinfo=UTC)
+    uow.rules = FixedRules(RuleVersion(version_id, HOME.id, "", since, rules, title="张苏滩社区积分办法"))
+
+    cmd = AwardCommendation("r1", admin_of(HOME), "v1", "优秀志愿者")
+    done = awards.award_commendation(cmd, uow, Clock())
+
+    assert done.entry.calculation == "「优秀志愿者」按「张苏滩社区积分办法」（2026年3月1日起施行）计 300 分"
+    assert done.entry.rule_version_id == version_id
+    assert not ULID.search(done.entry.calculation + done.entry.reason)
+
+
+def test_under_the_built_in_rules_the_commendation_line_names_them_so(uow):
+    volunteer(uow, "v1")
+    done = awards.award_commendation(AwardCommendation("r1", admin_of(HOME), "v1", "文明家庭"), uow, Clock())
+    assert done.entry.calculation == "「文明家庭」按「内置默认积分规则」计 100 分"
+
+
+def test_no_statement_line_shows_an_id(uow):
+    volunteer(uow, "v1")
+    clock = Clock()
+    give(uow, "v1", 500, "g1", clock)
+    good_deed = AwardCommendation("c1", admin_of(HOME), "v1", "好人好事", "扶老人过马路")
+    awards.award_commendation(good_deed, uow, clock)
+    awards.adjust(Adjust("a1", admin_of(HOME), "v1", 20, "补记上月活动"), uow, clock)
+    take(uow, "v1", 10, "t1", clock)
+    hold(uow, new_id(), "v1", 100, clock)
+    captured = hold(uow, new_id(), "v1", 50, clock)
+    capture(uow, captured.hold.id, clock)
+    released = hold(uow, new_id(), "v1", 30, clock)
+    release(uow, released.hold.id, clock)
+    hold(uow, new_id(), "v1", 40, clock, days=1)
+    clock.advance(days=2)
+    assert jobs.release_overdue_holds(lambda: uow, clock) == 1
+    clock.advance(days=800)
+    assert jobs.expire_lots(lambda: uow, clock) == 1
+
+    entries = balances.list_entries(ListEntries(admin_of(HOME), "v1"), uow)[0]
+    assert {e.kind for e in entries} == {"award", "adjustment", "hold", "capture", "release", "expiry"}
+    for entry in entries:
+        assert entry.reason and not ULID.search(entry.reason), entry
+        assert not ULID.search(entry.calculation), entry

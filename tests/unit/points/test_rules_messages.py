@@ -69,9 +69,9 @@ def test_missing_rules_are_refused():
     assert raised.value.field == "rules"
 
 
-def test_a_version_carries_scope_times_and_rules():
+def test_a_version_carries_scope_times_rules_and_title():
     when = datetime(2026, 12, 1, tzinfo=UTC)
-    version = RuleVersion("v1", "co-a", "", when, EVERYTHING, "说明", "admin-1", when)
+    version = RuleVersion("v1", "co-a", "", when, EVERYTHING, "说明", "admin-1", when, "冬季积分办法")
 
     message = messages.rule_version(version)
 
@@ -80,3 +80,4 @@ def test_a_version_carries_scope_times_and_rules():
     assert message.rules.rounding_mode == pb.ROUNDING_MODE_NEAREST
     assert dict(message.rules.category_multipliers) == {"elderly": 150, "cleanup": 90}
     assert message.note == "说明" and message.published_by == "admin-1"
+    assert message.title == "冬季积分办法"

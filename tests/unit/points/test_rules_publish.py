@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -185,4 +185,25 @@ def test_publishing_needs_a_request_id(uow):
     with pytest.raises(InvalidArgument) as raised:
         publish(uow, request_id=" ")
     assert raised.value.field == "request_id"
+    assert_nothing_written(uow)
+
+
+def test_a_version_published_without_a_title_is_titled_by_its_effective_date_in_beijing(uow):
+    # 16:30 UTC on 20 December is already 21 December in Beijing.
+    version = publish(uow, effective_from=datetime(2026, 12, 20, 16, 30, tzinfo=UTC))
+
+    assert version.title == "2026年12月21日起施行的积分规则"
+    assert version.label == "「2026年12月21日起施行的积分规则」"
+
+
+def test_the_admins_title_is_kept_and_statements_add_the_date(uow):
+    version = publish(uow, title="  张苏滩社区志愿服务积分办法  ", effective_from=NOW + timedelta(days=11))
+
+    assert version.title == "张苏滩社区志愿服务积分办法"
+    assert version.label == "「张苏滩社区志愿服务积分办法」（2026年12月1日起施行）"
+
+
+def test_a_title_over_60_characters_is_refused(uow):
+    with pytest.raises(InvalidArgument, check=lambda exc: exc.field == "title"):
+        publish(uow, title="积" * 61)
     assert_nothing_written(uow)
