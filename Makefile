@@ -9,7 +9,7 @@ RUN_ARGS ?= --demo
 
 .PHONY: run test protos lint install node clean
 
-run: $(STAMPS)/protos
+run: $(STAMPS)/protos $(STAMPS)/node
 	$(VENV)/bin/jifen up $(RUN_ARGS)
 
 test: $(STAMPS)/protos $(STAMPS)/node
@@ -40,10 +40,13 @@ $(STAMPS)/protos: $(STAMPS)/install $(PROTOS)
 	echo "$(CURDIR)/gen" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/jifen-contracts.pth"
 	@touch $@
 
-$(STAMPS)/node: package.json
-	@mkdir -p $(STAMPS)
+# Front-end files come from the npm registry and are served by the gateway itself (no CDN).
+VENDOR := services/gateway/static/vendor
+$(STAMPS)/node: package.json package-lock.json
+	@mkdir -p $(STAMPS) $(VENDOR)
 	npm install --no-audit --no-fund --loglevel=error
+	cp node_modules/qr-scanner/qr-scanner.umd.min.js node_modules/qr-scanner/qr-scanner-worker.min.js $(VENDOR)/
 	@touch $@
 
 clean:
-	rm -rf $(STAMPS) $(VENV) node_modules gen
+	rm -rf $(STAMPS) $(VENV) node_modules gen services/gateway/static/vendor

@@ -73,6 +73,7 @@ def up(
     for name, address in system.addresses().items():
         table.add_row(name, address)
     console.print(table)
+    console.print(f"积分超市 web app: http://{settings.gateway_bind}")
     if demo:
         from jifen import demo as demo_data
         from services.members.bootstrap import create_admin
@@ -94,12 +95,18 @@ def up(
 
 
 @app.command()
-def serve(service: ServiceName) -> None:
-    """Run one service's gRPC api (production topology)."""
+def serve(
+    service: Annotated[str, typer.Argument(help=f"one of: {', '.join(composition.SERVICES)}, gateway")],
+) -> None:
+    """Run one service's gRPC api, or the web app (gateway), as one process of the production topology."""
     from jifen.grpc_server import serve_until_signalled
     from jifen.redis_client import connect
 
     settings = _settings()
+    if service == composition.GATEWAY:
+        gateway = composition.load_gateway()
+        gateway.server(settings, gateway.build(settings, connect(settings.redis_url))).run()
+        return
     module = _module(service)
     api = module.build_api(settings, connect(settings.redis_url))
     serve_until_signalled([api])
@@ -161,14 +168,16 @@ def keys(
         settings.private_key_path.unlink(missing_ok=True)
     generate_keypair(settings.private_key_path, settings.public_key_path)
     console.print(f"private key: {settings.private_key_path}\npublic key:  {settings.public_key_path}")
-    # The market calls points with its own token; deployments mount it beside the public key.
-    path = settings.service_token_path("market")
-    if force or not path.exists():
-        from jifen.service_token import mint
+    # The market calls points with its own token, and the gateway vouches for people's addresses at
+    # login with its own; deployments mount each beside the public key.
+    for service in ("market", composition.GATEWAY):
+        path = settings.service_token_path(service)
+        if force or not path.exists():
+            from jifen.service_token import mint
 
-        path.write_text(mint(settings, "market"))
-        path.chmod(0o600)  # a bearer credential, like the private key
-        console.print(f"market service token: {path}")
+            path.write_text(mint(settings, service))
+            path.chmod(0o600)  # a bearer credential, like the private key
+            console.print(f"{service} service token: {path}")
 
 
 @admin_app.command("create")

@@ -22,6 +22,8 @@ from jifen.settings import Settings
 
 # In start-up order: a service's consumers exist before the producers they listen to publish.
 SERVICES = ("members", "points", "market")
+# The web app: a client of the services, with no database or events of its own.
+GATEWAY = "gateway"
 
 
 @dataclass(frozen=True)
@@ -61,3 +63,7 @@ def load(name: str) -> ServiceModule:
     if name not in SERVICES:
         raise ValueError(f"unknown service {name!r}; known: {', '.join(SERVICES)}")
     return importlib.import_module(f"services.{name}.bootstrap")
+
+
+def load_gateway():
+    return importlib.import_module(f"services.{GATEWAY}.bootstrap")

@@ -24,9 +24,11 @@ log = logging.getLogger("jifen.embedded")
 @dataclass
 class EmbeddedSystem:
     settings: Settings
+    with_gateway: bool = True
     apps: list[GrpcApp] = field(default_factory=list)
     parts: list[EventParts] = field(default_factory=list)
     bus: InProcessBus | None = None
+    gateway: object | None = None
 
     def start(self) -> None:
         settings = self.settings
@@ -42,8 +44,13 @@ class EmbeddedSystem:
         self.apps = [module.build_api(settings, redis_client) for module in modules]
         for app in self.apps:
             app.start()
+        if self.with_gateway:
+            self.gateway = composition.load_gateway().Background(settings, redis_client)
+            self.gateway.start()
 
     def stop(self) -> None:
+        if self.gateway:
+            self.gateway.stop()
         for app in self.apps:
             app.stop()
         if self.bus:

@@ -54,6 +54,21 @@ def client_address(context: grpc.ServicerContext) -> str:
     return peer.split(":", 1)[-1].rsplit(":", 1)[0]
 
 
+# The web app (gateway) tells members whose address a login comes from; only a service may say so.
+CLIENT_ADDRESS_HEADER = "x-client-address"
+TRUSTED_FORWARDERS = frozenset({"gateway"})
+
+
+def person_address(context: grpc.ServicerContext) -> str:
+    """The address of the person behind the call: the gateway's word for it when the gateway calls
+    with its service token, else the calling peer's own address."""
+    if current_caller().service in TRUSTED_FORWARDERS:
+        for key, value in context.invocation_metadata() or ():
+            if key == CLIENT_ADDRESS_HEADER and value:
+                return value[:64]
+    return client_address(context)
+
+
 def _status_of(exc: errors.DomainError, locale: str) -> status_pb2.Status:
     code = STATUS.get(type(exc), grpc.StatusCode.FAILED_PRECONDITION)
     status = status_pb2.Status(code=getattr(code_pb2, code.name), message=exc.message(locale))

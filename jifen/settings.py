@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     points_target: str = "127.0.0.1:50052"
     market_target: str = "127.0.0.1:50053"
     grpc_workers: int = 16
+    # The web app (gateway): where it listens, and which proxies may tell it the client's address.
+    gateway_bind: str = "127.0.0.1:8000"
+    gateway_forwarded_allow_ips: str = "127.0.0.1"
 
     # Ed25519 keys: only members holds the private key; every service verifies with the public key.
     token_private_key_file: Path | None = None

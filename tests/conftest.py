@@ -40,3 +40,7 @@ def settings(tmp_path: Path, keys) -> Iterator[Settings]:
         members_target=f"127.0.0.1:{port}",
         grpc_workers=8,
     )
+
+
+# The web app as `jifen up --demo` serves it, for the browser tests and the HTTP tests of the web app.
+from tests.web_site import site  # noqa: E402, F401

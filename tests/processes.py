@@ -107,3 +107,14 @@ def set_up(env: dict, admin: tuple[str, str, str], log_dir: Path) -> None:
         done = jifen("setup", step, env, log_dir)
         assert done.popen.wait(60) == 0, done.log()
         done.stop()
+
+
+def embedded_env() -> tuple[dict[str, str], dict[str, int]]:
+    """(env, ports) for `jifen up` on free loopback ports: the three apis and the web app."""
+    ports = {name: free_port() for name in ("members", "points", "market", "gateway")}
+    env = {"JIFEN_GATEWAY_BIND": f"127.0.0.1:{ports['gateway']}"}
+    for service in ("members", "points", "market"):
+        env[f"JIFEN_{service.upper()}_BIND"] = env[f"JIFEN_{service.upper()}_TARGET"] = (
+            f"127.0.0.1:{ports[service]}"
+        )
+    return env, ports

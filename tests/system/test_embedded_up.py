@@ -21,24 +21,16 @@ from jifen.members.v1 import members_pb2 as m
 from jifen.points.v1 import ledger_pb2 as ledger_pb
 from jifen.points.v1 import ledger_pb2_grpc as ledger_grpc
 from jifen.tables import OUTBOX
-from tests.conftest import free_port
 from tests.members_client import MembersClient, bearer
-from tests.processes import jifen, wait_until
+from tests.processes import embedded_env, jifen, wait_until
 
 pytestmark = pytest.mark.system
 
 
 @pytest.fixture
 def embedded(tmp_path):
-    port, points_port, market_port = free_port(), free_port(), free_port()
-    env = {
-        "JIFEN_MEMBERS_BIND": f"127.0.0.1:{port}",
-        "JIFEN_MEMBERS_TARGET": f"127.0.0.1:{port}",
-        "JIFEN_POINTS_BIND": f"127.0.0.1:{points_port}",
-        "JIFEN_POINTS_TARGET": f"127.0.0.1:{points_port}",
-        "JIFEN_MARKET_BIND": f"127.0.0.1:{market_port}",
-        "JIFEN_MARKET_TARGET": f"127.0.0.1:{market_port}",
-    }
+    env, ports = embedded_env()
+    port, points_port, market_port = ports["members"], ports["points"], ports["market"]
     process = jifen("jifen-up", ["up", "--demo", "--data-dir", str(tmp_path / "data")], env, tmp_path)
     wait_until(
         lambda: "demo logins" in process.log(), timeout=60, what="the demo to be seeded", processes=(process,)
@@ -46,6 +38,7 @@ def embedded(tmp_path):
     client = MembersClient(f"127.0.0.1:{port}")
     client.points_channel = grpc.insecure_channel(f"127.0.0.1:{points_port}")
     client.market_channel = grpc.insecure_channel(f"127.0.0.1:{market_port}")
+    client.web = f"http://127.0.0.1:{ports['gateway']}"
     yield client, process
     client.market_channel.close()
     client.points_channel.close()
@@ -201,3 +194,16 @@ def test_the_demo_shop_assistant_got_her_role_by_a_refresh_and_the_logins_say_ho
     # She was logged in before the appointment; the refreshed token opened the counter to her.
     assert "刷新登录（RefreshToken），无需重新登录，即见待核销兑换单 1 张" in log
     assert "access token 有效 15 分钟" in log and "撤销的角色最迟 15 分钟后失效" in log
+
+
+def test_the_web_app_answers_in_chinese_and_the_demo_volunteer_can_log_in(embedded):
+    import httpx
+
+    client, _ = embedded
+    with httpx.Client(base_url=client.web, follow_redirects=True) as web:
+        page = web.get("/")
+        assert page.status_code == 200 and "登录积分超市" in page.text
+        signed_in = web.post("/api/v1/session", json={"phone": demo.BUYER_PHONE, "password": demo.PASSWORD})
+        assert signed_in.status_code == 200, signed_in.text
+        home = web.get("/")
+        assert "可用积分" in home.text and "王秀兰" in home.text

@@ -37,6 +37,14 @@ class SqlPeople:
         if not changed:
             self.connection.execute(members.insert().values(id=member_id, **values))
 
+    def names(self, member_ids: set[str]) -> dict[str, str]:
+        if not member_ids:
+            return {}
+        rows = self.connection.execute(
+            sa.select(members.c.id, members.c.name).where(members.c.id.in_(sorted(member_ids)))
+        )
+        return {row.id: row.name for row in rows}
+
     def staff_of(self, shops: list[Shop]) -> dict[str, tuple[str, ...]]:
         found: dict[str, list[str]] = {shop.id: [] for shop in shops}
         community_of = {shop.id: shop.community_id for shop in shops}

@@ -38,6 +38,7 @@ POLICY = {
         ANY_MEMBER,
         scope="own; grid worker: placed or of their grid; staff: their shop; admin: their communities",
     ),
+    _M + "FindPickup": rule(STAFF, scope="staff of the redemption's shop"),
     _M + "ConfirmRedemption": rule(STAFF, scope="staff of the redemption's shop"),
     _M + "CancelRedemption": rule(
         ANY_MEMBER, scope="the member, the grid worker who placed it, or an admin of the community"

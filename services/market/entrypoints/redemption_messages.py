@@ -12,7 +12,10 @@ from ..domain.redemption import Redemption
 STATUS_NUMBER, STATUS_NAME = enum_names(pb.RedemptionStatus, "REDEMPTION_STATUS_")
 
 
-def redemption(r: Redemption, pickup_code: str = "", locale: str = "zh") -> pb.Redemption:
+def redemption(
+    r: Redemption, pickup_code: str = "", locale: str = "zh", names: dict[str, str] | None = None
+) -> pb.Redemption:
+    names = names or {}
     return pb.Redemption(
         redemption_id=r.id,
         member_id=r.member_id,
@@ -35,6 +38,8 @@ def redemption(r: Redemption, pickup_code: str = "", locale: str = "zh") -> pb.R
         cancelled_by=r.cancelled_by,
         cancel_reason=r.cancel_reason,
         closed_at=to_timestamp(r.closed_at),
+        member_name=names.get(r.member_id, ""),
+        placed_by_name=names.get(r.placed_by, "") if r.placed_by else "",
     )
 
 

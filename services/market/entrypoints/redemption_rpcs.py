@@ -52,9 +52,17 @@ class RedemptionRpcs:
             page_token=request.page_token,
         )
         found, next_token = redemption_views.list_redemptions(query, self.uow())
+        names = redemption_views.names_of(found, self.uow())
         return pb.ListRedemptionsResponse(
-            redemptions=[self._message(r, context) for r in found], next_page_token=next_token
+            redemptions=[self._message(r, context, names=names) for r in found], next_page_token=next_token
         )
+
+    def FindPickup(self, request, context):
+        cmd = c.FindPickup(
+            actor=current_caller(), pickup_code=request.pickup_code, qr_payload=request.qr_payload
+        )
+        found = pickup.find(cmd, self.uow(), self.limiter)
+        return pb.FindPickupResponse(redemption=self._message(found, context))
 
     def ConfirmRedemption(self, request, context):
         cmd = c.ConfirmRedemption(
@@ -94,5 +102,7 @@ class RedemptionRpcs:
             content_type=content_type, image=self.render_qr(payload, content_type), qr_payload=payload
         )
 
-    def _message(self, redemption, context, pickup_code: str = "") -> pb.Redemption:
-        return messages.redemption(redemption, pickup_code, locale_of(context))
+    def _message(self, redemption, context, pickup_code: str = "", names=None) -> pb.Redemption:
+        if names is None:
+            names = redemption_views.names_of([redemption], self.uow())
+        return messages.redemption(redemption, pickup_code, locale_of(context), names)

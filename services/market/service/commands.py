@@ -113,6 +113,13 @@ class ConfirmRedemption:
 
 
 @dataclass(frozen=True)
+class FindPickup:
+    actor: Caller
+    pickup_code: str = ""
+    qr_payload: str = ""
+
+
+@dataclass(frozen=True)
 class CancelRedemption:
     request_id: str
     actor: Caller

@@ -18,36 +18,29 @@ from ..domain.pickup import code_hash, normalised_code, qr_payload, redemption_o
 from ..domain.redemption import AWAITING_PICKUP, Redemption, wrong_status
 from . import saga as steps
 from .access import denied, known_redemption, staff_shop_id, works_at
-from .commands import ConfirmRedemption, ReissuePickupCode
+from .commands import ConfirmRedemption, FindPickup, ReissuePickupCode
 from .ports import AttemptLimiter, Points, PointsRefused, PointsUnavailable, UnitOfWork
 
 WRONG_CODE = ("核销码不正确，请核对后重新输入", "no order awaiting pickup at this shop has that code")
 
 
+def find(cmd: FindPickup, uow: UnitOfWork, limiter: AttemptLimiter) -> Redemption:
+    """The order behind a code or QR, so staff see who and what before handing it over. A wrong code
+    counts against the same limit as a confirmation; only a confirmation clears it."""
+    code, scanned, shop_id = _presentation(cmd)
+    _count_attempt(limiter, shop_id, cmd.actor)
+    return _presented(uow, cmd.actor, shop_id, code, scanned)
+
+
 def confirm(
     cmd: ConfirmRedemption, uow: UnitOfWork, points: Points, limiter: AttemptLimiter, clock: Clock = utcnow
 ) -> Redemption:
-    typed, scanned = (cmd.pickup_code or "").strip(), (cmd.qr_payload or "").strip()
-    if bool(typed) == bool(scanned):
-        raise InvalidArgument(
-            "pickup_code",
-            "请输入核销码或扫描二维码（二选一）",
-            "give exactly one of pickup_code and qr_payload",
-        )
-    code = normalised_code(typed) if typed else ""
-    shop_id = staff_shop_id(cmd.actor)
-    if not shop_id:
-        raise denied()
+    code, scanned, shop_id = _presentation(cmd)
     replay = idempotency.replayed(uow, "market.ConfirmRedemption", cmd)
     if replay is not None:
         with uow:
             return known_redemption(uow, replay["redemption_id"])
-    # Counted before the look-up, so parallel guesses cannot slip past the limit.
-    subject = f"{shop_id}:{cmd.actor.member_id}"
-    if not limiter.attempt(subject):
-        raise ResourceExhausted(
-            "核销码错误次数过多，请稍后再试", "too many wrong pickup codes; wait a while and try again"
-        )
+    subject = _count_attempt(limiter, shop_id, cmd.actor)
     found = _presented(uow, cmd.actor, shop_id, code, scanned)
     limiter.reset(subject)
     found.require(AWAITING_PICKUP)
@@ -75,6 +68,31 @@ def confirm(
     ref = idempotency.run(uow, "market.ConfirmRedemption", cmd, execute)
     with uow:
         return known_redemption(uow, ref["redemption_id"])
+
+
+def _presentation(cmd: ConfirmRedemption | FindPickup) -> tuple[str, str, str]:
+    """(typed code, scanned QR, the staff member's shop): exactly one of code and QR."""
+    typed, scanned = (cmd.pickup_code or "").strip(), (cmd.qr_payload or "").strip()
+    if bool(typed) == bool(scanned):
+        raise InvalidArgument(
+            "pickup_code",
+            "请输入核销码或扫描二维码（二选一）",
+            "give exactly one of pickup_code and qr_payload",
+        )
+    shop_id = staff_shop_id(cmd.actor)
+    if not shop_id:
+        raise denied()
+    return (normalised_code(typed) if typed else ""), scanned, shop_id
+
+
+def _count_attempt(limiter: AttemptLimiter, shop_id: str, actor: Caller) -> str:
+    # Counted before the look-up, so parallel guesses cannot slip past the limit.
+    subject = f"{shop_id}:{actor.member_id}"
+    if not limiter.attempt(subject):
+        raise ResourceExhausted(
+            "核销码错误次数过多，请稍后再试", "too many wrong pickup codes; wait a while and try again"
+        )
+    return subject
 
 
 def _presented(uow: UnitOfWork, actor: Caller, shop_id: str, code: str, scanned: str) -> Redemption:

@@ -84,3 +84,10 @@ def _scope(query: ListRedemptions, uow: UnitOfWork) -> RedemptionFilter:
         grids = tuple(g.grid_id for g in actor.grants if g.role == GRID_WORKER and g.grid_id)
         return replace(narrowed, placed_by_or_grids=(actor.member_id, grids))
     return replace(narrowed, member_id=actor.member_id)
+
+
+def names_of(redemptions: list[Redemption], uow: UnitOfWork) -> dict[str, str]:
+    """Names of the members and grid workers of these orders, as the market's copy knows them."""
+    ids = {r.member_id for r in redemptions} | {r.placed_by for r in redemptions if r.placed_by}
+    with uow:
+        return uow.people.names(ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import astuple
 from datetime import datetime
@@ -18,6 +19,8 @@ from ..service.ports import MemberFilter
 from .tables import communities, grids, member_roles, members, organization_members, organizations, streets
 
 GRANT_COLUMNS = ("role", "community_id", "street_id", "shop_id", "grid_id")
+
+PHONE_TAIL = re.compile(r"\d{4}")
 
 
 class SqlMemberRepository:
@@ -61,9 +64,10 @@ class SqlMemberRepository:
                 members.c.id.in_(sa.select(member_roles.c.member_id).where(member_roles.c.role == where.role))
             )
         if where.query:
-            query = query.where(
-                sa.or_(members.c.name.contains(where.query, autoescape=True), members.c.phone == where.query)
-            )
+            # Part of the name, the whole phone, or its last four digits as a masked number shows them.
+            tail = members.c.phone.endswith(where.query) if PHONE_TAIL.fullmatch(where.query) else sa.false()
+            name = members.c.name.contains(where.query, autoescape=True)
+            query = query.where(sa.or_(name, members.c.phone == where.query, tail))
         return self._load(query.order_by(members.c.id).offset(offset).limit(limit))
 
     def join_organization(self, organization_id: str, member_id: str, now: datetime) -> bool:

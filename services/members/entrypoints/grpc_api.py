@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from jifen.grpc_server import client_address, current_caller
+from jifen.grpc_server import current_caller, person_address
 from jifen.members.v1 import members_pb2 as pb
 from jifen.members.v1 import members_pb2_grpc as pb_grpc
 
@@ -46,7 +46,7 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
 
     def Login(self, request, context):
         done = login.login(
-            commands.Login(phone=request.phone, password=request.password, client=client_address(context)),
+            commands.Login(phone=request.phone, password=request.password, client=person_address(context)),
             self.uow(),
             self.passwords,
             self.limiter,

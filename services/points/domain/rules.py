@@ -224,6 +224,14 @@ def star_level(certified_minutes: int) -> int:
     return sum(1 for hours in STAR_HOURS if certified_minutes >= hours * 60)
 
 
+def minutes_to_next_star(certified_minutes: int) -> int:
+    """Certified minutes still to serve for the next star; 0 once the highest star is reached."""
+    for hours in STAR_HOURS:
+        if certified_minutes < hours * 60:
+            return hours * 60 - certified_minutes
+    return 0
+
+
 def local_day(moment: datetime) -> tuple[int, int, int]:
     local = moment.astimezone(LOCAL)
     return local.year, local.month, local.day

@@ -26,6 +26,7 @@ def balance(value: Balance) -> pb.Balance:
         status=ACCOUNT_STATUS[value.status],
         next_expiry_points=value.next_expiry_points,
         next_expiry_at=to_timestamp(value.next_expiry_at),
+        minutes_to_next_star=value.minutes_to_next_star,
     )
 
 

@@ -10,7 +10,7 @@ from jifen.errors import InvalidArgument
 from jifen.timestamps import created_window
 
 from ..domain.ledger import Account, Entry
-from ..domain.rules import star_level
+from ..domain.rules import minutes_to_next_star, star_level
 from . import access
 from .ledger_commands import GetBalance, ListEntries
 from .ports import EntryFilter, UnitOfWork
@@ -28,6 +28,7 @@ class Balance:
     status: str
     next_expiry_points: int
     next_expiry_at: datetime | None
+    minutes_to_next_star: int = 0
 
 
 def balance_of(account: Account) -> Balance:
@@ -42,6 +43,7 @@ def balance_of(account: Account) -> Balance:
         status=account.status,
         next_expiry_points=points,
         next_expiry_at=when,
+        minutes_to_next_star=minutes_to_next_star(account.certified_minutes),
     )
 
 

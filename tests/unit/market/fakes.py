@@ -42,6 +42,9 @@ class FakePeople:
     def put_member(self, member):
         self.member_rows[member.id] = member
 
+    def names(self, member_ids):
+        return {i: self.member_rows[i].name for i in member_ids if i in self.member_rows}
+
     def staff_of(self, shops):
         return {
             shop.id: tuple(

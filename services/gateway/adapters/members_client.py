@@ -1,0 +1,54 @@
+"""The members service as the gateway uses it: logging in, people, passwords."""
+
+from __future__ import annotations
+
+from jifen.grpc_server import CLIENT_ADDRESS_HEADER
+from jifen.members.v1 import members_pb2 as pb
+from jifen.members.v1 import members_pb2_grpc as pb_grpc
+
+from .grpc_calls import Credentials, call, open_channel
+
+
+class MembersClient:
+    def __init__(self, target: str, timeout: float, service_token: str = ""):
+        self.channel = open_channel(target)
+        self.members = pb_grpc.MembersServiceStub(self.channel)
+        self.directory = pb_grpc.DirectoryServiceStub(self.channel)
+        self.timeout = timeout
+        self.service_token = service_token
+
+    def login(self, phone: str, password: str, who: Credentials) -> pb.LoginResponse:
+        # The gateway vouches for the person's address with its own token; the login itself is public.
+        vouched = Credentials(token=self.service_token, locale=who.locale)
+        extra = ((CLIENT_ADDRESS_HEADER, who.client),) if who.client and self.service_token else ()
+        return call(
+            self.members.Login, pb.LoginRequest(phone=phone, password=password), vouched, self.timeout, extra
+        )
+
+    def member(self, who: Credentials, member_id: str) -> pb.Member:
+        return call(
+            self.members.GetMember, pb.GetMemberRequest(member_id=member_id), who, self.timeout
+        ).member
+
+    def grid_members(
+        self, who: Credentials, grid_id: str, query: str, page_size: int = 50
+    ) -> list[pb.Member]:
+        request = pb.ListMembersRequest(
+            grid_id=grid_id, query=query, status=pb.MEMBER_STATUS_ACTIVE, page_size=page_size
+        )
+        return list(call(self.members.ListMembers, request, who, self.timeout).members)
+
+    def change_password(
+        self, who: Credentials, request_id: str, member_id: str, current: str, new: str
+    ) -> None:
+        request = pb.ChangePasswordRequest(
+            request_id=request_id, member_id=member_id, current_password=current, new_password=new
+        )
+        call(self.members.ChangePassword, request, who, self.timeout)
+
+    def communities(self, who: Credentials, street_id: str) -> list[pb.Community]:
+        request = pb.ListCommunitiesRequest(street_id=street_id, page_size=100)
+        return list(call(self.directory.ListCommunities, request, who, self.timeout).communities)
+
+    def close(self) -> None:
+        self.channel.close()

@@ -1,0 +1,83 @@
+"""The points service as the gateway uses it: balances, statements, activities, hours, ranks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from jifen.points.v1 import activities_pb2 as apb
+from jifen.points.v1 import activities_pb2_grpc as apb_grpc
+from jifen.points.v1 import ledger_pb2 as lpb
+from jifen.points.v1 import ledger_pb2_grpc as lpb_grpc
+from jifen.timestamps import to_timestamp
+
+from .grpc_calls import Credentials, call, open_channel
+
+
+class PointsClient:
+    def __init__(self, target: str, timeout: float):
+        self.channel = open_channel(target)
+        self.ledger = lpb_grpc.LedgerServiceStub(self.channel)
+        self.activities = apb_grpc.ActivitiesServiceStub(self.channel)
+        self.timeout = timeout
+
+    def balance(self, who: Credentials, member_id: str = "") -> lpb.Balance:
+        request = lpb.GetBalanceRequest(member_id=member_id)
+        return call(self.ledger.GetBalance, request, who, self.timeout).balance
+
+    def entries(self, who: Credentials, after: datetime, before: datetime, page_token: str = ""):
+        request = lpb.ListEntriesRequest(
+            created_after=to_timestamp(after),
+            created_before=to_timestamp(before),
+            page_size=100,
+            page_token=page_token,
+        )
+        return call(self.ledger.ListEntries, request, who, self.timeout)
+
+    def month_rank(self, who: Credentials, community_id: str, year: int, month: int):
+        request = lpb.GetLeaderboardRequest(
+            community_id=community_id,
+            period=lpb.LEADERBOARD_PERIOD_MONTH,
+            metric=lpb.LEADERBOARD_METRIC_POINTS,
+            year=year,
+            month=month,
+            page_size=1,
+        )
+        return call(self.ledger.GetLeaderboard, request, who, self.timeout)
+
+    def upcoming(self, who: Credentials, community_id: str, now: datetime) -> list[apb.Activity]:
+        request = apb.ListActivitiesRequest(community_id=community_id, page_size=50)
+        activities = call(self.activities.ListActivities, request, who, self.timeout).activities
+        return [a for a in activities if a.end_time.ToDatetime().timestamp() > now.timestamp()]
+
+    def activity(self, who: Credentials, activity_id: str) -> apb.Activity:
+        request = apb.GetActivityRequest(activity_id=activity_id)
+        return call(self.activities.GetActivity, request, who, self.timeout).activity
+
+    def sign_up(self, who: Credentials, request_id: str, activity_id: str) -> apb.Activity:
+        request = apb.SignUpRequest(request_id=request_id, activity_id=activity_id)
+        return call(self.activities.SignUp, request, who, self.timeout).activity
+
+    def withdraw(self, who: Credentials, request_id: str, activity_id: str) -> apb.Activity:
+        request = apb.WithdrawRequest(request_id=request_id, activity_id=activity_id)
+        return call(self.activities.Withdraw, request, who, self.timeout).activity
+
+    def check_in(self, who: Credentials, request_id: str, activity_id: str, code: str) -> apb.Participant:
+        request = apb.CheckInRequest(request_id=request_id, activity_id=activity_id, code=code)
+        return call(self.activities.CheckIn, request, who, self.timeout).participant
+
+    def check_out(
+        self, who: Credentials, request_id: str, activity_id: str, code: str
+    ) -> apb.CheckOutResponse:
+        request = apb.CheckOutRequest(request_id=request_id, activity_id=activity_id, code=code)
+        return call(self.activities.CheckOut, request, who, self.timeout)
+
+    def hour_records(self, who: Credentials, member_id: str) -> list[apb.HourRecord]:
+        request = apb.ListHourRecordsRequest(member_id=member_id, page_size=100)
+        return list(call(self.activities.ListHourRecords, request, who, self.timeout).hour_records)
+
+    def check_in_code(self, who: Credentials, activity_id: str) -> apb.GetCheckInCodeResponse:
+        request = apb.GetCheckInCodeRequest(activity_id=activity_id)
+        return call(self.activities.GetCheckInCode, request, who, self.timeout)
+
+    def close(self) -> None:
+        self.channel.close()

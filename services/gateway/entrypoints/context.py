@@ -1,0 +1,56 @@
+"""What every route needs: the gateway, the signed-in person's session, their language, the CSRF check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import Request
+
+from ..adapters.grpc_calls import Credentials
+from ..service.session import Session
+from .i18n import locale_of, text
+from .sessions import CSRF_FIELD, CSRF_HEADER, LANG_COOKIE, check_csrf, signed_in
+
+if TYPE_CHECKING:
+    from .web import Gateway
+
+
+def gateway(request: Request) -> Gateway:
+    return request.app.state.gateway
+
+
+def locale(request: Request) -> str:
+    return locale_of(request.cookies.get(LANG_COOKIE))
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def anonymous_credentials(request: Request) -> Credentials:
+    return Credentials(locale=locale(request), client=client_address(request))
+
+
+def session(request: Request) -> Session:
+    """The signed-in person (a FastAPI dependency); NotSignedIn otherwise."""
+    found = gateway(request)
+    token, caller = signed_in(request, found.verifier, found.logged_out)
+    language = locale(request)
+    return Session(
+        token=token,
+        caller=caller,
+        credentials=Credentials(token=token, locale=language, client=client_address(request)),
+        gettext=text(language),
+    )
+
+
+async def checked_form(request: Request) -> dict[str, str]:
+    """The posted form, once its CSRF token matched the cookie's (a FastAPI dependency for pages)."""
+    form = await request.form()
+    check_csrf(request, str(form.get(CSRF_FIELD, "")))
+    return {key: str(value) for key, value in form.items() if isinstance(value, str)}
+
+
+def checked_call(request: Request) -> None:
+    """A mutating JSON call must repeat the CSRF cookie in its header (a FastAPI dependency)."""
+    check_csrf(request, request.headers.get(CSRF_HEADER))

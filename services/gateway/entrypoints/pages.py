@@ -1,0 +1,11 @@
+"""Every page, one router per person's area."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import pages_auth, pages_counter, pages_grid, pages_organiser, pages_volunteer
+
+router = APIRouter(include_in_schema=False)
+for area in (pages_auth, pages_volunteer, pages_organiser, pages_counter, pages_grid):
+    router.include_router(area.router)

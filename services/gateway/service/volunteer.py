@@ -1,0 +1,164 @@
+"""What a volunteer does: see their points and hours, take part in activities, redeem goods."""
+
+from __future__ import annotations
+
+from jifen.ids import new_id
+
+from . import translate, views
+from .calendar import month_bounds, month_of, shift_month
+from .errors import ActionError, Kind
+from .gateway import Services
+from .session import Session
+
+
+def home(services: Services, session: Session) -> views.Home:
+    who = session.credentials
+    balance = services.points.balance(who)
+    now = services.clock()
+    month = month_of(now)
+    rank, ranked = 0, 0
+    if session.caller.community_id:
+        year, number = (int(part) for part in month.split("-"))
+        board = services.points.month_rank(who, session.caller.community_id, year, number)
+        rank = board.caller.rank if board.HasField("caller") else 0
+        ranked = board.total_members
+    certified, to_next = translate.certified_hours(balance)
+    return views.Home(
+        name=session.caller.name,
+        available=balance.available,
+        held=balance.held,
+        next_expiry_points=balance.next_expiry_points,
+        next_expiry_at=translate.when(balance, "next_expiry_at"),
+        certified_hours=certified,
+        star_level=balance.star_level,
+        hours_to_next_star=to_next,
+        rank=rank,
+        ranked_members=ranked,
+        month=month,
+    )
+
+
+def statement(services: Services, session: Session, month: str = "") -> views.Statement:
+    month = month or month_of(services.clock())
+    start, end = month_bounds(month)
+    entries: list[views.Entry] = []
+    token = ""
+    # A month of one volunteer is a few dozen entries; the page cap only guards against a runaway loop.
+    for _ in range(20):
+        page = services.points.entries(session.credentials, start, end, token)
+        entries += [translate.entry(e) for e in page.entries]
+        token = page.next_page_token
+        if not token:
+            break
+    return views.Statement(
+        month=month, previous_month=shift_month(month, -1), next_month=shift_month(month, 1), entries=entries
+    )
+
+
+def activities(services: Services, session: Session) -> list[views.Activity]:
+    found = services.points.upcoming(session.credentials, session.caller.community_id, services.clock())
+    return sorted((translate.activity(a) for a in found), key=lambda a: a.start_time or services.clock())
+
+
+def activity(services: Services, session: Session, activity_id: str) -> views.Activity:
+    return translate.activity(services.points.activity(session.credentials, activity_id))
+
+
+def sign_up(services: Services, session: Session, activity_id: str, request_id: str = "") -> views.Activity:
+    found = services.points.sign_up(session.credentials, request_id or new_id(), activity_id)
+    return translate.activity(found)
+
+
+def withdraw(services: Services, session: Session, activity_id: str, request_id: str = "") -> views.Activity:
+    found = services.points.withdraw(session.credentials, request_id or new_id(), activity_id)
+    return translate.activity(found)
+
+
+def check_in(
+    services: Services, session: Session, activity_id: str, code: str, request_id: str = ""
+) -> views.Participation:
+    code = _typed_code(code, session)
+    found = services.points.check_in(session.credentials, request_id or new_id(), activity_id, code)
+    return translate.participation(found)
+
+
+def check_out(
+    services: Services, session: Session, activity_id: str, code: str, request_id: str = ""
+) -> views.Participation:
+    code = _typed_code(code, session)
+    answer = services.points.check_out(session.credentials, request_id or new_id(), activity_id, code)
+    return translate.participation(answer.participant, answer.hour_record.minutes)
+
+
+def my_hours(services: Services, session: Session) -> list[views.HourRecord]:
+    records = services.points.hour_records(session.credentials, session.member_id)
+    return [translate.hour_record(r) for r in records]
+
+
+def supermarket(services: Services, session: Session) -> tuple[int, list[views.Item]]:
+    """The goods of my community's shops, each marked with whether I can afford it now."""
+    available = services.points.balance(session.credentials).available
+    found = services.market.items(session.credentials, session.caller.community_id)
+    items = [translate.item(i, available) for i in found]
+    return available, sorted(items, key=lambda i: (not i.affordable, i.points_price))
+
+
+def item(services: Services, session: Session, item_id: str) -> tuple[int, views.Item]:
+    available = services.points.balance(session.credentials).available
+    return available, translate.item(services.market.item(session.credentials, item_id), available)
+
+
+def redeem(
+    services: Services, session: Session, item_id: str, quantity: int, request_id: str, for_member: str = ""
+) -> views.Order:
+    if not 1 <= quantity <= 99:
+        raise ActionError(Kind.INVALID, session.gettext("数量应在 1 到 99 之间"), "quantity")
+    if not request_id:
+        raise ActionError(Kind.INVALID, session.gettext("请从兑换确认页提交"))
+    placed = services.market.place(session.credentials, request_id, item_id, quantity, for_member)
+    return translate.order(placed)
+
+
+def orders(services: Services, session: Session) -> list[views.Order]:
+    found = services.market.orders(session.credentials, member_id=session.member_id)
+    return [translate.order(o) for o in found]
+
+
+def order(services: Services, session: Session, redemption_id: str) -> views.Order:
+    return translate.order(services.market.order(session.credentials, redemption_id))
+
+
+def pickup_qr(services: Services, session: Session, redemption_id: str) -> bytes:
+    return services.market.qr_svg(session.credentials, redemption_id)
+
+
+def new_pickup_code(services: Services, session: Session, redemption_id: str, request_id: str) -> views.Order:
+    return translate.order(
+        services.market.reissue(session.credentials, request_id or new_id(), redemption_id)
+    )
+
+
+def cancel(
+    services: Services, session: Session, redemption_id: str, reason: str, request_id: str = ""
+) -> views.Order:
+    reason = (reason or "").strip() or session.gettext("本人取消")
+    found = services.market.cancel(session.credentials, request_id or new_id(), redemption_id, reason)
+    return translate.order(found)
+
+
+def change_password(
+    services: Services, session: Session, current: str, new: str, repeated: str, request_id: str = ""
+) -> views.Done:
+    if new != repeated:
+        raise ActionError(Kind.INVALID, session.gettext("两次输入的新密码不一致"), "new_password")
+    services.members.change_password(
+        session.credentials, request_id or new_id(), session.member_id, current, new
+    )
+    return views.Done(message=session.gettext("密码已修改"))
+
+
+def _typed_code(code: str, session: Session) -> str:
+    code = "".join((code or "").split())
+    if not code:
+        raise ActionError(Kind.INVALID, session.gettext("请输入签到码"), "code")
+    return code
