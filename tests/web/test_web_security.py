@@ -123,3 +123,17 @@ def test_logins_from_many_addresses_are_not_throttled_together_but_six_wrong_pas
     assert [a.status_code for a in answers[:5]] == [401] * 5
     assert answers[5].status_code == 429
     assert "尝试次数过多" in answers[5].json()["error"]["message"]
+
+
+def test_an_expired_access_token_is_renewed_with_the_refresh_cookie_until_logout(site):
+    volunteer = signed_in(site, VOLUNTEER)
+    refresh = volunteer.cookies["jifen_refresh"]
+    # As if the 15-minute access token had run out: only the refresh cookie still counts.
+    stale = httpx.Client(base_url=site.url, cookies={"jifen_session": "expired", "jifen_refresh": refresh})
+    home = stale.get("/api/v1/me/home")
+    assert home.status_code == 200 and home.json()["name"] == "张桂英"
+    renewed = {c.split("=", 1)[0] for c in home.headers.get_list("set-cookie")}
+    assert {"jifen_session", "jifen_refresh"} <= renewed
+    # The refresh token was used once; presenting it again ends the whole session.
+    reused = httpx.Client(base_url=site.url, cookies={"jifen_session": "expired", "jifen_refresh": refresh})
+    assert reused.get("/api/v1/me/home").status_code == 401

@@ -25,6 +25,14 @@ class MembersClient:
             self.members.Login, pb.LoginRequest(phone=phone, password=password), vouched, self.timeout, extra
         )
 
+    def refresh(self, refresh_token: str, who: Credentials) -> pb.RefreshTokenResponse:
+        request = pb.RefreshTokenRequest(refresh_token=refresh_token)
+        return call(self.members.RefreshToken, request, Credentials(locale=who.locale), self.timeout)
+
+    def logout(self, refresh_token: str, who: Credentials) -> None:
+        request = pb.LogoutRequest(refresh_token=refresh_token)
+        call(self.members.Logout, request, Credentials(locale=who.locale), self.timeout)
+
     def member(self, who: Credentials, member_id: str) -> pb.Member:
         return call(
             self.members.GetMember, pb.GetMemberRequest(member_id=member_id), who, self.timeout

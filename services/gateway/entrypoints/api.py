@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 
 from ..service import grid, organiser, staff, views, volunteer
 from ..service.session import Session
-from .context import anonymous_credentials, checked_call, gateway, session
-from .sessions import SESSION_COOKIE, clear_session, csrf_token, set_session
+from .context import checked_call, gateway, log_in, log_out, session
+from .sessions import csrf_token
 
 router = APIRouter(prefix="/api/v1")
 mutating = [Depends(checked_call)]
@@ -72,9 +72,8 @@ def _services(request: Request):
 
 
 @router.post("/session", response_model=SignedIn, tags=["session"])
-def log_in(body: Credentials, request: Request, response: Response):
-    answer = _services(request).members.login(body.phone, body.password, anonymous_credentials(request))
-    set_session(response, request, answer.access_token)
+def start_session(body: Credentials, request: Request, response: Response):
+    answer = log_in(request, response, body.phone, body.password)
     caller = gateway(request).verifier.verify(answer.access_token)
     person = views.Person(
         member_id=caller.member_id,
@@ -88,11 +87,8 @@ def log_in(body: Credentials, request: Request, response: Response):
 
 
 @router.delete("/session", status_code=204, dependencies=mutating, tags=["session"])
-def log_out(request: Request, response: Response):
-    token = request.cookies.get(SESSION_COOKIE, "")
-    if token:
-        gateway(request).logged_out.add(token)
-    clear_session(response)
+def end_session(request: Request, response: Response):
+    log_out(request, response)
 
 
 @router.get("/me/home", response_model=views.Home, tags=["volunteer"])

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from fastapi import Request
+from fastapi import Request, Response
 
 from ..adapters.grpc_calls import Credentials
+from ..service.errors import ActionError
 from ..service.session import Session
 from .i18n import locale_of, text
-from .sessions import CSRF_FIELD, CSRF_HEADER, LANG_COOKIE, check_csrf, signed_in
+from .sessions import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    LANG_COOKIE,
+    REFRESH_COOKIE,
+    SESSION_COOKIE,
+    NotSignedIn,
+    check_csrf,
+    clear_session,
+    set_session,
+    signed_in,
+)
 
 if TYPE_CHECKING:
     from .web import Gateway
@@ -34,7 +47,9 @@ def anonymous_credentials(request: Request) -> Credentials:
 def session(request: Request) -> Session:
     """The signed-in person (a FastAPI dependency); NotSignedIn otherwise."""
     found = gateway(request)
-    token, caller = signed_in(request, found.verifier, found.logged_out)
+    token, caller = signed_in(
+        request, found.verifier, found.logged_out, lambda refresh: _renew(request, refresh)
+    )
     language = locale(request)
     return Session(
         token=token,
@@ -54,3 +69,32 @@ async def checked_form(request: Request) -> dict[str, str]:
 def checked_call(request: Request) -> None:
     """A mutating JSON call must repeat the CSRF cookie in its header (a FastAPI dependency)."""
     check_csrf(request, request.headers.get(CSRF_HEADER))
+
+
+def log_in(request: Request, response: Response, phone: str, password: str):
+    """Members checks the password (and counts attempts per person's address); the cookies get the tokens."""
+    answer = gateway(request).services.members.login(phone, password, anonymous_credentials(request))
+    set_session(response, request, answer.access_token, answer.refresh_token)
+    return answer
+
+
+def log_out(request: Request, response: Response) -> None:
+    """Ends the refresh token in members and the access token here; the cookies go too."""
+    found = gateway(request)
+    refresh = request.cookies.get(REFRESH_COOKIE, "")
+    if refresh:
+        # Already ended or expired: logging out again is no error.
+        with suppress(ActionError):
+            found.services.members.logout(refresh, anonymous_credentials(request))
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if token:
+        found.logged_out.add(token)
+    clear_session(response)
+
+
+def _renew(request: Request, refresh: str) -> tuple[str, str]:
+    try:
+        answer = gateway(request).services.members.refresh(refresh, anonymous_credentials(request))
+    except ActionError:
+        raise NotSignedIn() from None
+    return answer.access_token, answer.refresh_token

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from ..service.errors import ActionError
-from .context import anonymous_credentials, checked_form, gateway
+from .context import checked_form, log_in, log_out
 from .render import form_error, local_path, redirect, render
-from .sessions import CARE_COOKIE, LANG_COOKIE, SESSION_COOKIE, YEAR, clear_session, set_session
+from .sessions import CARE_COOKIE, LANG_COOKIE, YEAR
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,22 +21,18 @@ def login_page(request: Request, next: str = "/"):
 def login(request: Request, form: dict = Depends(checked_form)):
     target = local_path(form.get("next"))
     phone, password = form.get("phone", "").strip(), form.get("password", "")
+    response = redirect(target)
     try:
-        answer = gateway(request).services.members.login(phone, password, anonymous_credentials(request))
+        log_in(request, response, phone, password)
     except ActionError as error:
         return form_error(request, "login.html", None, error, next=target, form={"phone": phone})
-    response = redirect(target)
-    set_session(response, request, answer.access_token)
     return response
 
 
 @router.post("/logout")
 def logout(request: Request, form: dict = Depends(checked_form)):
-    token = request.cookies.get(SESSION_COOKIE, "")
-    if token:
-        gateway(request).logged_out.add(token)
     response = redirect("/login")
-    clear_session(response)
+    log_out(request, response)
     return response
 
 

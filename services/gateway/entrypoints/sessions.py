@@ -1,9 +1,12 @@
-"""The session cookie, the CSRF token and logged-out tokens.
+"""The session cookies, the CSRF token and logged-out tokens.
 
-The cookie holds the person's own token (HTTP-only, SameSite=Lax, Secure over HTTPS): the gateway
-keeps no session of its own. Logging out records the token's digest in Redis until the token would
-have expired, so an old cookie stops working at once. Forms and mutating JSON calls carry a
-double-submit CSRF token: the value of an HTTP-only cookie, repeated in the form or a header.
+Two HTTP-only, SameSite=Lax cookies (Secure over HTTPS) hold the person's own tokens: the short-lived
+access token members issued, and the refresh token that renews it. The gateway keeps no session of
+its own: when the access token has expired it asks members for a new pair, which re-reads the
+person's roles and status. Logging out ends the refresh token in members and records the access
+token's digest in Redis until it would have expired, so an old cookie stops working at once.
+Forms and mutating JSON calls carry a double-submit CSRF token: the value of an HTTP-only cookie,
+repeated in the form or a header.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from jifen.errors import Unauthenticated
 from jifen.tokens import TokenVerifier
 
 SESSION_COOKIE = "jifen_session"
+REFRESH_COOKIE = "jifen_refresh"
 CSRF_COOKIE = "jifen_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -54,31 +58,44 @@ class LoggedOut:
         return bool(self.redis.exists(self.prefix + _digest(token)))
 
 
-def signed_in(request: Request, verifier: TokenVerifier, logged_out: LoggedOut) -> tuple[str, Caller]:
+def signed_in(request: Request, verifier: TokenVerifier, logged_out: LoggedOut, renew) -> tuple[str, Caller]:
+    """The person behind the cookies: their access token, renewed with `renew(refresh_token)` (which
+    returns the new (access, refresh) pair or raises NotSignedIn) once it has expired."""
     token = request.cookies.get(SESSION_COOKIE, "")
-    if not token or token in logged_out:
+    if token and token not in logged_out:
+        try:
+            caller = verifier.verify(token)
+        except Unauthenticated:
+            caller = None
+        if caller is not None and caller.member_id:
+            return token, caller
+    refresh = request.cookies.get(REFRESH_COOKIE, "")
+    if not refresh:
         raise NotSignedIn()
-    try:
-        caller = verifier.verify(token)
-    except Unauthenticated:
-        raise NotSignedIn() from None
-    if not caller.member_id:
-        raise NotSignedIn()
-    return token, caller
+    token, refresh = renew(refresh)
+    # Set on the way out by the middleware, whatever the page answers.
+    request.state.renewed = (token, refresh)
+    return token, verifier.verify(token)
 
 
 def is_https(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def set_session(response: Response, request: Request, token: str) -> None:
-    response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=is_https(request), path="/"
-    )
+def set_session(response: Response, request: Request, token: str, refresh: str) -> None:
+    for name, value in ((SESSION_COOKIE, token), (REFRESH_COOKIE, refresh)):
+        response.set_cookie(name, value, httponly=True, samesite="lax", secure=is_https(request), path="/")
+
+
+def set_renewed_session(response: Response, request: Request) -> None:
+    renewed = getattr(request.state, "renewed", None)
+    if renewed and SESSION_COOKIE not in response.headers.get("set-cookie", ""):
+        set_session(response, request, *renewed)
 
 
 def clear_session(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(REFRESH_COOKIE, path="/")
 
 
 def csrf_token(request: Request) -> str:

@@ -22,7 +22,7 @@ from .clock_text import local_clock, local_date, local_time
 from .context import locale
 from .i18n import text
 from .render import error_page
-from .sessions import BadCsrf, LoggedOut, NotSignedIn, set_csrf_cookie
+from .sessions import BadCsrf, LoggedOut, NotSignedIn, clear_session, set_csrf_cookie, set_renewed_session
 
 log = logging.getLogger("jifen.gateway")
 HERE = Path(__file__).resolve().parent.parent
@@ -85,6 +85,7 @@ def build_app(services: Services, verifier: TokenVerifier, redis_client, namespa
         if request.url.path.startswith(("/api/", "/login", "/logout")) or "set-cookie" in response.headers:
             response.headers.setdefault("Cache-Control", "no-store")
         set_csrf_cookie(response, request)
+        set_renewed_session(response, request)
         return response
 
     @app.exception_handler(ActionError)
@@ -102,9 +103,13 @@ def build_app(services: Services, verifier: TokenVerifier, redis_client, namespa
     async def not_signed_in(request: Request, exc: NotSignedIn):
         if _wants_json(request):
             _ = text(locale(request))
-            return json_error("unauthenticated", _("请先登录"), 401)
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+            response = json_error("unauthenticated", _("请先登录"), 401)
+        else:
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            response = RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        # Cookies that no longer sign anyone in are dropped, so the browser stops presenting them.
+        clear_session(response)
+        return response
 
     @app.exception_handler(BadCsrf)
     async def bad_csrf(request: Request, exc: BadCsrf):
