@@ -93,6 +93,21 @@ def _field_with_nul(message, prefix: str = "") -> str:
     return ""
 
 
+def _decoded(deserialize: Callable[[bytes], object] | None, raw: bytes):
+    """The request message, or InvalidArgument when the bytes are not one (a string not in UTF-8...)."""
+    if deserialize is None:
+        return raw
+    try:
+        return deserialize(raw)
+    except Exception:
+        # Which field is bad is unknown here: protobuf's DecodeError does not say.
+        raise errors.InvalidArgument(
+            "request",
+            "请求中含有无法识别的字符",
+            "the request could not be decoded (e.g. a string that is not UTF-8)",
+        ) from None
+
+
 class GuardInterceptor(grpc.ServerInterceptor):
     """Authenticates the caller, applies the policy table, and maps domain errors to status codes."""
 
@@ -116,8 +131,9 @@ class GuardInterceptor(grpc.ServerInterceptor):
             raise RuntimeError(f"{details.method}: only unary RPCs are guarded")
         rule = self.policy.get(details.method)
         behavior = handler.unary_unary
+        deserialize = handler.request_deserializer
 
-        def guarded(request, context):
+        def guarded(raw, context):
             metadata = context.invocation_metadata()
             locale = _locale_of(metadata)
             try:
@@ -129,6 +145,8 @@ class GuardInterceptor(grpc.ServerInterceptor):
                     if caller.is_anonymous:
                         raise errors.Unauthenticated("请先登录", "log in first")
                     raise errors.PermissionDenied("您没有执行此操作的权限", "you may not do this")
+                # Decoded only now: a caller the policy refuses learns nothing about what they sent.
+                request = _decoded(deserialize, raw)
                 bad_field = _field_with_nul(request)
                 if bad_field:
                     raise errors.InvalidArgument(bad_field, "含有不允许的字符", "contains a NUL character")
@@ -151,10 +169,10 @@ class GuardInterceptor(grpc.ServerInterceptor):
                     "服务暂时出错，请稍后再试" if locale == "zh" else "internal error",
                 )
 
+        # The request arrives as bytes and is decoded inside the guard: grpcio's own decoding would
+        # answer INTERNAL with a traceback for what is only a client's bad input.
         return grpc.unary_unary_rpc_method_handler(
-            guarded,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
+            guarded, request_deserializer=None, response_serializer=handler.response_serializer
         )
 
     def _authenticate(self, metadata, optional: bool) -> Caller:
