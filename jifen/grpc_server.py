@@ -20,7 +20,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 
-from jifen import errors
+from jifen import errors, outages
 from jifen.caller import ANONYMOUS, Caller
 from jifen.policy import Rule, check_complete
 from jifen.tokens import TokenVerifier
@@ -39,6 +39,9 @@ STATUS = {
     errors.ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
     errors.Unavailable: grpc.StatusCode.UNAVAILABLE,
 }
+SERVICE_UNAVAILABLE = errors.Unavailable(
+    "服务暂时不可用，请稍后再试", "service temporarily unavailable; try again later"
+)
 # Paths served without a token: probes and tooling.
 OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 
@@ -116,12 +119,14 @@ class GuardInterceptor(grpc.ServerInterceptor):
         policy: dict[str, Rule],
         verifier: TokenVerifier,
         resolve: Callable[[Caller], Caller] | None = None,
+        name: str = "api",
     ):
         self.policy = policy
         self.verifier = verifier
         # A service that owns identities (members) re-reads the caller, so a deactivated or
         # demoted admin loses their powers there at once rather than when the token expires.
         self.resolve = resolve
+        self.outages = outages.OutageLog(name, log)
 
     def intercept_service(self, continuation, details):
         handler = continuation(details)
@@ -152,16 +157,23 @@ class GuardInterceptor(grpc.ServerInterceptor):
                     raise errors.InvalidArgument(bad_field, "含有不允许的字符", "contains a NUL character")
                 caller_token = _CALLER.set(caller)
                 try:
-                    return behavior(request, context)
+                    response = behavior(request, context)
                 finally:
                     _CALLER.reset(caller_token)
+                self.outages.succeeded()
+                return response
             except errors.DomainError as exc:
                 context.abort_with_status(rpc_status.to_status(_status_of(exc, locale)))
             except errors.Conflict:
                 context.abort(
                     grpc.StatusCode.ABORTED, "请求冲突，请重试" if locale == "zh" else "conflict; retry"
                 )
-            except Exception:
+            except Exception as exc:
+                unreachable = outages.unreachable(exc)
+                if unreachable:
+                    # Nobody's fault and soon over: the caller may retry; no traceback per request.
+                    self.outages.failed(details.method, unreachable, exc)
+                    context.abort_with_status(rpc_status.to_status(_status_of(SERVICE_UNAVAILABLE, locale)))
                 # A bug, not the caller's doing: log it whole and tell the caller nothing internal.
                 log.exception("%s failed", details.method)
                 context.abort(
@@ -225,7 +237,7 @@ def build_server(
     check_complete(policy, descriptors)
     server = grpc.server(
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{name}-grpc"),
-        interceptors=[GuardInterceptor(policy, verifier, resolve)],
+        interceptors=[GuardInterceptor(policy, verifier, resolve, name)],
         options=[("grpc.so_reuseport", 0)],
     )
     for add, servicer in registrations:

@@ -1,0 +1,86 @@
+"""A database that refuses connections (PostgreSQL restarting), or Redis gone, answers UNAVAILABLE
+with a plain sentence, logs no traceback, and the same calls work again as soon as it is back."""
+
+from __future__ import annotations
+
+import logging
+
+import grpc
+import pytest
+
+from jifen.members.v1 import members_pb2 as m
+from jifen.redis_client import connect
+from services.members import bootstrap as members_bootstrap
+from tests.conftest import free_port
+from tests.members_client import PASSWORD, MembersClient, bearer, rid
+from tests.servers import refusing_connections
+
+UNAVAILABLE = grpc.StatusCode.UNAVAILABLE
+
+
+def refusal(call) -> tuple[grpc.StatusCode, str]:
+    with pytest.raises(grpc.RpcError) as err:
+        call()
+    return err.value.code(), err.value.details()
+
+
+def test_a_database_refusing_connections_answers_unavailable_until_it_is_back(town, pg_settings, caplog):
+    volunteer = town.client.register("王秀兰", "13800000011", town.home.community_id)
+    token = town.client.login("13800000011")
+    registration = m.RegisterVolunteerRequest(
+        request_id=rid(),
+        name="李建国",
+        phone="13800000012",
+        password=PASSWORD,
+        community_id=town.home.community_id,
+    )
+    members = town.client.members
+    calls = {
+        "register": lambda *md: members.RegisterVolunteer(registration, metadata=md),
+        "read": lambda *md: members.GetMember(
+            m.GetMemberRequest(member_id=volunteer.member_id), metadata=[*bearer(token), *md]
+        ),
+        "log in": lambda *md: members.Login(
+            m.LoginRequest(phone="13800000011", password=PASSWORD), metadata=md
+        ),
+    }
+    caplog.set_level(logging.INFO)
+    with refusing_connections(pg_settings.members_db_url):
+        for name, call in calls.items():
+            assert refusal(call) == (UNAVAILABLE, "服务暂时不可用，请稍后再试"), name
+        assert refusal(lambda: calls["read"](("accept-language", "en"))) == (
+            UNAVAILABLE,
+            "service temporarily unavailable; try again later",
+        )
+    during = list(caplog.records)
+    assert [r.getMessage() for r in during if r.exc_info or "Traceback" in r.getMessage()] == []
+    assert len([r for r in during if r.levelno >= logging.WARNING]) == 1
+    assert "the database cannot be reached" in next(r for r in during if r.levelno == logging.WARNING).message
+    assert len([r for r in during if "answered UNAVAILABLE" in r.getMessage()]) == 4
+
+    # Back: the pool's dead connections are not handed out, so the very first calls succeed.
+    assert calls["register"]().member.name == "李建国"
+    assert calls["read"]().member.member_id == volunteer.member_id
+    assert calls["log in"]().access_token
+    ended = [r.getMessage() for r in caplog.records if "succeed again" in r.getMessage()]
+    assert ended == ["members: requests succeed again after 4 failed for want of the database"]
+
+
+def test_redis_that_cannot_be_reached_answers_unavailable_not_internal(pg_settings, caplog):
+    port = free_port()
+    settings = pg_settings.model_copy(
+        update={"members_bind": f"127.0.0.1:{port}", "members_target": f"127.0.0.1:{port}"}
+    )
+    # Nothing listens on this port: the login rate limit cannot be counted.
+    app = members_bootstrap.build_api(settings, connect(f"redis://127.0.0.1:{free_port()}/0"))
+    app.start()
+    client = MembersClient(settings.members_target)
+    caplog.set_level(logging.INFO)
+    try:
+        assert refusal(lambda: client.login("13800000011")) == (UNAVAILABLE, "服务暂时不可用，请稍后再试")
+    finally:
+        client.close()
+        app.stop(0)
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "Redis cannot be reached" in warnings[0]
