@@ -4,13 +4,21 @@ with a plain sentence, logs no traceback, and the same calls work again as soon 
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 
 import grpc
 import pytest
+import sqlalchemy as sa
 
+from jifen.db import make_engine
 from jifen.members.v1 import members_pb2 as m
 from jifen.redis_client import connect
 from services.members import bootstrap as members_bootstrap
+from services.members.adapters import tables
+from services.members.adapters.passwords import Argon2Passwords
+from services.members.adapters.unit_of_work import MembersUnitOfWork
+from services.members.service import directory, registration
+from services.members.service.commands import CreateCommunity, RegisterVolunteer
 from tests.conftest import free_port
 from tests.members_client import PASSWORD, MembersClient, bearer, rid
 from tests.servers import refusing_connections
@@ -84,3 +92,42 @@ def test_redis_that_cannot_be_reached_answers_unavailable_not_internal(pg_settin
     assert [r.getMessage() for r in caplog.records if r.exc_info] == []
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "Redis cannot be reached" in warnings[0]
+
+
+class OutageRightAfterCommit(MembersUnitOfWork):
+    """The members database stops taking connections the moment this transaction commits."""
+
+    def __init__(self, engine, url: str, outage: ExitStack):
+        super().__init__(engine)
+        self.url, self.outage = url, outage
+        self.went_away = False
+
+    def commit(self) -> None:
+        super().commit()
+        self.outage.enter_context(refusing_connections(self.url))
+        self.went_away = True
+
+
+def test_a_registration_committed_just_before_an_outage_answers_with_the_member(pg_settings):
+    url = pg_settings.members_db_url
+    admin = members_bootstrap.create_admin(
+        pg_settings, name="周海燕", phone="13800000000", street="雁南街道", password=PASSWORD
+    )
+    engine = make_engine(url, pool_size=2)
+    passwords = Argon2Passwords(time_cost=1, memory_cost=1024, parallelism=1)
+    home = directory.create_community(
+        CreateCommunity(rid(), admin.caller(), admin.street_id, "张苏滩社区"), MembersUnitOfWork(engine)
+    )
+    cmd = RegisterVolunteer(rid(), "王秀兰", "13800000011", home.id, password=PASSWORD)
+    try:
+        with ExitStack() as outage:
+            uow = OutageRightAfterCommit(engine, url, outage)
+            member = registration.register_volunteer(cmd, uow, passwords)
+            assert uow.went_away
+            assert (member.name, member.phone, member.community_id) == ("王秀兰", "13800000011", home.id)
+        # Back: the client's retry with the same request id finds the same member, registered once.
+        assert registration.register_volunteer(cmd, MembersUnitOfWork(engine), passwords).id == member.id
+        with engine.connect() as db:
+            assert db.execute(sa.select(sa.func.count()).select_from(tables.members)).scalar_one() == 2
+    finally:
+        engine.dispose()

@@ -38,10 +38,11 @@ def confirm(
     shop_id = staff_shop_id(cmd.actor)
     if not shop_id:
         raise denied()
-    replay = idempotency.replayed(uow, "market.ConfirmRedemption", cmd)
+    replay = idempotency.replayed(
+        uow, "market.ConfirmRedemption", cmd, lambda ref: known_redemption(uow, ref["redemption_id"])
+    )
     if replay is not None:
-        with uow:
-            return known_redemption(uow, replay["redemption_id"])
+        return replay
     # Counted before the look-up, so parallel guesses cannot slip past the limit.
     subject = f"{shop_id}:{cmd.actor.member_id}"
     if not limiter.attempt(subject):
@@ -72,9 +73,9 @@ def confirm(
         steps.collect(uow, redemption, cmd.actor.member_id, clock())
         return {"redemption_id": redemption.id}
 
-    ref = idempotency.run(uow, "market.ConfirmRedemption", cmd, execute)
-    with uow:
-        return known_redemption(uow, ref["redemption_id"])
+    return idempotency.run(
+        uow, "market.ConfirmRedemption", cmd, execute, lambda ref: known_redemption(uow, ref["redemption_id"])
+    )
 
 
 def _presented(uow: UnitOfWork, actor: Caller, shop_id: str, code: str, scanned: str) -> Redemption:
@@ -112,9 +113,10 @@ def reissue_code(cmd: ReissuePickupCode, uow: UnitOfWork, clock: Clock = utcnow)
         issued.append(code)
         return {"redemption_id": redemption.id}
 
-    ref = idempotency.run(uow, "market.ReissuePickupCode", cmd, execute)
-    with uow:
+    def view(ref: dict) -> steps.Issued:
         return steps.Issued(known_redemption(uow, ref["redemption_id"]), issued[-1] if issued else "")
+
+    return idempotency.run(uow, "market.ReissuePickupCode", cmd, execute, view)
 
 
 def pickup_qr(redemption_id: str, actor: Caller, uow: UnitOfWork) -> str:

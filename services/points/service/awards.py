@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 from jifen import idempotency
 from jifen.caller import Caller
@@ -51,7 +52,7 @@ def award(cmd: Award, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
         uow.outbox.add("points.awarded", ledger_events.awarded(entry, ""), now)
         return {"entry_id": entry.id}
 
-    return _posted(uow, idempotency.run(uow, "points.Award", cmd, execute))
+    return idempotency.run(uow, "points.Award", cmd, execute, partial(_posted_entry, uow))
 
 
 def award_commendation(cmd: AwardCommendation, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
@@ -86,7 +87,7 @@ def award_commendation(cmd: AwardCommendation, uow: UnitOfWork, clock: Clock = u
         uow.outbox.add("points.awarded", ledger_events.awarded(entry, name), now)
         return {"entry_id": entry.id}
 
-    return _posted(uow, idempotency.run(uow, "points.AwardCommendation", cmd, execute))
+    return idempotency.run(uow, "points.AwardCommendation", cmd, execute, partial(_posted_entry, uow))
 
 
 def adjust(cmd: Adjust, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
@@ -116,7 +117,7 @@ def adjust(cmd: Adjust, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
         uow.outbox.add("points.adjusted", ledger_events.adjusted(entry), now)
         return {"entry_id": entry.id}
 
-    return _posted(uow, idempotency.run(uow, "points.Adjust", cmd, execute))
+    return idempotency.run(uow, "points.Adjust", cmd, execute, partial(_posted_entry, uow))
 
 
 def _earn(account, earning: Earning, now) -> Entry:
@@ -145,9 +146,9 @@ def _points(field: str, value: int, positive: bool) -> None:
         )
 
 
-def _posted(uow: UnitOfWork, ref: dict) -> Posted:
-    with uow:
-        entry = uow.ledger.entry(ref["entry_id"])
-        if entry is None:
-            raise NotFound("记录不存在", "entry not found")
-        return Posted(entry, current_balance(uow, entry.member_id))
+def _posted_entry(uow: UnitOfWork, ref: dict) -> Posted:
+    """The entry a result names and the balance after it, in the use case's own transaction."""
+    entry = uow.ledger.entry(ref["entry_id"])
+    if entry is None:
+        raise NotFound("记录不存在", "entry not found")
+    return Posted(entry, current_balance(uow, entry.member_id))

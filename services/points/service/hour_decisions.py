@@ -7,6 +7,8 @@ every record is checked (scope, state, flags) before anything is posted.
 
 from __future__ import annotations
 
+from functools import partial
+
 from jifen import idempotency
 from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
@@ -18,7 +20,7 @@ from . import access, activity_scope, hour_events
 from .activity_commands import ApproveHours, RejectHours
 from .activity_views import HourRecordView
 from .hour_flags import Flagger
-from .hours import reloaded
+from .hours import records_of
 from .ports import UnitOfWork
 from .posting import ApprovedHours, post_approved_hours
 
@@ -50,8 +52,7 @@ def approve_hours(cmd: ApproveHours, uow: UnitOfWork, clock: Clock = utcnow) -> 
             _approve(uow, cmd.actor, record, activity, override_reason, now)
         return {"hour_record_ids": ids}
 
-    ref = idempotency.run(uow, "points.ApproveHours", cmd, execute)
-    return reloaded(uow, ref["hour_record_ids"])
+    return idempotency.run(uow, "points.ApproveHours", cmd, execute, partial(records_of, uow))
 
 
 def _approve(
@@ -106,8 +107,7 @@ def reject_hours(cmd: RejectHours, uow: UnitOfWork, clock: Clock = utcnow) -> li
             flagger.refresh_around(record)
         return {"hour_record_ids": ids}
 
-    ref = idempotency.run(uow, "points.RejectHours", cmd, execute)
-    return reloaded(uow, ref["hour_record_ids"])
+    return idempotency.run(uow, "points.RejectHours", cmd, execute, partial(records_of, uow))
 
 
 def _valid_ids(record_ids: tuple[str, ...]) -> list[str]:

@@ -7,6 +7,7 @@ error leaves the transaction uncommitted.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from jifen import idempotency, paging
 from jifen.caller import ADMIN, Caller
@@ -89,8 +90,7 @@ def record_hours(cmd: RecordHours, uow: UnitOfWork, clock: Clock = utcnow) -> li
             ids.append(record.id)
         return {"hour_record_ids": ids}
 
-    ref = idempotency.run(uow, "points.RecordHours", cmd, execute)
-    return reloaded(uow, ref["hour_record_ids"])
+    return idempotency.run(uow, "points.RecordHours", cmd, execute, partial(records_of, uow))
 
 
 def valid_entries(entries: tuple[HoursEntry, ...]) -> list[HoursEntry]:
@@ -192,7 +192,8 @@ def visibility(actor: Caller) -> Visibility:
     )
 
 
-def reloaded(uow: UnitOfWork, record_ids: list[str]) -> list[HourRecordView]:
-    with uow:
-        found = uow.hours.many(record_ids)
-        return activity_views.records(uow, [found[i] for i in record_ids])
+def records_of(uow: UnitOfWork, ref: dict) -> list[HourRecordView]:
+    """The hour records a result names, in the use case's own transaction."""
+    record_ids = ref["hour_record_ids"]
+    found = uow.hours.many(record_ids)
+    return activity_views.records(uow, [found[i] for i in record_ids])
