@@ -7,6 +7,7 @@ are made by hand (tag, length, payload) and sent through a channel without a ser
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import grpc
@@ -53,6 +54,18 @@ def _violated_fields(err: grpc.RpcError) -> list[str]:
     return [v.field for v in violation.field_violations]
 
 
+class _Tracebacks(logging.Handler):
+    """Keeps the log records that carry a traceback."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.found: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.found.append(record)
+
+
 def mutating_rpcs(services: list[ServiceDescriptor]) -> list:
     """Every method whose request carries an idempotency key: the RPCs that change something."""
     found = [
@@ -73,31 +86,44 @@ def refusals_of_undecodable_requests(
 ) -> tuple[list[str], list[str]]:
     """Sends an undecodable request to every mutating RPC as the first of `callers` its rule allows.
 
-    Returns the paths tried and what went wrong ("" for none), so a test can report every RPC at once.
+    Returns the paths tried and what went wrong, so a test can report every RPC at once. Bad input
+    is not a bug: a traceback in the log counts as wrong too.
     """
     tried, wrong = [], []
-    for method in mutating_rpcs(services):
-        path = f"/{method.containing_service.full_name}/{method.name}"
-        tried.append(path)
-        allowed = [metadata for caller, metadata in callers if policy[path].allows(caller)]
-        if not allowed:
-            wrong.append(f"{path}: none of the test's callers may call it")
-            continue
-        call = channel.unary_unary(
-            path,
-            request_serializer=None,
-            response_deserializer=GetMessageClass(method.output_type).FromString,
-        )
-        try:
-            call(undecodable(GetMessageClass(method.input_type)), metadata=allowed[0](), timeout=30)
-        except grpc.RpcError as err:
-            details = err.details() or ""
-            if err.code() != grpc.StatusCode.INVALID_ARGUMENT:
-                wrong.append(f"{path}: {err.code().name} {details}")
-            elif details != f"request: {UNDECODABLE_ZH}":
-                wrong.append(f"{path}: not the sentence a person understands: {details}")
-            elif _violated_fields(err) != ["request"]:
-                wrong.append(f"{path}: BadRequest names {_violated_fields(err)}")
-            continue
-        wrong.append(f"{path}: answered OK")
+    tracebacks = _Tracebacks()
+    logging.getLogger().addHandler(tracebacks)
+    try:
+        for method in mutating_rpcs(services):
+            path = f"/{method.containing_service.full_name}/{method.name}"
+            tried.append(path)
+            why = _refusal(channel, method, path, policy, callers)
+            if why:
+                wrong.append(f"{path}: {why}")
+    finally:
+        logging.getLogger().removeHandler(tracebacks)
+    wrong += [f"logged a traceback: {r.name}: {r.getMessage()}" for r in tracebacks.found]
     return tried, wrong
+
+
+def _refusal(channel: grpc.Channel, method, path: str, policy: dict[str, Rule], callers) -> str:
+    """What is wrong with the answer to an undecodable request to `method`, or ""."""
+    allowed = [metadata for caller, metadata in callers if policy[path].allows(caller)]
+    if not allowed:
+        return "none of the test's callers may call it"
+    call = channel.unary_unary(
+        path,
+        request_serializer=None,
+        response_deserializer=GetMessageClass(method.output_type).FromString,
+    )
+    try:
+        call(undecodable(GetMessageClass(method.input_type)), metadata=allowed[0](), timeout=30)
+    except grpc.RpcError as err:
+        details = err.details() or ""
+        if err.code() != grpc.StatusCode.INVALID_ARGUMENT:
+            return f"{err.code().name} {details}"
+        if details != f"request: {UNDECODABLE_ZH}":
+            return f"not the sentence a person understands: {details}"
+        if _violated_fields(err) != ["request"]:
+            return f"BadRequest names {_violated_fields(err)}"
+        return ""
+    return "answered OK"
