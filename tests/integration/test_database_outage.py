@@ -131,3 +131,15 @@ def test_a_registration_committed_just_before_an_outage_answers_with_the_member(
             assert db.execute(sa.select(sa.func.count()).select_from(tables.members)).scalar_one() == 2
     finally:
         engine.dispose()
+
+
+def test_the_first_request_after_the_database_restarted_succeeds(town, pg_settings):
+    token = town.client.login("13800000000", "secret-123")
+    for _ in range(3):  # the api's pool now holds open connections
+        town.client.directory.ListCommunities(m.ListCommunitiesRequest(street_id=town.street_id))
+    with refusing_connections(pg_settings.members_db_url):
+        pass  # a restart: every open connection is gone, new ones are welcome again
+    found = town.client.directory.ListCommunities(
+        m.ListCommunitiesRequest(street_id=town.street_id), metadata=bearer(token)
+    )
+    assert {c.name for c in found.communities} == {"张苏滩社区", "天庆嘉园社区"}
