@@ -80,7 +80,7 @@ def run(
     execute: Callable[[], dict],
     view: Callable[[dict], T] | None = None,
 ) -> Any:
-    """Runs `execute` once per request id inside `uow` and returns its result reference.
+    """Runs `execute` once per request id inside `uow` and returns its result reference (or its view).
 
     `execute` does the work and returns a small JSON-able reference to what it produced
     (e.g. {"member_id": ...}); a replay returns that same reference without running again.
