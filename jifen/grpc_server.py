@@ -20,7 +20,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 
-from jifen import errors
+from jifen import errors, outages
 from jifen.caller import ANONYMOUS, Caller
 from jifen.policy import Rule, check_complete
 from jifen.tokens import TokenVerifier
@@ -39,6 +39,9 @@ STATUS = {
     errors.ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
     errors.Unavailable: grpc.StatusCode.UNAVAILABLE,
 }
+SERVICE_UNAVAILABLE = errors.Unavailable(
+    "服务暂时不可用，请稍后再试", "service temporarily unavailable; try again later"
+)
 # Paths served without a token: probes and tooling.
 OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 
@@ -108,6 +111,21 @@ def _field_with_nul(message, prefix: str = "") -> str:
     return ""
 
 
+def _decoded(deserialize: Callable[[bytes], object] | None, raw: bytes):
+    """The request message, or InvalidArgument when the bytes are not one (a string not in UTF-8...)."""
+    if deserialize is None:
+        return raw
+    try:
+        return deserialize(raw)
+    except Exception:
+        # Which field is bad is unknown here: protobuf's DecodeError does not say.
+        raise errors.InvalidArgument(
+            "request",
+            "请求中含有无法识别的字符",
+            "the request could not be decoded (e.g. a string that is not UTF-8)",
+        ) from None
+
+
 class GuardInterceptor(grpc.ServerInterceptor):
     """Authenticates the caller, applies the policy table, and maps domain errors to status codes."""
 
@@ -116,12 +134,14 @@ class GuardInterceptor(grpc.ServerInterceptor):
         policy: dict[str, Rule],
         verifier: TokenVerifier,
         resolve: Callable[[Caller], Caller] | None = None,
+        name: str = "api",
     ):
         self.policy = policy
         self.verifier = verifier
         # A service that owns identities (members) re-reads the caller, so a deactivated or
         # demoted admin loses their powers there at once rather than when the token expires.
         self.resolve = resolve
+        self.outages = outages.OutageLog(name, log)
 
     def intercept_service(self, continuation, details):
         handler = continuation(details)
@@ -131,8 +151,9 @@ class GuardInterceptor(grpc.ServerInterceptor):
             raise RuntimeError(f"{details.method}: only unary RPCs are guarded")
         rule = self.policy.get(details.method)
         behavior = handler.unary_unary
+        deserialize = handler.request_deserializer
 
-        def guarded(request, context):
+        def guarded(raw, context):
             metadata = context.invocation_metadata()
             locale = _locale_of(metadata)
             try:
@@ -144,21 +165,30 @@ class GuardInterceptor(grpc.ServerInterceptor):
                     if caller.is_anonymous:
                         raise errors.Unauthenticated("请先登录", "log in first")
                     raise errors.PermissionDenied("您没有执行此操作的权限", "you may not do this")
+                # Decoded only now: a caller the policy refuses learns nothing about what they sent.
+                request = _decoded(deserialize, raw)
                 bad_field = _field_with_nul(request)
                 if bad_field:
                     raise errors.InvalidArgument(bad_field, "含有不允许的字符", "contains a NUL character")
                 caller_token = _CALLER.set(caller)
                 try:
-                    return behavior(request, context)
+                    response = behavior(request, context)
                 finally:
                     _CALLER.reset(caller_token)
+                self.outages.succeeded()
+                return response
             except errors.DomainError as exc:
                 context.abort_with_status(rpc_status.to_status(_status_of(exc, locale)))
             except errors.Conflict:
                 context.abort(
                     grpc.StatusCode.ABORTED, "请求冲突，请重试" if locale == "zh" else "conflict; retry"
                 )
-            except Exception:
+            except Exception as exc:
+                unreachable = outages.unreachable(exc)
+                if unreachable:
+                    # Nobody's fault and soon over: the caller may retry; no traceback per request.
+                    self.outages.failed(details.method, unreachable, exc)
+                    context.abort_with_status(rpc_status.to_status(_status_of(SERVICE_UNAVAILABLE, locale)))
                 # A bug, not the caller's doing: log it whole and tell the caller nothing internal.
                 log.exception("%s failed", details.method)
                 context.abort(
@@ -166,10 +196,10 @@ class GuardInterceptor(grpc.ServerInterceptor):
                     "服务暂时出错，请稍后再试" if locale == "zh" else "internal error",
                 )
 
+        # The request arrives as bytes and is decoded inside the guard: grpcio's own decoding would
+        # answer INTERNAL with a traceback for what is only a client's bad input.
         return grpc.unary_unary_rpc_method_handler(
-            guarded,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
+            guarded, request_deserializer=None, response_serializer=handler.response_serializer
         )
 
     def _authenticate(self, metadata, optional: bool) -> Caller:
@@ -222,7 +252,7 @@ def build_server(
     check_complete(policy, descriptors)
     server = grpc.server(
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{name}-grpc"),
-        interceptors=[GuardInterceptor(policy, verifier, resolve)],
+        interceptors=[GuardInterceptor(policy, verifier, resolve, name)],
         options=[("grpc.so_reuseport", 0)],
     )
     for add, servicer in registrations:

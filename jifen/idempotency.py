@@ -73,24 +73,37 @@ class SqlIdempotencyStore:
         )
 
 
-def run(uow: Any, operation: str, command: Any, execute: Callable[[], dict]) -> dict:
-    """Runs `execute` once per request id inside `uow` and returns its result reference.
+def run(
+    uow: Any,
+    operation: str,
+    command: Any,
+    execute: Callable[[], dict],
+    view: Callable[[dict], T] | None = None,
+) -> Any:
+    """Runs `execute` once per request id inside `uow` and returns its result reference (or its view).
 
     `execute` does the work and returns a small JSON-able reference to what it produced
     (e.g. {"member_id": ...}); a replay returns that same reference without running again.
+
+    With `view`, the answer is `view(reference)` instead, read inside the same transaction: the one
+    that commits the work, or for a replay the one that finds the record. A second transaction after
+    the commit could fail in an outage and tell the client an error about a change that was made
+    (and its retry with a new request id would then be refused: "phone taken").
     """
     request_id = _request_id(command)
     digest = fingerprint(command)
+    answer = view or (lambda reference: reference)
     for attempt in range(2):
         try:
             with uow:
                 prior = _prior(uow, operation, request_id, digest)
                 if prior is not None:
-                    return prior
+                    return answer(prior)
                 result = execute()
                 uow.idempotency.record(operation, request_id, digest, result)
+                response = answer(result)
                 uow.commit()
-                return result
+                return response
         except Conflict:
             if attempt == 1:
                 raise
@@ -99,21 +112,22 @@ def run(uow: Any, operation: str, command: Any, execute: Callable[[], dict]) -> 
             # "phone taken" true for us): then the answer is the twin's result, not the error.
             with uow:
                 prior = _prior(uow, operation, request_id, digest)
-            if prior is not None:
-                return prior
+                if prior is not None:
+                    return answer(prior)
             raise
     raise AssertionError("unreachable")
 
 
-def replayed(uow: Any, operation: str, command: Any) -> dict | None:
-    """The result of an earlier run of this request id, or None.
+def replayed(uow: Any, operation: str, command: Any, view: Callable[[dict], T] | None = None) -> Any:
+    """The result of an earlier run of this request id (through `view`, in the same transaction), or None.
 
     For commands whose work spans several transactions and calls to other services (the market's
     saga): a retry of a finished request must answer from the record, not start the work again.
     """
     request_id = _request_id(command)
     with uow:
-        return _prior(uow, operation, request_id, fingerprint(command))
+        prior = _prior(uow, operation, request_id, fingerprint(command))
+        return prior if prior is None or view is None else view(prior)
 
 
 def _request_id(command: Any) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import pytest
@@ -64,3 +66,22 @@ def drop_database(url: str) -> None:
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
+
+
+@contextmanager
+def refusing_connections(url: str) -> Iterator[None]:
+    """The database refuses new connections and loses its open ones, as in an outage, until the block ends."""
+    name = url.rsplit("/", 1)[1]
+    admin = sa.create_engine(f"{PG_URL}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        conn.execute(
+            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+            {"name": name},
+        )
+    try:
+        yield
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        admin.dispose()

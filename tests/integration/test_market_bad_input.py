@@ -28,8 +28,10 @@ from jifen.market.v1 import market_pb2 as mk
 from jifen.tables import IDEMPOTENCY_KEYS, OUTBOX
 from jifen.timestamps import to_timestamp
 from services.market.adapters import tables
+from services.market.entrypoints.policy import DESCRIPTORS, POLICY
 from tests.integration.market_town import MarketTown
 from tests.integration.points_town import HOME
+from tests.undecodable import refusals_of_undecodable_requests
 
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 NOT_FOUND = grpc.StatusCode.NOT_FOUND
@@ -764,6 +766,17 @@ def test_a_redemption_window_that_ends_before_it_starts_is_refused_like_a_stock_
         "created_before",
     )
     assert answer(town, case) == ""
+
+
+def test_a_string_that_is_not_utf8_is_invalid_argument_on_every_mutating_rpc(town: Town):
+    callers = [
+        (caller, lambda caller=caller: town.market.token(caller)) for caller in town.callers.values()
+    ]
+    before = counts(town.market)
+    tried, wrong = refusals_of_undecodable_requests(town.market.channel, DESCRIPTORS, POLICY, callers)
+    assert wrong == [], "\n".join(wrong)
+    assert "/jifen.market.v1.MarketService/PlaceRedemption" in tried and len(tried) >= 8
+    assert counts(town.market) == before
 
 
 def test_the_refused_requests_left_the_order_and_the_stock_as_they_were(town: Town):

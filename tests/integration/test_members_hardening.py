@@ -6,9 +6,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 import pytest
+import sqlalchemy as sa
 
+from jifen.caller import ADMIN, ANONYMOUS, Caller, Grant
 from jifen.members.v1 import members_pb2 as m
+from jifen.tables import IDEMPOTENCY_KEYS, OUTBOX
+from services.members.adapters import tables
+from services.members.entrypoints.policy import DESCRIPTORS, POLICY
 from tests.members_client import PASSWORD, bearer, rid
+from tests.undecodable import refusals_of_undecodable_requests
 
 
 def code_of(call) -> tuple[grpc.StatusCode, str]:
@@ -25,6 +31,25 @@ def test_a_nul_byte_in_any_field_is_invalid_argument_naming_it(town):
     ) == (grpc.StatusCode.INVALID_ARGUMENT, "member_id: 含有不允许的字符")
     code, details = code_of(lambda: town.client.register("王\x00秀兰", "13800000011", town.home.community_id))
     assert (code, details.split(":")[0]) == (grpc.StatusCode.INVALID_ARGUMENT, "name")
+
+
+def row_counts(url: str) -> dict[str, int]:
+    engine = sa.create_engine(url)
+    watched = (*tables.metadata.sorted_tables, OUTBOX, IDEMPOTENCY_KEYS)
+    with engine.connect() as db:
+        found = {t.name: db.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for t in watched}
+    engine.dispose()
+    return found
+
+
+def test_a_string_that_is_not_utf8_is_invalid_argument_on_every_mutating_rpc(town, pg_settings):
+    admin = Caller(member_id="the-town-admin", grants=(Grant(ADMIN, street_id=town.street_id),))
+    callers = [(ANONYMOUS, list), (admin, lambda: bearer(town.admin_token))]
+    before = row_counts(pg_settings.members_db_url)
+    tried, wrong = refusals_of_undecodable_requests(town.client.channel, DESCRIPTORS, POLICY, callers)
+    assert wrong == [], "\n".join(wrong)
+    assert "/jifen.members.v1.MembersService/RegisterVolunteer" in tried and len(tried) >= 10
+    assert row_counts(pg_settings.members_db_url) == before
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from jifen.caller import Caller
 from jifen.clock import utcnow
 from jifen.points.v1 import activities_pb2 as ap
 from jifen.points.v1 import ledger_pb2 as lp
@@ -17,7 +18,9 @@ from jifen.points.v1 import rules_pb2 as rp
 from jifen.tables import IDEMPOTENCY_KEYS, OUTBOX
 from jifen.timestamps import to_timestamp
 from services.points.adapters import tables
+from services.points.entrypoints.policy import DESCRIPTORS, POLICY
 from tests.integration.points_town import HOME
+from tests.undecodable import refusals_of_undecodable_requests
 
 START = utcnow().replace(microsecond=0) - timedelta(days=7)
 
@@ -218,4 +221,15 @@ def test_bad_bulk_awards_are_refused_naming_the_place_and_change_nothing(points_
         admin,
         grpc.StatusCode.FAILED_PRECONDITION,
     ).startswith("member_ids[0]: 成员 m-vol：现行积分规则中没有「社区之星」")
+    assert counts(town) == before
+
+
+def test_a_string_that_is_not_utf8_is_invalid_argument_on_every_mutating_rpc(points_town):
+    town = points_town
+    admin, volunteer, market = town.admin("m-admin"), town.register("m-vol"), Caller(service="market")
+    callers = [(c, lambda c=c: town.token(c)) for c in (admin, volunteer, market)]
+    before = counts(town)
+    tried, wrong = refusals_of_undecodable_requests(town.channel, DESCRIPTORS, POLICY, callers)
+    assert wrong == [], "\n".join(wrong)
+    assert "/jifen.points.v1.LedgerService/Hold" in tried and len(tried) >= 15
     assert counts(town) == before

@@ -20,3 +20,37 @@ class FakeIdempotency:
 
     def record(self, operation, request_id, digest, result):
         self.rows[(operation, request_id)] = (digest, result)
+
+
+class DatabaseGone(Exception):
+    """What the fake database raises once it is gone."""
+
+
+class GoneAfterCommit:
+    """A fake unit of work whose database goes away the moment a transaction commits: any later
+    read, write or new transaction raises. A use case must answer from what it committed."""
+
+    def __init__(self, uow):
+        object.__setattr__(self, "_uow", uow)
+        object.__setattr__(self, "gone", False)
+
+    def __getattr__(self, name):
+        if self.gone:
+            raise DatabaseGone(f"uow.{name} after the commit")
+        return getattr(self._uow, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._uow, name, value)
+
+    def __enter__(self):
+        if self.gone:
+            raise DatabaseGone("a new transaction after the commit")
+        self._uow.__enter__()
+        return self
+
+    def commit(self):
+        self._uow.commit()
+        object.__setattr__(self, "gone", True)
+
+    def __exit__(self, *exc):
+        return self._uow.__exit__(*exc)

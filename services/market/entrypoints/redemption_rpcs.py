@@ -36,7 +36,7 @@ class RedemptionRpcs:
 
     def GetRedemption(self, request, context):
         found = redemption_views.get_redemption(request.redemption_id, current_caller(), self.uow())
-        return pb.GetRedemptionResponse(redemption=self._message(found, context))
+        return pb.GetRedemptionResponse(redemption=self._named(found, context))
 
     def ListRedemptions(self, request, context):
         query = c.ListRedemptions(
@@ -62,7 +62,7 @@ class RedemptionRpcs:
             actor=current_caller(), pickup_code=request.pickup_code, qr_payload=request.qr_payload
         )
         found = pickup.find(cmd, self.uow(), self.limiter)
-        return pb.FindPickupResponse(redemption=self._message(found, context))
+        return pb.FindPickupResponse(redemption=self._named(found, context))
 
     def ConfirmRedemption(self, request, context):
         cmd = c.ConfirmRedemption(
@@ -103,6 +103,8 @@ class RedemptionRpcs:
         )
 
     def _message(self, redemption, context, pickup_code: str = "", names=None) -> pb.Redemption:
-        if names is None:
-            names = redemption_views.names_of([redemption], self.uow())
         return messages.redemption(redemption, pickup_code, locale_of(context), names)
+
+    def _named(self, redemption, context) -> pb.Redemption:
+        """For reads only: a command answers from its own transaction, without a second look-up."""
+        return self._message(redemption, context, names=redemption_views.names_of([redemption], self.uow()))

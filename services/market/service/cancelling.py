@@ -20,10 +20,11 @@ from .ports import Points, PointsRefused, PointsUnavailable, UnitOfWork
 
 def cancel(cmd: CancelRedemption, uow: UnitOfWork, points: Points, clock: Clock = utcnow) -> Redemption:
     reason = bounded("reason", cmd.reason, 200, "取消原因", optional=False)
-    replay = idempotency.replayed(uow, "market.CancelRedemption", cmd)
+    replay = idempotency.replayed(
+        uow, "market.CancelRedemption", cmd, lambda ref: known_redemption(uow, ref["redemption_id"])
+    )
     if replay is not None:
-        with uow:
-            return known_redemption(uow, replay["redemption_id"])
+        return replay
     with uow:
         redemption = known_redemption(uow, cmd.redemption_id)
         if cmd.actor.member_id not in (redemption.member_id, redemption.placed_by) and not administers(
@@ -45,6 +46,6 @@ def cancel(cmd: CancelRedemption, uow: UnitOfWork, points: Points, clock: Clock 
         steps.closed(uow, redemption.id, clock(), by=cmd.actor.member_id, reason=reason)
         return {"redemption_id": redemption.id}
 
-    ref = idempotency.run(uow, "market.CancelRedemption", cmd, execute)
-    with uow:
-        return known_redemption(uow, ref["redemption_id"])
+    return idempotency.run(
+        uow, "market.CancelRedemption", cmd, execute, lambda ref: known_redemption(uow, ref["redemption_id"])
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
+from functools import partial
 
 from jifen import idempotency, paging
 from jifen.caller import Caller
@@ -61,7 +62,7 @@ def create_item(cmd: CreateItem, uow: UnitOfWork, clock: Clock = utcnow) -> Item
         )
         return {"item_id": item.id}
 
-    return get_item(idempotency.run(uow, "market.CreateItem", cmd, execute)["item_id"], uow)
+    return idempotency.run(uow, "market.CreateItem", cmd, execute, partial(_produced_item, uow))
 
 
 def update_item(cmd: UpdateItem, uow: UnitOfWork, clock: Clock = utcnow) -> Item:
@@ -85,7 +86,7 @@ def update_item(cmd: UpdateItem, uow: UnitOfWork, clock: Clock = utcnow) -> Item
         uow.items.save_details(current.id, details, clock())
         return {"item_id": current.id}
 
-    return get_item(idempotency.run(uow, "market.UpdateItem", cmd, execute)["item_id"], uow)
+    return idempotency.run(uow, "market.UpdateItem", cmd, execute, partial(_produced_item, uow))
 
 
 def restock(cmd: Restock, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[Item, StockChange]:
@@ -122,15 +123,20 @@ def restock(cmd: Restock, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[Item,
         )
         return {"item_id": item.id, "stock_change_id": change.id}
 
-    ref = idempotency.run(uow, "market.Restock", cmd, execute)
-    with uow:
-        item = access.known_item(uow, ref["item_id"])
-        return item, uow.stock_changes.get(ref["stock_change_id"])
+    def view(ref: dict) -> tuple[Item, StockChange]:
+        return access.known_item(uow, ref["item_id"]), uow.stock_changes.get(ref["stock_change_id"])
+
+    return idempotency.run(uow, "market.Restock", cmd, execute, view)
 
 
 def get_item(item_id: str, uow: UnitOfWork) -> Item:
     with uow:
         return access.known_item(uow, item_id)
+
+
+def _produced_item(uow: UnitOfWork, ref: dict) -> Item:
+    """The item a result names, in the use case's own transaction."""
+    return access.known_item(uow, ref["item_id"])
 
 
 def list_items(

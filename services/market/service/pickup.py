@@ -36,10 +36,11 @@ def confirm(
     cmd: ConfirmRedemption, uow: UnitOfWork, points: Points, limiter: AttemptLimiter, clock: Clock = utcnow
 ) -> Redemption:
     code, scanned, shop_id = _presentation(cmd)
-    replay = idempotency.replayed(uow, "market.ConfirmRedemption", cmd)
+    replay = idempotency.replayed(
+        uow, "market.ConfirmRedemption", cmd, lambda ref: known_redemption(uow, ref["redemption_id"])
+    )
     if replay is not None:
-        with uow:
-            return known_redemption(uow, replay["redemption_id"])
+        return replay
     subject = _count_attempt(limiter, shop_id, cmd.actor)
     found = _presented(uow, cmd.actor, shop_id, code, scanned)
     limiter.reset(subject)
@@ -65,9 +66,9 @@ def confirm(
         steps.collect(uow, redemption, cmd.actor.member_id, clock())
         return {"redemption_id": redemption.id}
 
-    ref = idempotency.run(uow, "market.ConfirmRedemption", cmd, execute)
-    with uow:
-        return known_redemption(uow, ref["redemption_id"])
+    return idempotency.run(
+        uow, "market.ConfirmRedemption", cmd, execute, lambda ref: known_redemption(uow, ref["redemption_id"])
+    )
 
 
 def _presentation(cmd: ConfirmRedemption | FindPickup) -> tuple[str, str, str]:
@@ -130,9 +131,10 @@ def reissue_code(cmd: ReissuePickupCode, uow: UnitOfWork, clock: Clock = utcnow)
         issued.append(code)
         return {"redemption_id": redemption.id}
 
-    ref = idempotency.run(uow, "market.ReissuePickupCode", cmd, execute)
-    with uow:
+    def view(ref: dict) -> steps.Issued:
         return steps.Issued(known_redemption(uow, ref["redemption_id"]), issued[-1] if issued else "")
+
+    return idempotency.run(uow, "market.ReissuePickupCode", cmd, execute, view)
 
 
 def pickup_qr(redemption_id: str, actor: Caller, uow: UnitOfWork) -> str:

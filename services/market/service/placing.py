@@ -90,16 +90,16 @@ def place_redemption(
         uow.redemptions.add(redemption)
         return {"redemption_id": redemption.id}
 
-    ref = idempotency.run(uow, "market.PlaceRedemption", cmd, reserve)
-    return resume(ref["redemption_id"], uow, points, saga, clock)
+    reserved = idempotency.run(
+        uow, "market.PlaceRedemption", cmd, reserve, lambda ref: known_redemption(uow, ref["redemption_id"])
+    )
+    return resume(reserved, uow, points, saga, clock)
 
 
 def resume(
-    redemption_id: str, uow: UnitOfWork, points: Points, saga: steps.SagaSettings, clock: Clock = utcnow
+    redemption: Redemption, uow: UnitOfWork, points: Points, saga: steps.SagaSettings, clock: Clock = utcnow
 ) -> steps.Issued:
     """Steps 2 and 3 for a reserved order; a replayed request lands here too and answers as the first did."""
-    with uow:
-        redemption = known_redemption(uow, redemption_id)
     if redemption.status == FAILED:
         raise FailedPrecondition(redemption.failure_reason, redemption.failure_reason_en)
     if redemption.status != RESERVING:

@@ -7,6 +7,7 @@ staff_ids from its copies of members (kept from the member.* events).
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from jifen import idempotency, paging
 from jifen.clock import Clock, utcnow
@@ -45,7 +46,7 @@ def create_shop(cmd: CreateShop, uow: UnitOfWork, clock: Clock = utcnow) -> Shop
         uow.shops.add(shop)
         return {"shop_id": shop.id}
 
-    return get_shop(idempotency.run(uow, "market.CreateShop", cmd, execute)["shop_id"], uow)
+    return idempotency.run(uow, "market.CreateShop", cmd, execute, partial(_produced_shop, uow))
 
 
 def update_shop(cmd: UpdateShop, uow: UnitOfWork, clock: Clock = utcnow) -> Shop:
@@ -75,12 +76,17 @@ def update_shop(cmd: UpdateShop, uow: UnitOfWork, clock: Clock = utcnow) -> Shop
         )
         return {"shop_id": current.id}
 
-    return get_shop(idempotency.run(uow, "market.UpdateShop", cmd, execute)["shop_id"], uow)
+    return idempotency.run(uow, "market.UpdateShop", cmd, execute, partial(_produced_shop, uow))
 
 
 def get_shop(shop_id: str, uow: UnitOfWork) -> Shop:
     with uow:
         return with_staff(uow, [access.known_shop(uow, shop_id)])[0]
+
+
+def _produced_shop(uow: UnitOfWork, ref: dict) -> Shop:
+    """The shop a result names, in the use case's own transaction."""
+    return with_staff(uow, [access.known_shop(uow, ref["shop_id"])])[0]
 
 
 def list_shops(query: ListShops, uow: UnitOfWork) -> tuple[list[Shop], str]:

@@ -30,9 +30,9 @@ def create_street(cmd: CreateStreet, uow: UnitOfWork, clock: Clock = utcnow) -> 
         uow.directory.add_street(street)
         return {"street_id": street.id}
 
-    ref = idempotency.run(uow, "members.CreateStreet", cmd, execute)
-    with uow:
-        return lookups.street(uow, ref["street_id"])
+    return idempotency.run(
+        uow, "members.CreateStreet", cmd, execute, lambda ref: lookups.street(uow, ref["street_id"])
+    )
 
 
 def create_community(cmd: CreateCommunity, uow: UnitOfWork, clock: Clock = utcnow) -> Community:
@@ -50,9 +50,9 @@ def create_community(cmd: CreateCommunity, uow: UnitOfWork, clock: Clock = utcno
         uow.outbox.add(events.COMMUNITY_CREATED, events.community_created(community), community.created_at)
         return {"community_id": community.id}
 
-    ref = idempotency.run(uow, "members.CreateCommunity", cmd, execute)
-    with uow:
-        return lookups.community(uow, ref["community_id"])
+    return idempotency.run(
+        uow, "members.CreateCommunity", cmd, execute, lambda ref: lookups.community(uow, ref["community_id"])
+    )
 
 
 def create_grid(cmd: CreateGrid, uow: UnitOfWork, clock: Clock = utcnow) -> Grid:
@@ -68,9 +68,9 @@ def create_grid(cmd: CreateGrid, uow: UnitOfWork, clock: Clock = utcnow) -> Grid
         uow.outbox.add(events.GRID_CREATED, events.grid_created(grid), grid.created_at)
         return {"grid_id": grid.id}
 
-    ref = idempotency.run(uow, "members.CreateGrid", cmd, execute)
-    with uow:
-        return uow.directory.grid(ref["grid_id"])
+    return idempotency.run(
+        uow, "members.CreateGrid", cmd, execute, lambda ref: uow.directory.grid(ref["grid_id"])
+    )
 
 
 def create_organization(cmd: CreateOrganization, uow: UnitOfWork, clock: Clock = utcnow) -> Organization:
@@ -105,9 +105,13 @@ def create_organization(cmd: CreateOrganization, uow: UnitOfWork, clock: Clock =
         uow.directory.add_organization(organization)
         return {"organization_id": organization.id}
 
-    ref = idempotency.run(uow, "members.CreateOrganization", cmd, execute)
-    with uow:
-        return lookups.organization(uow, ref["organization_id"])
+    return idempotency.run(
+        uow,
+        "members.CreateOrganization",
+        cmd,
+        execute,
+        lambda ref: lookups.organization(uow, ref["organization_id"]),
+    )
 
 
 def add_organization_member(cmd: AddOrganizationMember, uow: UnitOfWork, clock: Clock = utcnow):
@@ -120,9 +124,10 @@ def add_organization_member(cmd: AddOrganizationMember, uow: UnitOfWork, clock: 
             raise AlreadyExists("该成员已在此单位中", "the member already belongs to this organization")
         return {"organization_id": organization.id, "member_id": member.id}
 
-    ref = idempotency.run(uow, "members.AddOrganizationMember", cmd, execute)
-    with uow:
+    def view(ref: dict):
         return lookups.organization(uow, ref["organization_id"]), lookups.member(uow, ref["member_id"])
+
+    return idempotency.run(uow, "members.AddOrganizationMember", cmd, execute, view)
 
 
 def _listed(uow: UnitOfWork, page_size: int, page_token: str, fetch) -> tuple[list, str]:

@@ -20,10 +20,9 @@ def member(uow, member_id: str, lock: bool = False) -> Member:
     return _existing(lambda i: uow.members.get(i, lock=lock), "member_id", member_id, "成员", "member")
 
 
-def reloaded(uow, ref: dict) -> Member:
-    """The member a use case produced, read back in a fresh transaction (also what a replay returns)."""
-    with uow:
-        return member(uow, ref["member_id"])
+def produced_member(uow, ref: dict) -> Member:
+    """The member a use case's result names, read in its own transaction (see idempotency.run's view)."""
+    return member(uow, ref["member_id"])
 
 
 def street(uow, street_id: str) -> Street:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from jifen import idempotency, paging
 from jifen.caller import ADMIN, GRID_WORKER, MEMBER_ROLES, Caller
@@ -118,7 +119,7 @@ def update_member(cmd: UpdateMember, uow: UnitOfWork, clock: Clock = utcnow) -> 
         uow.outbox.add(events.MEMBER_UPDATED, events.updated(updated), updated.updated_at)
         return {"member_id": member.id}
 
-    return lookups.reloaded(uow, idempotency.run(uow, "members.UpdateMember", cmd, execute))
+    return idempotency.run(uow, "members.UpdateMember", cmd, execute, partial(lookups.produced_member, uow))
 
 
 def change_password(
@@ -159,7 +160,7 @@ def set_roles(cmd: SetRoles, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
         uow.outbox.add(events.MEMBER_UPDATED, events.updated(updated), updated.updated_at)
         return {"member_id": member.id}
 
-    return lookups.reloaded(uow, idempotency.run(uow, "members.SetRoles", cmd, execute))
+    return idempotency.run(uow, "members.SetRoles", cmd, execute, partial(lookups.produced_member, uow))
 
 
 def deactivate_member(cmd: DeactivateMember, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
@@ -177,7 +178,9 @@ def deactivate_member(cmd: DeactivateMember, uow: UnitOfWork, clock: Clock = utc
         uow.outbox.add(events.MEMBER_DEACTIVATED, events.deactivated(updated), updated.updated_at)
         return {"member_id": member.id}
 
-    return lookups.reloaded(uow, idempotency.run(uow, "members.DeactivateMember", cmd, execute))
+    return idempotency.run(
+        uow, "members.DeactivateMember", cmd, execute, partial(lookups.produced_member, uow)
+    )
 
 
 def reactivate_member(cmd: ReactivateMember, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
@@ -189,4 +192,6 @@ def reactivate_member(cmd: ReactivateMember, uow: UnitOfWork, clock: Clock = utc
         uow.outbox.add(events.MEMBER_REACTIVATED, events.reactivated(updated), updated.updated_at)
         return {"member_id": member.id}
 
-    return lookups.reloaded(uow, idempotency.run(uow, "members.ReactivateMember", cmd, execute))
+    return idempotency.run(
+        uow, "members.ReactivateMember", cmd, execute, partial(lookups.produced_member, uow)
+    )

@@ -5,6 +5,8 @@ Volunteers register themselves; the first admin of a street is made from the com
 
 from __future__ import annotations
 
+from functools import partial
+
 from jifen import idempotency
 from jifen.caller import ADMIN, VOLUNTEER, Grant
 from jifen.clock import Clock, utcnow
@@ -51,7 +53,9 @@ def register_volunteer(
         uow.outbox.add(events.MEMBER_REGISTERED, events.registered(member), now)
         return {"member_id": member.id}
 
-    return lookups.reloaded(uow, idempotency.run(uow, "members.RegisterVolunteer", cmd, execute))
+    return idempotency.run(
+        uow, "members.RegisterVolunteer", cmd, execute, partial(lookups.produced_member, uow)
+    )
 
 
 def create_admin(

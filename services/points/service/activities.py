@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from jifen import idempotency, paging
 from jifen.caller import Caller
@@ -52,7 +53,8 @@ def create_activity(cmd: CreateActivity, uow: UnitOfWork, clock: Clock = utcnow)
         uow.activities.add(planned)
         return {"activity_id": planned.id}
 
-    return reloaded(uow, idempotency.run(uow, "points.CreateActivity", cmd, execute), cmd.actor, clock)
+    view = partial(produced_activity, uow, cmd.actor, clock)
+    return idempotency.run(uow, "points.CreateActivity", cmd, execute, view)
 
 
 def update_activity(cmd: UpdateActivity, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
@@ -85,7 +87,8 @@ def update_activity(cmd: UpdateActivity, uow: UnitOfWork, clock: Clock = utcnow)
             )
         return {"activity_id": current.id}
 
-    return reloaded(uow, idempotency.run(uow, "points.UpdateActivity", cmd, execute), cmd.actor, clock)
+    view = partial(produced_activity, uow, cmd.actor, clock)
+    return idempotency.run(uow, "points.UpdateActivity", cmd, execute, view)
 
 
 def cancel_activity(cmd: CancelActivity, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
@@ -103,7 +106,8 @@ def cancel_activity(cmd: CancelActivity, uow: UnitOfWork, clock: Clock = utcnow)
         uow.activities.save(current.cancel(reason, now))
         return {"activity_id": current.id}
 
-    return reloaded(uow, idempotency.run(uow, "points.CancelActivity", cmd, execute), cmd.actor, clock)
+    view = partial(produced_activity, uow, cmd.actor, clock)
+    return idempotency.run(uow, "points.CancelActivity", cmd, execute, view)
 
 
 def get_activity(actor: Caller, activity_id: str, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
@@ -140,6 +144,6 @@ def list_activities(
     return views, page.next_token(len(found))
 
 
-def reloaded(uow: UnitOfWork, ref: dict, actor: Caller, clock: Clock) -> ActivityView:
-    """The activity a use case produced, read in a fresh transaction (also what a replay returns)."""
-    return get_activity(actor, ref["activity_id"], uow, clock)
+def produced_activity(uow: UnitOfWork, actor: Caller, clock: Clock, ref: dict) -> ActivityView:
+    """The activity a result names, in the use case's own transaction (also what a replay returns)."""
+    return activity_views.activity(uow, activity_scope.activity(uow, ref["activity_id"]), actor, clock())

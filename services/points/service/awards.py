@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 from jifen import idempotency
 from jifen.caller import Caller
@@ -38,7 +39,7 @@ def award(cmd: Award, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
         entry = post_award(uow, cmd.actor, target, points, reason, now)
         return {"entry_id": entry.id}
 
-    return _posted(uow, idempotency.run(uow, "points.Award", cmd, execute))
+    return idempotency.run(uow, "points.Award", cmd, execute, partial(_posted_entry, uow))
 
 
 def award_commendation(cmd: AwardCommendation, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
@@ -50,7 +51,7 @@ def award_commendation(cmd: AwardCommendation, uow: UnitOfWork, clock: Clock = u
         entry = post_commendation(uow, cmd.actor, target, name, citation, now)
         return {"entry_id": entry.id}
 
-    return _posted(uow, idempotency.run(uow, "points.AwardCommendation", cmd, execute))
+    return idempotency.run(uow, "points.AwardCommendation", cmd, execute, partial(_posted_entry, uow))
 
 
 def valid_points(points: int) -> int:
@@ -147,7 +148,7 @@ def adjust(cmd: Adjust, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
         uow.outbox.add("points.adjusted", ledger_events.adjusted(entry), now)
         return {"entry_id": entry.id}
 
-    return _posted(uow, idempotency.run(uow, "points.Adjust", cmd, execute))
+    return idempotency.run(uow, "points.Adjust", cmd, execute, partial(_posted_entry, uow))
 
 
 def _earn(account, earning: Earning, now) -> Entry:
@@ -176,9 +177,9 @@ def _points(field: str, value: int, positive: bool) -> None:
         )
 
 
-def _posted(uow: UnitOfWork, ref: dict) -> Posted:
-    with uow:
-        return posted_entry(uow, ref["entry_id"])
+def _posted_entry(uow: UnitOfWork, ref: dict) -> Posted:
+    """The entry a result names and the balance after it, in the use case's own transaction."""
+    return posted_entry(uow, ref["entry_id"])
 
 
 def posted_entry(uow: UnitOfWork, entry_id: str) -> Posted:

@@ -101,9 +101,13 @@ def _run(
                 raise _about(err, member_id, index) from None
         return {"entry_ids": [entries[m] for m in member_ids]}
 
-    ref = idempotency.run(uow, operation, cmd, execute)
-    with uow:
-        return [posted_entry(uow, entry_id) for entry_id in ref["entry_ids"]]
+    return idempotency.run(
+        uow,
+        operation,
+        cmd,
+        execute,
+        lambda ref: [posted_entry(uow, entry_id) for entry_id in ref["entry_ids"]],
+    )
 
 
 def _awardable(uow: UnitOfWork, actor: Caller, member_ids: list[str]) -> dict[str, MemberCopy]:

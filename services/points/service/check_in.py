@@ -77,11 +77,12 @@ def check_in(
             raise Conflict("participant changed concurrently")
         return {"activity_id": activity.id, "member_id": member.id}
 
-    ref = idempotency.run(uow, "points.CheckIn", cmd, execute)
-    with uow:
+    def view(ref: dict) -> ParticipantView:
         return activity_views.participants(
             uow, [uow.activities.participant(ref["activity_id"], ref["member_id"])]
         )[0]
+
+    return idempotency.run(uow, "points.CheckIn", cmd, execute, view)
 
 
 def check_out(
@@ -134,11 +135,12 @@ def check_out(
             raise Conflict("participant changed concurrently")
         return {"activity_id": activity.id, "member_id": member_id, "hour_record_id": record.id}
 
-    ref = idempotency.run(uow, "points.CheckOut", cmd, execute)
-    with uow:
+    def view(ref: dict) -> tuple[ParticipantView, HourRecordView]:
         participant = uow.activities.participant(ref["activity_id"], ref["member_id"])
         record = uow.hours.get(ref["hour_record_id"])
         return activity_views.participants(uow, [participant])[0], activity_views.records(uow, [record])[0]
+
+    return idempotency.run(uow, "points.CheckOut", cmd, execute, view)
 
 
 def _who(uow: UnitOfWork, actor: Caller, member_id: str, activity: Activity) -> tuple[str, bool]:

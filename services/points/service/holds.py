@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from jifen import idempotency
 from jifen.clock import Clock, utcnow
@@ -62,7 +63,7 @@ def place_hold(cmd: PlaceHold, uow: UnitOfWork, clock: Clock = utcnow) -> Held:
         uow.outbox.add("points.held", ledger_events.held(entry, hold), now)
         return {"hold_id": hold_id}
 
-    return _held(uow, idempotency.run(uow, "points.Hold", cmd, execute))
+    return idempotency.run(uow, "points.Hold", cmd, execute, partial(_held_view, uow))
 
 
 def capture(cmd: CaptureHold, uow: UnitOfWork, clock: Clock = utcnow) -> Hold:
@@ -83,9 +84,7 @@ def capture(cmd: CaptureHold, uow: UnitOfWork, clock: Clock = utcnow) -> Hold:
         uow.outbox.add("points.captured", ledger_events.captured(entry, hold), now)
         return {"hold_id": hold_id}
 
-    ref = idempotency.run(uow, "points.Capture", cmd, execute)
-    with uow:
-        return _known(uow, ref["hold_id"])
+    return idempotency.run(uow, "points.Capture", cmd, execute, lambda ref: _known(uow, ref["hold_id"]))
 
 
 def release(cmd: ReleaseHold, uow: UnitOfWork, clock: Clock = utcnow) -> Hold:
@@ -105,9 +104,7 @@ def release(cmd: ReleaseHold, uow: UnitOfWork, clock: Clock = utcnow) -> Hold:
         release_locked(uow, hold.member_id, hold_id, reason, False, cmd.actor.member_id, now)
         return {"hold_id": hold_id}
 
-    ref = idempotency.run(uow, "points.Release", cmd, execute)
-    with uow:
-        return _known(uow, ref["hold_id"])
+    return idempotency.run(uow, "points.Release", cmd, execute, lambda ref: _known(uow, ref["hold_id"]))
 
 
 def release_locked(
@@ -164,7 +161,7 @@ def _same_hold(existing: Hold, cmd: PlaceHold) -> None:
         )
 
 
-def _held(uow: UnitOfWork, ref: dict) -> Held:
-    with uow:
-        hold = _known(uow, ref["hold_id"])
-        return Held(hold, current_balance(uow, hold.member_id))
+def _held_view(uow: UnitOfWork, ref: dict) -> Held:
+    """The hold a result names and its member's balance, in the use case's own transaction."""
+    hold = _known(uow, ref["hold_id"])
+    return Held(hold, current_balance(uow, hold.member_id))

@@ -8,6 +8,7 @@ every record is checked (scope, state, flags) before anything is posted.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from jifen import idempotency
 from jifen.caller import Caller
@@ -20,7 +21,7 @@ from . import access, activity_scope, hour_events
 from .activity_commands import ApproveHours, RejectHours
 from .activity_views import HourRecordView
 from .hour_flags import Flagger
-from .hours import not_served_yet, reloaded
+from .hours import not_served_yet, records_of
 from .ports import UnitOfWork
 from .posting import ApprovedHours, post_approved_hours
 
@@ -57,8 +58,7 @@ def approve_hours(
             _approve(uow, cmd.actor, record, activity, override_reason, now)
         return {"hour_record_ids": ids}
 
-    ref = idempotency.run(uow, "points.ApproveHours", cmd, execute)
-    return reloaded(uow, ref["hour_record_ids"])
+    return idempotency.run(uow, "points.ApproveHours", cmd, execute, partial(records_of, uow))
 
 
 def _approve(
@@ -113,8 +113,7 @@ def reject_hours(cmd: RejectHours, uow: UnitOfWork, clock: Clock = utcnow) -> li
             flagger.refresh_around(record)
         return {"hour_record_ids": ids}
 
-    ref = idempotency.run(uow, "points.RejectHours", cmd, execute)
-    return reloaded(uow, ref["hour_record_ids"])
+    return idempotency.run(uow, "points.RejectHours", cmd, execute, partial(records_of, uow))
 
 
 def _valid_ids(record_ids: tuple[str, ...]) -> list[str]:

@@ -7,6 +7,7 @@ error leaves the transaction uncommitted.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from jifen import idempotency, paging
 from jifen.caller import ADMIN, Caller
@@ -97,8 +98,7 @@ def record_hours(
             ids.append(record.id)
         return {"hour_record_ids": ids}
 
-    ref = idempotency.run(uow, "points.RecordHours", cmd, execute)
-    return reloaded(uow, ref["hour_record_ids"])
+    return idempotency.run(uow, "points.RecordHours", cmd, execute, partial(records_of, uow))
 
 
 def not_served_yet(check_out: datetime, field: str) -> FailedPrecondition:
@@ -210,7 +210,8 @@ def visibility(actor: Caller) -> Visibility:
     )
 
 
-def reloaded(uow: UnitOfWork, record_ids: list[str]) -> list[HourRecordView]:
-    with uow:
-        found = uow.hours.many(record_ids)
-        return activity_views.records(uow, [found[i] for i in record_ids])
+def records_of(uow: UnitOfWork, ref: dict) -> list[HourRecordView]:
+    """The hour records a result names, in the use case's own transaction."""
+    record_ids = ref["hour_record_ids"]
+    found = uow.hours.many(record_ids)
+    return activity_views.records(uow, [found[i] for i in record_ids])

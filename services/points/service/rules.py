@@ -110,8 +110,9 @@ def publish_rule_version(cmd: PublishRuleVersion, uow: UnitOfWork, clock: Clock 
         uow.rules.add(version)
         return {"rule_version_id": version.id}
 
-    ref = idempotency.run(uow, "points.PublishRuleVersion", cmd, execute)
-    return get_rule_version(ref["rule_version_id"], uow)
+    return idempotency.run(
+        uow, "points.PublishRuleVersion", cmd, execute, lambda ref: uow.rules.get(ref["rule_version_id"])
+    )
 
 
 def _effective_from(requested: datetime | None, now: datetime) -> datetime:

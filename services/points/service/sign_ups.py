@@ -7,6 +7,7 @@ conditional UPDATE that succeeds only while there is room, so the database decid
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from jifen import idempotency, paging
 from jifen.clock import Clock, utcnow
@@ -35,8 +36,9 @@ def sign_up(cmd: SignUp, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[Partic
         join(uow, activity, member.id, now)
         return {"activity_id": activity.id, "member_id": member.id}
 
-    ref = idempotency.run(uow, "points.SignUp", cmd, execute)
-    return reloaded(uow, ref, cmd.actor, clock)
+    return idempotency.run(
+        uow, "points.SignUp", cmd, execute, partial(participation, uow, actor=cmd.actor, clock=clock)
+    )
 
 
 def withdraw(cmd: Withdraw, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[ParticipantView, ActivityView]:
@@ -58,8 +60,9 @@ def withdraw(cmd: Withdraw, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[Par
         uow.activities.free_place(activity.id)
         return ref
 
-    ref = idempotency.run(uow, "points.Withdraw", cmd, execute)
-    return reloaded(uow, ref, cmd.actor, clock)
+    return idempotency.run(
+        uow, "points.Withdraw", cmd, execute, partial(participation, uow, actor=cmd.actor, clock=clock)
+    )
 
 
 def list_participants(query: ListParticipants, uow: UnitOfWork) -> tuple[list[ParticipantView], str]:
@@ -107,11 +110,11 @@ def _acting_for(uow: UnitOfWork, actor, member_id: str, activity: Activity) -> s
     return target
 
 
-def reloaded(uow: UnitOfWork, ref: dict, actor, clock: Clock) -> tuple[ParticipantView, ActivityView]:
-    with uow:
-        activity = activity_scope.activity(uow, ref["activity_id"])
-        participant = uow.activities.participant(activity.id, ref["member_id"])
-        return (
-            activity_views.participants(uow, [participant])[0],
-            activity_views.activity(uow, activity, actor, clock()),
-        )
+def participation(uow: UnitOfWork, ref: dict, actor, clock: Clock) -> tuple[ParticipantView, ActivityView]:
+    """The participant and activity a result names, in the use case's own transaction."""
+    activity = activity_scope.activity(uow, ref["activity_id"])
+    participant = uow.activities.participant(activity.id, ref["member_id"])
+    return (
+        activity_views.participants(uow, [participant])[0],
+        activity_views.activity(uow, activity, actor, clock()),
+    )

@@ -3,6 +3,7 @@ import pytest
 from jifen.errors import AlreadyExists, InvalidArgument
 from services.members.service import registration
 from services.members.service.commands import CreateAdmin
+from tests.unit.runtime_fakes import GoneAfterCommit
 
 from .conftest import register
 
@@ -68,3 +69,13 @@ def test_the_first_admin_creates_the_street_and_administers_it(uow, passwords):
     )
     street = uow.directory.street_by_name("雁南街道")
     assert admin.caller().administers_street(street.id)
+
+
+def test_registration_answers_with_the_member_even_when_the_database_goes_away_after_the_commit(
+    uow, passwords, place
+):
+    member = register(GoneAfterCommit(uow), passwords, place)
+    assert (member.name, member.phone, member.community_id) == ("王秀兰", "13800000011", place.home.id)
+    assert uow.members.rows[member.id].name == "王秀兰"
+    # A retry of the same request answers the same member (from the record, in one transaction).
+    assert register(uow, passwords, place).id == member.id
