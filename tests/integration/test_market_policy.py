@@ -81,6 +81,8 @@ ListRedemptions                         U    U    U    ok   ok   ok   ok   ok   
 ListRedemptions/of_self                 U    U    U    ok   D    D    D    D    ok   D    ok   D    ok   D
 ListRedemptions/of_shop                 U    U    U    D    D    ok   D    D    D    D    ok   D    ok   D
 ListRedemptions/of_community            U    U    U    D    D    D    D    D    D    D    ok   D    ok   D
+FindPickup                              U    U    U    D    D    ok   D    D    D    D    D    D    D    D
+FindPickup/by_code                      U    U    U    D    D    ok   NF   D    D    D    D    D    D    D
 ConfirmRedemption                       U    U    U    D    D    ok   D    D    D    D    D    D    D    D
 ConfirmRedemption/by_code               U    U    U    D    D    ok   NF   D    D    D    D    D    D    D
 CancelRedemption                        U    U    U    ok   D    D    D    D    D    D    ok   D    ok   D
@@ -268,6 +270,9 @@ def requests(world: World) -> dict[str, Callable[[], object]]:
         "ListRedemptions/of_self": lambda: mk.ListRedemptionsRequest(member_id=world.id_of("self")),
         "ListRedemptions/of_shop": lambda: mk.ListRedemptionsRequest(shop_id=world.shop_id),
         "ListRedemptions/of_community": lambda: mk.ListRedemptionsRequest(community_id=HOME),
+        # Looking an order up changes nothing; a code of another shop's order is simply not found there.
+        "FindPickup": lambda: mk.FindPickupRequest(qr_payload=world.qr(world.place().redemption_id)),
+        "FindPickup/by_code": lambda: mk.FindPickupRequest(pickup_code=world.place().pickup_code),
         "ConfirmRedemption": confirm_by_qr,
         "ConfirmRedemption/by_code": confirm_by_code,
         "CancelRedemption": cancel("self"),

@@ -139,3 +139,23 @@ def test_other_people_see_a_masked_phone(town):
         m.GetMemberRequest(member_id=volunteer.member_id), metadata=bearer(town.client.login("13800000002"))
     ).member
     assert seen.phone == "138****0011"
+
+
+def test_a_grid_worker_finds_an_elder_by_the_four_digits_a_masked_number_shows(town):
+    elder = town.client.register("刘志强", "13800000014", town.home.community_id, town.home_grid.grid_id)
+    town.client.register("刘志红", "13800000024", town.home.community_id, town.home_grid.grid_id)
+    worker = town.client.register("赵明", "13800000002", town.home.community_id, town.home_grid.grid_id)
+    town.client.set_roles(
+        town.admin_token,
+        worker.member_id,
+        m.RoleGrant(role=m.ROLE_VOLUNTEER),
+        m.RoleGrant(role=m.ROLE_GRID_WORKER, grid_id=town.home_grid.grid_id),
+    )
+    token = town.client.login("13800000002")
+
+    def search(query: str) -> list[str]:
+        request = m.ListMembersRequest(grid_id=town.home_grid.grid_id, query=query)
+        return [x.member_id for x in town.client.members.ListMembers(request, metadata=bearer(token)).members]
+
+    assert search("0014") == [elder.member_id]
+    assert search("001") == []  # three digits are not the tail a masked number shows

@@ -30,6 +30,7 @@ from services.market.service import cancelling, jobs, pickup, placing, redemptio
 from services.market.service.commands import (
     CancelRedemption,
     ConfirmRedemption,
+    FindPickup,
     ListRedemptions,
     PlaceRedemption,
     ReissuePickupCode,
@@ -436,3 +437,33 @@ def test_one_order_points_will_not_release_does_not_stop_the_sweeper(uow, points
     assert uow.redemptions.get(stuck.id).status == COLLECTED
     assert uow.redemptions.get(later.id).status == FAILED
     assert units(uow) == (9, 0)
+
+
+def test_staff_see_who_and_what_before_handing_over_and_looking_changes_nothing(uow, points, clock):
+    stock(uow)
+    issued = place(uow, points, clock, V1)
+    limiter = FakeAttemptLimiter(max_failures=3)
+
+    found = pickup.find(FindPickup(CLERK, pickup_code=issued.pickup_code), uow, limiter)
+
+    assert (found.id, found.status, found.quantity) == (issued.redemption.id, AWAITING_PICKUP, 1)
+    assert points.holds[found.id][2] == HELD and units(uow) == (9, 1)
+    assert pickup.find(FindPickup(CLERK, pickup_code=issued.pickup_code), uow, limiter).id == found.id
+    with pytest.raises(PermissionDenied):
+        pickup.find(FindPickup(V1, pickup_code=issued.pickup_code), uow, limiter)
+
+
+def test_looking_up_wrong_codes_counts_against_the_same_limit_and_only_a_confirmation_clears_it(
+    uow, points, clock
+):
+    stock(uow)
+    issued = place(uow, points, clock, V1)
+    limiter = FakeAttemptLimiter(max_failures=3)
+    wrong = "00000000" if issued.pickup_code != "00000000" else "11111111"
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            pickup.find(FindPickup(CLERK, pickup_code=wrong), uow, limiter)
+    # A right code found does not reset the count: only handing the order over does.
+    pickup.find(FindPickup(CLERK, pickup_code=issued.pickup_code), uow, limiter)
+    with pytest.raises(ResourceExhausted):
+        pickup.find(FindPickup(CLERK, pickup_code=issued.pickup_code), uow, limiter)
