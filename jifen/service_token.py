@@ -9,6 +9,8 @@ from jifen.settings import Settings
 from jifen.tokens import TokenIssuer
 
 MINTED_TTL = timedelta(days=365)
+# The services that call others: the market calls points; points and the market read through to members.
+CALLERS = ("points", "market")
 
 
 def service_token(settings: Settings, service: str) -> str:

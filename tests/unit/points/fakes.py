@@ -173,6 +173,8 @@ class FakeUnitOfWork:
         self.hours = hours
         self.outbox = FakeOutbox()
         self.idempotency = FakeIdempotency()
+        # The members service asked directly; None: only what its events brought is known.
+        self.directory = None
         self.commits = 0
         self._snapshot = None
 
