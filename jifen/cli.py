@@ -168,13 +168,13 @@ def keys(
         settings.private_key_path.unlink(missing_ok=True)
     generate_keypair(settings.private_key_path, settings.public_key_path)
     console.print(f"private key: {settings.private_key_path}\npublic key:  {settings.public_key_path}")
-    # The market calls points with its own token, and the gateway vouches for people's addresses at
-    # login with its own; deployments mount each beside the public key.
-    for service in ("market", composition.GATEWAY):
+    # The market calls points, and points and the market call members, each with its own token;
+    # deployments mount them beside the public key.
+    from jifen.service_token import CALLERS, mint
+
+    for service in CALLERS:
         path = settings.service_token_path(service)
         if force or not path.exists():
-            from jifen.service_token import mint
-
             path.write_text(mint(settings, service))
             path.chmod(0o600)  # a bearer credential, like the private key
             console.print(f"{service} service token: {path}")

@@ -4,6 +4,12 @@ The event id is recorded in processed_events in the same transaction as the cons
 writes, so a redelivered event changes nothing. A handler that keeps failing is retried a
 few times and then parked in dead_letters (visible, replayable with `jifen events retry`)
 rather than blocking the queue or vanishing.
+
+An event is settled only when it was handled or parked. When the consumer's own database cannot
+be reached, neither is possible (dead_letters lives in that same database): handle() raises
+EventNotSettled and the transport must keep the event and offer it again later (the nameko
+worker requeues it to RabbitMQ after a pause; the in-process bus leaves it in the outbox).
+A lost or refused connection is never a reason to park: the event is fine, the storage is not.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
+from sqlalchemy import exc as sa_exc
 
 from jifen.clock import utcnow
 from jifen.envelope import Envelope
@@ -26,6 +33,21 @@ log = logging.getLogger("jifen.inbox")
 
 Handler = Callable[[Any, Envelope], None]
 ATTEMPTS = 3
+
+
+class EventNotSettled(Exception):
+    """The event was neither handled nor parked: the transport must not acknowledge it."""
+
+
+def storage_unreachable(exc: BaseException) -> bool:
+    """A lost, refused or broken database connection (or a transient lock): worth trying again later.
+
+    OperationalError also covers PostgreSQL's serialization failures and deadlocks and SQLite's
+    "database is locked", all of which pass by themselves.
+    """
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError))
 
 
 class SqlInbox:
@@ -73,8 +95,21 @@ class EventConsumer:
         return list(self.handlers)
 
     def handle(self, body: dict) -> bool:
-        """Processes one delivered envelope; returns True when it changed something."""
-        envelope = Envelope.from_dict(body)
+        """Processes one delivered envelope; returns True when it changed something.
+
+        Raises EventNotSettled when the event was neither handled nor parked.
+        """
+        try:
+            envelope = Envelope.from_dict(body)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # Not an event at all: no handler could ever take it, and requeueing it would loop.
+            log.error(
+                "%s: dropping a message that is not an event envelope (%s): %.300r",
+                self.name,
+                exc,
+                body,
+            )
+            return False
         handler = self.handlers.get((envelope.producer, envelope.type))
         if handler is None:
             return False
@@ -82,8 +117,13 @@ class EventConsumer:
             try:
                 return self._apply(handler, envelope)
             except Exception as exc:
+                if storage_unreachable(exc):
+                    raise self._not_settled(envelope, exc) from exc
                 if attempt == ATTEMPTS:
-                    self._dead_letter(envelope, exc)
+                    try:
+                        self._dead_letter(envelope, exc)
+                    except Exception as parking:
+                        raise self._not_settled(envelope, parking) from parking
                     return False
                 log.warning(
                     "%s: handling %s %s failed (attempt %d): %s",
@@ -112,6 +152,17 @@ class EventConsumer:
                 if uow.inbox.seen(envelope.event_id, self.name):
                     return False
             raise
+
+    def _not_settled(self, envelope: Envelope, exc: Exception) -> EventNotSettled:
+        # One line, no traceback: during an outage every delivery says the same thing.
+        log.warning(
+            "%s: cannot handle or park %s %s now, it stays with the broker: %s",
+            self.name,
+            envelope.type,
+            envelope.event_id,
+            str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        )
+        return EventNotSettled(f"{self.name}: {envelope.type} {envelope.event_id} not settled: {exc}")
 
     def _dead_letter(self, envelope: Envelope, exc: Exception) -> None:
         log.error(

@@ -9,6 +9,9 @@ from jifen.settings import Settings
 from jifen.tokens import TokenIssuer
 
 MINTED_TTL = timedelta(days=365)
+# The services that call others: the market calls points; points and the market read through to members;
+# the gateway vouches for people's addresses when they log in.
+CALLERS = ("points", "market", "gateway")
 
 
 def service_token(settings: Settings, service: str) -> str:

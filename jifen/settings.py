@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     # The token this process shows other services (`jifen token service market`). Empty: read
     # keys/service-<name>.jwt beside the public key, or mint one where the private key is at hand.
     service_token: str = ""
+    # The audits compare every member against points' accounts and the market's copies; a member
+    # registered within this many seconds may still have their member.registered on its way.
+    audit_grace_seconds: int = 60
 
     log_level: str = "INFO"
 

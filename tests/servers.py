@@ -68,20 +68,26 @@ def drop_database(url: str) -> None:
     admin.dispose()
 
 
-@contextmanager
-def refusing_connections(url: str) -> Iterator[None]:
-    """The database refuses new connections and loses its open ones, as in an outage, until the block ends."""
+def refuse_connections(url: str, refuse: bool = True) -> None:
+    """Makes a database refuse new connections and ends its open ones (an outage of that database
+    alone), or lets it accept them again."""
     name = url.rsplit("/", 1)[1]
     admin = sa.create_engine(f"{PG_URL}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-        conn.execute(
-            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
-            {"name": name},
-        )
+        conn.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"false" if refuse else "true"}')
+        if refuse:
+            conn.execute(
+                sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                {"name": name},
+            )
+    admin.dispose()
+
+
+@contextmanager
+def refusing_connections(url: str) -> Iterator[None]:
+    """The database refuses new connections and loses its open ones, as in an outage, until the block ends."""
+    refuse_connections(url)
     try:
         yield
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        admin.dispose()
+        refuse_connections(url, refuse=False)

@@ -1,7 +1,8 @@
 """The embedded event bus: drains every service's outbox into the same consumers the nameko workers run.
 
 One thread polls the relays; a delivery calls each subscribed consumer directly, and the
-event is marked published only after all of them have handled (or parked) it. The same thread
+event is marked published only after all of them have handled (or parked) it; one that could do
+neither leaves it in the outbox, to be delivered again. The same thread
 runs the services' timed jobs, as a worker's nameko timers would.
 """
 
@@ -14,7 +15,7 @@ from collections import defaultdict
 
 from jifen.composition import EventParts
 from jifen.envelope import Envelope
-from jifen.inbox import EventConsumer
+from jifen.inbox import EventConsumer, EventNotSettled
 
 log = logging.getLogger("jifen.bus")
 
@@ -35,8 +36,17 @@ class InProcessBus:
         self._thread = threading.Thread(target=self._loop, name="jifen-bus", daemon=True)
 
     def deliver(self, envelope: Envelope) -> None:
+        """Hands the event to every subscriber; raises when one could neither handle nor park it, so
+        the relay keeps it in the outbox and offers it again after its back-off (the others, having
+        recorded it, drop the repeat)."""
+        unsettled: list[EventNotSettled] = []
         for consumer in self.subscribers.get((envelope.producer, envelope.type), ()):
-            consumer.handle(envelope.to_dict())
+            try:
+                consumer.handle(envelope.to_dict())
+            except EventNotSettled as exc:
+                unsettled.append(exc)
+        if unsettled:
+            raise unsettled[0]
 
     def drain(self) -> int:
         """Relays everything due once; returns how many events went out."""

@@ -22,6 +22,7 @@ from jifen.tokens import TokenVerifier
 
 from .adapters import qr_image
 from .adapters.market_audit import audit_engine
+from .adapters.members_client import GrpcMembers
 from .adapters.points_client import GrpcPoints
 from .adapters.unit_of_work import MarketUnitOfWork
 from .entrypoints.market_api import MarketServicer
@@ -44,9 +45,14 @@ def points_client(settings: Settings) -> GrpcPoints:
     return GrpcPoints(settings.target("points"), service_token(settings, NAME), settings.call_timeout_seconds)
 
 
+def members_client(settings: Settings) -> GrpcMembers:
+    token = service_token(settings, NAME)
+    return GrpcMembers(settings.target("members"), token, settings.call_timeout_seconds)
+
+
 def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
     engine = make_engine(settings.db_url(NAME), pool_size=settings.grpc_workers)
-    uow = partial(MarketUnitOfWork, engine)
+    uow = partial(MarketUnitOfWork, engine, members_client(settings))
     limiter = FailureLimiter(
         redis_client,
         f"{settings.redis_namespace}:pickup",
@@ -84,12 +90,16 @@ def build_events(settings: Settings) -> EventParts:
 
 
 def audit(settings: Settings) -> list[str]:
-    """Checks stock against redemptions and stock changes, and every redemption against its hold."""
+    """Checks stock against redemptions and stock changes, every redemption against its hold, and
+    that every member registered longer than JIFEN_AUDIT_GRACE_SECONDS ago has a copy here."""
     engine = make_engine(settings.db_url(NAME), pool_size=1)
     points = points_client(settings)
+    members = members_client(settings)
     try:
         stale = utcnow() - saga_settings(settings).abandoned_after * 2
-        return audit_engine(engine, points, stale)
+        registered_before = utcnow() - timedelta(seconds=settings.audit_grace_seconds)
+        return audit_engine(engine, points, stale, members, registered_before)
     finally:
+        members.close()
         points.close()
         engine.dispose()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import redis
 
+from jifen.clock import utcnow
 from jifen.composition import EventParts, Job
 from jifen.db import make_engine
 from jifen.grpc_server import GrpcApp, build_server
@@ -15,11 +16,13 @@ from jifen.inbox import EventConsumer
 from jifen.outbox import OutboxRelay
 from jifen.points.v1 import activities_pb2_grpc, ledger_pb2_grpc, rules_pb2_grpc
 from jifen.redis_client import connect
+from jifen.service_token import service_token
 from jifen.settings import Settings
 from jifen.tokens import TokenVerifier
 
 from .adapters.leaderboards import RedisLeaderboards
 from .adapters.ledger_audit import audit_engine
+from .adapters.members_client import GrpcMembers
 from .adapters.unit_of_work import PointsUnitOfWork
 from .entrypoints.activities_api import ActivitiesServicer
 from .entrypoints.ledger_api import LedgerServicer
@@ -31,9 +34,14 @@ NAME = "points"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def members_client(settings: Settings) -> GrpcMembers:
+    token = service_token(settings, NAME)
+    return GrpcMembers(settings.target("members"), token, settings.call_timeout_seconds)
+
+
 def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
     engine = make_engine(settings.db_url(NAME), pool_size=settings.grpc_workers)
-    uow = partial(PointsUnitOfWork, engine)
+    uow = partial(PointsUnitOfWork, engine, members_client(settings))
     boards = RedisLeaderboards(redis_client, settings.redis_namespace)
     return build_server(
         NAME,
@@ -90,9 +98,12 @@ def rebuild_leaderboards(settings: Settings) -> int:
 
 
 def audit(settings: Settings) -> list[str]:
-    """Checks every account against the invariants of DESIGN §5; returns what is wrong."""
+    """Checks every account against the invariants of DESIGN §5, and that every member registered
+    longer than JIFEN_AUDIT_GRACE_SECONDS ago has one; returns what is wrong."""
     engine = make_engine(settings.db_url(NAME), pool_size=1)
+    members = members_client(settings)
     try:
-        return audit_engine(engine)
+        return audit_engine(engine, members, utcnow() - timedelta(seconds=settings.audit_grace_seconds))
     finally:
+        members.close()
         engine.dispose()

@@ -118,7 +118,9 @@ class MarketTown:
 
 
 @pytest.fixture
-def market_town(points_town: PointsTown):
+def market_town(points_town: PointsTown, members_api):
+    # members_api: the real members api at settings.members_target, which the market reads through
+    # to for communities and asks in its audit.
     url = fresh_database("market")
     migrations.upgrade(market_bootstrap.MIGRATIONS, url)
     port = free_port()

@@ -46,7 +46,7 @@ class Probe:
     name = os.environ.get("PROBE_SERVICE_NAME", "probe")
     events = ProbeEvents()
 
-    @event_handler("members", "member.registered")
+    @event_handler("members", "member.registered", requeue_on_error=True)
     def on_member_registered(self, body):
         changed = self.events.consume(body)
         # The test reads this line to know a delivery was handled, and whether it changed anything.

@@ -159,3 +159,27 @@ def test_a_grid_worker_finds_an_elder_by_the_four_digits_a_masked_number_shows(t
 
     assert search("0014") == [elder.member_id]
     assert search("001") == []  # three digits are not the tail a masked number shows
+
+
+def test_a_service_reads_a_community_by_id_and_lists_every_member_for_its_audit(town, pg_settings):
+    from datetime import timedelta
+
+    from jifen.caller import Caller
+    from jifen.tokens import TokenIssuer
+
+    client = town.client
+    home = client.register("王秀兰", "13800000011", town.home.community_id)
+    other = client.register("李建国", "13800000012", town.other.community_id)
+    service = TokenIssuer.from_file(pg_settings.private_key_path, timedelta(hours=1)).issue(
+        Caller(service="points")
+    )[0]
+    read = client.directory.GetCommunity(
+        m.GetCommunityRequest(community_id=town.other.community_id), metadata=bearer(service)
+    ).community
+    assert (read.name, read.street_id) == ("天庆嘉园社区", town.street_id)
+    missing = status_of(
+        lambda: client.directory.GetCommunity(m.GetCommunityRequest(community_id="01-no-such-community"))
+    )
+    assert missing.code() == grpc.StatusCode.NOT_FOUND
+    listed = client.members.ListMembers(m.ListMembersRequest(page_size=200), metadata=bearer(service))
+    assert {home.member_id, other.member_id} <= {x.member_id for x in listed.members}

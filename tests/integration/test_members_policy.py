@@ -44,7 +44,7 @@ EXPECTED = {
     "MembersService/RefreshToken": EVERYONE,
     "MembersService/Logout": EVERYONE,
     "MembersService/GetMember": {"self", "grid_worker", "service"} | HOME_ADMINS,
-    "MembersService/ListMembers": {"grid_worker"} | HOME_ADMINS,
+    "MembersService/ListMembers": {"grid_worker", "service"} | HOME_ADMINS,
     "MembersService/UpdateMember": {"self"} | HOME_ADMINS,
     "MembersService/ChangePassword": {"self"} | HOME_ADMINS,
     "MembersService/SetRoles": HOME_ADMINS,
@@ -54,6 +54,7 @@ EXPECTED = {
     "DirectoryService/ListStreets": EVERYONE,
     "DirectoryService/CreateCommunity": {"street_admin"},
     "DirectoryService/ListCommunities": EVERYONE,
+    "DirectoryService/GetCommunity": EVERYONE,
     "DirectoryService/CreateGrid": HOME_ADMINS,
     "DirectoryService/ListGrids": EVERYONE,
     "DirectoryService/CreateOrganization": HOME_ADMINS,
@@ -158,6 +159,7 @@ def requests(town, target: m.Member, organization: m.Organization):
             request_id=rid(), street_id=town.street_id, name=f"社区{rid()[:6]}"
         ),
         "DirectoryService/ListCommunities": lambda: m.ListCommunitiesRequest(street_id=town.street_id),
+        "DirectoryService/GetCommunity": lambda: m.GetCommunityRequest(community_id=home),
         "DirectoryService/CreateGrid": lambda: m.CreateGridRequest(
             request_id=rid(), community_id=home, name=f"网格{rid()[:6]}"
         ),

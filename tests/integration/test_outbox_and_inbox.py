@@ -9,21 +9,36 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from jifen.bus.in_process import InProcessBus
 from jifen.clock import utcnow
+from jifen.composition import EventParts
 from jifen.db import make_engine
 from jifen.envelope import Envelope
 from jifen.events.v1 import members_pb2 as events
-from jifen.inbox import EventConsumer
+from jifen.inbox import EventConsumer, EventNotSettled
 from jifen.outbox import OutboxRelay
 from jifen.tables import DEAD_LETTERS, OUTBOX, RUNTIME_METADATA
 from jifen.unit_of_work import SqlUnitOfWork
-from tests.servers import drop_database, fresh_database
+from tests.servers import drop_database, fresh_database, refuse_connections
 
 effects = sa.Table("effects", sa.MetaData(), sa.Column("member_id", sa.String(40)))
 
 
 class RelayUnitOfWork(SqlUnitOfWork):
     producer = "members"
+
+
+@pytest.fixture
+def consumer_db():
+    """A second database, the consumer's own, that a test can take down and bring back."""
+    url = fresh_database("consumer")
+    engine = make_engine(url, pool_size=5)
+    RUNTIME_METADATA.create_all(engine)
+    effects.metadata.create_all(engine)
+    yield url, engine
+    refuse_connections(url, refuse=False)
+    engine.dispose()
+    drop_database(url)
 
 
 @pytest.fixture
@@ -142,3 +157,64 @@ def test_a_handlers_own_constraint_error_is_retried_and_parked_not_taken_for_a_d
     assert consumer.handle(envelope.to_dict()) is False
     with engine.connect() as conn:
         assert conn.execute(sa.select(DEAD_LETTERS.c.event_id)).scalars().all() == [envelope.event_id]
+
+
+def _count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def test_an_event_whose_consumer_database_refuses_connections_is_handed_back_and_handled_once_it_returns(
+    consumer_db,
+):
+    url, consumer_engine = consumer_db
+    consumer = points_consumer(consumer_engine, _record)
+    envelope = registered_event()
+    refuse_connections(url)
+    with pytest.raises(EventNotSettled):
+        consumer.handle(envelope.to_dict())
+    refuse_connections(url, refuse=False)
+    assert consumer.handle(envelope.to_dict()) is True
+    assert consumer.handle(envelope.to_dict()) is False
+    # Handed back, not parked: the event was fine, only the storage was away.
+    assert (_count(consumer_engine, effects), _count(consumer_engine, DEAD_LETTERS)) == (1, 0)
+
+
+def test_an_event_that_fails_and_cannot_be_parked_either_is_handed_back_not_dropped(engine):
+    url = fresh_database("noparking")
+    no_dead_letters = make_engine(url, pool_size=1)  # a database without the dead_letters table
+    try:
+
+        def broken(uow, envelope):
+            raise RuntimeError("points database full")
+
+        consumer = EventConsumer(
+            "points",
+            no_dead_letters,
+            lambda: RelayUnitOfWork(engine),
+            {("members", "member.registered"): broken},
+            retry_delay=0,
+        )
+        with pytest.raises(EventNotSettled):
+            consumer.handle(registered_event().to_dict())
+    finally:
+        no_dead_letters.dispose()
+        drop_database(url)
+
+
+def test_the_embedded_bus_keeps_an_event_whose_consumer_database_is_down_and_delivers_it_later(
+    engine, consumer_db
+):
+    url, consumer_engine = consumer_db
+    add_events(engine, 1)
+    now = [utcnow()]
+    consumer = points_consumer(consumer_engine, _record)
+    bus = InProcessBus([EventParts(engine, OutboxRelay(engine, clock=lambda: now[0]), consumer)])
+    refuse_connections(url)
+    assert bus.drain() == 0
+    refuse_connections(url, refuse=False)
+    assert OutboxRelay(engine).counts() == {"pending": 1}
+    now[0] += timedelta(minutes=1)
+    assert bus.drain() == 1
+    assert OutboxRelay(engine).counts() == {"published": 1}
+    assert (_count(consumer_engine, effects), _count(consumer_engine, DEAD_LETTERS)) == (1, 0)

@@ -1,5 +1,5 @@
-"""The market audit: items against their redemptions and stock changes, and redemptions against
-their holds in points."""
+"""The market audit: items against their redemptions and stock changes, redemptions against their
+holds in points, and the members service's members against the market's copies of them."""
 
 from __future__ import annotations
 
@@ -13,16 +13,29 @@ from jifen.clock import as_utc
 from ..domain import audit
 from ..domain.catalog import RESERVED, RETURNED
 from ..domain.redemption import CANCELLED, EXPIRED, FAILED, OPEN, RESERVING
-from ..service.ports import Points, PointsUnavailable
-from .tables import items, redemptions, stock_changes
+from ..service.ports import Directory, MembersUnavailable, Points, PointsUnavailable
+from .tables import items, members, redemptions, stock_changes
 
 
-def audit_engine(engine: Engine, points: Points | None, reserving_before: datetime) -> list[str]:
-    """Every broken invariant, one sentence each; empty when stock and holds are sound.
+def audit_engine(
+    engine: Engine,
+    points: Points | None,
+    reserving_before: datetime,
+    directory: Directory | None = None,
+    registered_before: datetime | None = None,
+) -> list[str]:
+    """Every broken invariant, one sentence each; empty when stock, holds and member copies are sound.
 
-    One repeatable-read snapshot of the market; points is asked about each redemption after.
+    One repeatable-read snapshot of the market; members is asked before it (a member it lists was
+    registered before the snapshot began), points about each redemption after.
     """
     found: list[str] = []
+    member_ids: list[str] | None = None
+    if directory is not None and registered_before is not None:
+        try:
+            member_ids = directory.member_ids(registered_before)
+        except MembersUnavailable as exc:
+            found.append(f"members did not answer ({exc}): members were not checked against their copies")
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
@@ -37,6 +50,9 @@ def audit_engine(engine: Engine, points: Points | None, reserving_before: dateti
                 redemptions.c.created_at,
             ).order_by(redemptions.c.created_at)
         ).all()
+        if member_ids is not None:
+            copies = set(conn.execute(sa.select(members.c.id)).scalars())
+            found += audit.members_without_copy(member_ids, copies)
     stuck = [o.id for o in orders if o.status == RESERVING and as_utc(o.created_at) < reserving_before]
     if stuck:
         found.append(

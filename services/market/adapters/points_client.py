@@ -8,11 +8,11 @@ the saga must find out (GetHold) or compensate (Release) rather than guess.
 from __future__ import annotations
 
 import hashlib
-import sys
 from datetime import datetime
 
 import grpc
 
+from jifen import grpc_client
 from jifen.points.v1 import ledger_pb2 as pb
 from jifen.points.v1 import ledger_pb2_grpc as pb_grpc
 from jifen.timestamps import to_timestamp
@@ -35,23 +35,9 @@ HOLD_STATE = {
 }
 
 
-def _blocking(call):
-    """Runs a blocking gRPC call; in a nameko worker on a real thread, so eventlet keeps running."""
-    if "eventlet" in sys.modules:
-        from eventlet import patcher, tpool
-
-        if patcher.is_monkey_patched("socket"):
-            return tpool.execute(call)
-    return call()
-
-
 class GrpcPoints:
     def __init__(self, target: str, token: str, timeout: float):
-        # After an outage, reconnect within seconds rather than gRPC's default of up to two minutes.
-        self.channel = grpc.insecure_channel(
-            target,
-            options=[("grpc.initial_reconnect_backoff_ms", 500), ("grpc.max_reconnect_backoff_ms", 5000)],
-        )
+        self.channel = grpc_client.channel(target)
         self.stub = pb_grpc.LedgerServiceStub(self.channel)
         self.metadata = (("authorization", f"Bearer {token}"),)
         self.timeout = timeout
@@ -104,7 +90,7 @@ class GrpcPoints:
 
     def _call(self, method, request):
         try:
-            return _blocking(lambda: method(request, timeout=self.timeout, metadata=self.metadata))
+            return grpc_client.blocking(lambda: method(request, timeout=self.timeout, metadata=self.metadata))
         except grpc.RpcError as exc:
             if exc.code() in REFUSALS:
                 raise PointsRefused(exc.code().name.lower(), exc.details() or "") from None

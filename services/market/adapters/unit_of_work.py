@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from jifen.unit_of_work import SqlUnitOfWork
 
+from ..service.ports import Directory
 from .catalog_repository import SqlItems, SqlShops, SqlStockChanges
 from .people_repository import SqlPeople
 from .redemptions_repository import SqlRedemptions, SqlSecrets
@@ -13,6 +14,10 @@ from .redemptions_repository import SqlRedemptions, SqlSecrets
 
 class MarketUnitOfWork(SqlUnitOfWork):
     producer = "market"
+
+    def __init__(self, engine: Engine, directory: Directory | None = None):
+        super().__init__(engine)
+        self.directory = directory
 
     def _open(self, connection: Connection) -> None:
         self.people = SqlPeople(connection)

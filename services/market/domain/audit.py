@@ -68,3 +68,9 @@ def hold_problem(redemption_id: str, status: str, points_total: int, hold_state:
         f"redemption {redemption_id} is {status} ({points_total} points) "
         f"but its hold in points is {hold_state or 'missing'}"
     )
+
+
+def members_without_copy(member_ids: list[str], copy_ids: set[str]) -> list[str]:
+    """Members the members service has and the market never heard of (a lost member.registered)."""
+    missing = sorted(set(member_ids) - copy_ids)
+    return [f"{who}: a member of the members service without a copy in the market" for who in missing]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from jifen.caller import ADMIN, STAFF, Caller
-from jifen.errors import NotFound, PermissionDenied, required
+from jifen.errors import NotFound, PermissionDenied, Unavailable, required
 from jifen.member_copies import refuse_deactivated
 
 from ..domain.catalog import Item, Shop
-from ..domain.people import MemberCopy
+from ..domain.people import CommunityCopy, MemberCopy
 from ..domain.redemption import Redemption
-from .ports import UnitOfWork
+from .ports import MembersUnavailable, UnitOfWork
 
 DENIED = ("您没有执行此操作的权限", "you may not do this")
+SYNCING = ("社区信息正在同步，请稍后再试", "the community is still being synchronised; try again shortly")
 
 
 def denied() -> PermissionDenied:
@@ -66,6 +67,24 @@ def known_member(uow: UnitOfWork, member_id: str, lock: bool = False) -> MemberC
             "成员不存在，或其信息尚未同步到积分超市", f"member {member_id!r} not found", "member_id"
         )
     return member
+
+
+def known_community(uow: UnitOfWork, community_id: str) -> CommunityCopy:
+    """The market learns communities from members' events; one created a moment ago may not have
+    arrived yet, so members is asked directly and the copy kept (the community.created that follows
+    changes nothing): an admin is never told that a community they just created does not exist."""
+    community_id = required("community_id", community_id, "社区")
+    found = uow.people.community(community_id)
+    if found is None and uow.directory is not None:
+        try:
+            found = uow.directory.community(community_id)
+        except MembersUnavailable:
+            raise Unavailable(*SYNCING) from None
+        if found is not None:
+            uow.people.put_community(found)
+    if found is None:
+        raise NotFound("社区不存在", f"community {community_id!r} not found", "community_id")
+    return found
 
 
 def known_shop(uow: UnitOfWork, shop_id: str, field: str = "shop_id") -> Shop:

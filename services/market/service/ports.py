@@ -24,6 +24,18 @@ class People(Protocol):
     def put_community(self, community: CommunityCopy) -> None: ...
 
 
+class MembersUnavailable(Exception):
+    """The members service did not answer; nothing can be said about what it knows."""
+
+
+class Directory(Protocol):
+    """The members service asked directly, for a community its events have not brought yet, and for
+    the audit. Raises MembersUnavailable when members does not answer."""
+
+    def community(self, community_id: str) -> CommunityCopy | None: ...
+    def member_ids(self, registered_before: datetime) -> list[str]: ...
+
+
 class Shops(Protocol):
     def add(self, shop: Shop) -> None: ...
     def get(self, shop_id: str) -> Shop | None: ...
@@ -112,6 +124,8 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     # jifen.idempotency's store: request ids of commands already run.
     idempotency: object
+    # Set in the api: a community created a moment ago is read through from members.
+    directory: Directory | None
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc) -> None: ...

@@ -11,7 +11,7 @@ from functools import partial
 
 from jifen import idempotency, paging
 from jifen.clock import Clock, utcnow
-from jifen.errors import AlreadyExists, InvalidArgument, NotFound, required
+from jifen.errors import AlreadyExists, InvalidArgument
 from jifen.ids import new_id
 
 from ..domain.catalog import SHOP_CLOSED, SHOP_OPEN, Shop, shop_fields
@@ -27,9 +27,7 @@ def create_shop(cmd: CreateShop, uow: UnitOfWork, clock: Clock = utcnow) -> Shop
     name, address, opening_hours = shop_fields(cmd.name, cmd.address, cmd.opening_hours)
 
     def execute() -> dict:
-        community = uow.people.community(required("community_id", cmd.community_id, "社区"))
-        if community is None:
-            raise NotFound("社区不存在", f"community {cmd.community_id!r} not found", "community_id")
+        community = access.known_community(uow, cmd.community_id)
         access.require_admin(cmd.actor, uow, community.id)
         _require_free_name(uow, community.id, name)
         now = clock()

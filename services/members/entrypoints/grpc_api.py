@@ -173,6 +173,10 @@ class DirectoryServicer(pb_grpc.DirectoryServiceServicer):
             communities=[messages.community(c) for c in found], next_page_token=token
         )
 
+    def GetCommunity(self, request, context):
+        found = directory.get_community(request.community_id, self.uow())
+        return pb.GetCommunityResponse(community=messages.community(found))
+
     def CreateGrid(self, request, context):
         cmd = commands.CreateGrid(
             request_id=request.request_id,

@@ -24,7 +24,10 @@ POLICY = {
         scope="self, admin of the member's community or street, grid worker of the member's grid",
     ),
     _M + "ListMembers": rule(
-        ADMIN, GRID_WORKER, scope="admin: own communities or street; grid worker: own grid"
+        ADMIN,
+        GRID_WORKER,
+        SERVICE,
+        scope="admin: own communities or street; grid worker: own grid; a service (audits): everyone",
     ),
     _M + "UpdateMember": rule(
         ANY_MEMBER, scope="self (name, phone) or admin of the member (and of a new community)"
@@ -37,6 +40,7 @@ POLICY = {
     _D + "ListStreets": rule(PUBLIC, scope="registration pages list places"),
     _D + "CreateCommunity": rule(ADMIN, scope="admin of the street"),
     _D + "ListCommunities": rule(PUBLIC, scope="registration pages list places"),
+    _D + "GetCommunity": rule(PUBLIC, scope="what ListCommunities shows, by id"),
     _D + "CreateGrid": rule(ADMIN, scope="admin of the community"),
     _D + "ListGrids": rule(PUBLIC, scope="registration pages list places"),
     _D + "CreateOrganization": rule(ADMIN, scope="admin of the community or street"),

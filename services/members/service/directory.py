@@ -146,6 +146,11 @@ def list_communities(street_id: str, page_size: int, page_token: str, uow: UnitO
     return _listed(uow, page_size, page_token, lambda o, n: uow.directory.communities(street_id, o, n))
 
 
+def get_community(community_id: str, uow: UnitOfWork) -> Community:
+    with uow:
+        return lookups.community(uow, community_id)
+
+
 def list_grids(community_id: str, page_size: int, page_token: str, uow: UnitOfWork):
     return _listed(uow, page_size, page_token, lambda o, n: uow.directory.grids(community_id, o, n))
 

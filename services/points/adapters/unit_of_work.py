@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from jifen.unit_of_work import SqlUnitOfWork
 
+from ..service.ports import Directory
 from .activities_repository import SqlActivities, SqlHourRecords
 from .leaderboard_queries import SqlLeaderboardSums
 from .ledger_repository import SqlLedger
@@ -15,6 +16,10 @@ from .rules_repository import SqlRules
 
 class PointsUnitOfWork(SqlUnitOfWork):
     producer = "points"
+
+    def __init__(self, engine: Engine, directory: Directory | None = None):
+        super().__init__(engine)
+        self.directory = directory
 
     def _open(self, connection: Connection) -> None:
         self.people = SqlPeople(connection)

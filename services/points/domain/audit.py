@@ -41,3 +41,9 @@ def problems(account: Account, entries: list[Entry], lots: Iterable[Lot], holds:
     if any(lot.remaining < 0 or lot.remaining > lot.amount for lot in lots):
         found.append(f"{who}: a lot's remaining is outside 0..amount")
     return found
+
+
+def members_without_account(member_ids: Iterable[str], account_ids: set[str]) -> list[str]:
+    """Members the members service has and points opened no account for (a lost member.registered)."""
+    missing = sorted(set(member_ids) - account_ids)
+    return [f"{who}: a member of the members service without a points account" for who in missing]

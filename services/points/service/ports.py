@@ -21,6 +21,21 @@ class People(Protocol):
     def put_community(self, community: CommunityCopy) -> None: ...
 
 
+class MembersUnavailable(Exception):
+    """The members service did not answer; nothing can be said about what it knows."""
+
+
+class Directory(Protocol):
+    """The members service asked directly, for what its events have not brought yet, and for the audit.
+
+    Raises MembersUnavailable when members does not answer.
+    """
+
+    def community(self, community_id: str) -> CommunityCopy | None: ...
+    def communities_of_street(self, street_id: str) -> list[CommunityCopy]: ...
+    def member_ids(self, registered_before: datetime) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class EntryFilter:
     member_id: str
@@ -67,6 +82,8 @@ class UnitOfWork(Protocol):
     hours: object
     leaderboard_sums: object
     outbox: Outbox
+    # Set in the api: a community or street created a moment ago is read through from members.
+    directory: Directory | None
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc) -> None: ...

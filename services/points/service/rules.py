@@ -56,7 +56,11 @@ def known_scope(uow: UnitOfWork, scope: Scope) -> Scope:
     if scope.community_id:
         community = access.community(uow, scope.community_id)
         return Scope(community.id, "", community)
-    if scope.street_id and not uow.rules.street_known(scope.street_id):
+    if (
+        scope.street_id
+        and not uow.rules.street_known(scope.street_id)
+        and not access.learn_street(uow, scope.street_id)
+    ):
         raise NotFound("街道不存在", f"street {scope.street_id!r} not found", "street_id")
     return scope
 

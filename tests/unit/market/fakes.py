@@ -266,6 +266,8 @@ class FakeUnitOfWork:
         self.secrets = FakeSecrets()
         self.outbox = FakeOutbox()
         self.idempotency = FakeIdempotency()
+        # The members service asked directly; None: only what its events brought is known.
+        self.directory = None
         self.commits = 0
         self._snapshot = None
 
@@ -468,3 +470,26 @@ def grid_worker(member_id: str, grid_id: str, community: CommunityCopy = HOME) -
         street_id=community.street_id,
         grid_id=grid_id,
     )
+
+
+class FakeDirectory:
+    """The members service asked directly: the communities it has, or no answer at all."""
+
+    def __init__(self, *communities: CommunityCopy, member_ids: tuple[str, ...] = ()):
+        self.communities = {c.id: c for c in communities}
+        self.ids = member_ids
+        self.reachable = True
+
+    def _answer(self):
+        if not self.reachable:
+            from services.market.service.ports import MembersUnavailable
+
+            raise MembersUnavailable("members UNAVAILABLE")
+
+    def community(self, community_id):
+        self._answer()
+        return self.communities.get(community_id)
+
+    def member_ids(self, registered_before):
+        self._answer()
+        return list(self.ids)

@@ -174,6 +174,8 @@ class FakeUnitOfWork:
         self.hours = hours
         self.outbox = FakeOutbox()
         self.idempotency = FakeIdempotency()
+        # The members service asked directly; None: only what its events brought is known.
+        self.directory = None
         self.commits = 0
         self._snapshot = None
 
@@ -196,3 +198,30 @@ class FakeUnitOfWork:
     @property
     def event_types(self) -> list[str]:
         return [t for t, _ in self.outbox.events]
+
+
+class FakeDirectory:
+    """The members service asked directly: the communities it has, or no answer at all."""
+
+    def __init__(self, *communities: CommunityCopy, member_ids: tuple[str, ...] = ()):
+        self.communities = {c.id: c for c in communities}
+        self.ids = member_ids
+        self.reachable = True
+
+    def _answer(self):
+        if not self.reachable:
+            from services.points.service.ports import MembersUnavailable
+
+            raise MembersUnavailable("members UNAVAILABLE")
+
+    def community(self, community_id):
+        self._answer()
+        return self.communities.get(community_id)
+
+    def communities_of_street(self, street_id):
+        self._answer()
+        return [c for c in self.communities.values() if c.street_id == street_id]
+
+    def member_ids(self, registered_before):
+        self._answer()
+        return list(self.ids)
