@@ -86,6 +86,7 @@ def up(
             accounts.add_row(login.who, login.phone, login.password)
         console.print(accounts)
         console.print(demo_data.token_lifetimes(settings), soft_wrap=True)
+    console.print(f"在浏览器打开 http://{settings.gateway_bind} ，用上面的账号登录")
     console.print(f"data: {settings.data_dir.resolve()}   stop with Ctrl+C")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

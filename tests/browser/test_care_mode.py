@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from jifen import demo
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.town import STAFF, VOLUNTEER
+from tests.browser.town import GRID_WORKER, STAFF, VOLUNTEER
 
-PAGES = ("/", "/statement", "/activities", "/hours", "/market", "/orders", "/profile", "/counter")
+PAGES = ("/", "/statement", "/activities", "/hours", "/market", "/orders", "/profile")
+# Pages reached by a link from another: (where the link is, the link's text).
+FOLLOWED = (("/activities", "文明交通劝导"), ("/market", "兑换"), ("/orders", "毛巾 × 1"))
 # (body text px, tap target px) in normal and in care mode.
 FIGURES = {False: (18, 44), True: (24, 60)}
 
@@ -29,16 +32,29 @@ MEASURE = """() => {
 @pytest.mark.parametrize("care", [False, True], ids=["normal", "care"])
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_text_and_tap_targets_are_large_enough_on_every_page(visitor, care, viewport):
-    text_px, tap_px = FIGURES[care]
-    # 陈淑珍 is a volunteer and the shop's assistant, so she sees the counter page too.
+    figures = FIGURES[care]
+    # 王秀兰 has points and an order waiting; 陈淑珍 minds the counter; 赵明 is a grid worker.
     person = visitor("figures", viewport, care=care)
-    person.log_in(STAFF)
+    person.log_in(demo.BUYER_PHONE)
     for path in PAGES:
-        measured = person.go(path, f"figures{path.replace('/', '-') or '-home'}").evaluate(MEASURE)
-        assert measured["size"] >= text_px, f"{path}: body text {measured['size']}px"
-        assert measured["line"] >= 1.3 * measured["size"], f"{path}: line height {measured['line']}px"
-        small = [t for t in measured["targets"] if t[1] < tap_px or t[2] < tap_px]
-        assert not small, f"{path}: tap targets under {tap_px}px: {small}"
+        check(person.go(path, f"figures{path.replace('/', '-')}"), path, figures)
+    for path, link in FOLLOWED:
+        page = person.go(path, f"figures{path.replace('/', '-')}-list")
+        page.get_by_role("link", name=link).first.click()
+        check(person.look(f"figures-{link}"), page.url, figures)
+    for phone, path in ((STAFF, "/counter"), (GRID_WORKER, "/grid")):
+        other = visitor(f"figures-{phone[-2:]}", viewport, care=care)
+        other.log_in(phone)
+        check(other.go(path, f"figures{path.replace('/', '-')}"), path, figures)
+
+
+def check(page, where: str, figures: tuple[int, int]) -> None:
+    text_px, tap_px = figures
+    measured = page.evaluate(MEASURE)
+    assert measured["size"] >= text_px, f"{where}: body text {measured['size']}px"
+    assert measured["line"] >= 1.3 * measured["size"], f"{where}: line height {measured['line']}px"
+    small = [t for t in measured["targets"] if t[1] < tap_px or t[2] < tap_px]
+    assert not small, f"{where}: tap targets under {tap_px}px: {small}"
 
 
 def test_care_mode_is_one_tap_away_and_stays_on(visitor):
@@ -51,3 +67,16 @@ def test_care_mode_is_one_tap_away_and_stays_on(visitor):
     assert page.evaluate("document.documentElement.classList.contains('care')")
     page.get_by_role("link", name="标准模式").click()
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == 18
+
+
+def test_the_english_switch_turns_every_page_into_english_and_back(visitor):
+    person = visitor("english")
+    page = person.log_in(VOLUNTEER)
+    page.get_by_role("link", name="English").click()
+    person.look("english-home")
+    assert "Points to spend" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page = person.go("/market", "english-market")
+    assert "Points supermarket" in page.inner_text("body")
+    page.get_by_role("link", name="中文").click()
+    assert "可用积分" in page.inner_text("body")

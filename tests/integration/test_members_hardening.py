@@ -119,3 +119,33 @@ def test_a_demoted_admin_loses_admin_powers_before_their_token_expires(town):
     )
     assert code == grpc.StatusCode.PERMISSION_DENIED
     assert town.client.login("13800000015", PASSWORD)
+
+
+def test_only_the_gateway_may_say_whose_address_a_login_comes_from(town, pg_settings):
+    """Members counts every login attempt per person's address; a client that names an address
+    itself is still counted by its own (here all attempts come from this test's one address)."""
+    from datetime import timedelta
+
+    from jifen.caller import Caller
+    from jifen.tokens import TokenIssuer
+
+    town.client.register("王秀兰", "13800000011", town.home.community_id)
+    gateway = TokenIssuer.from_file(pg_settings.private_key_path, timedelta(hours=1)).issue(
+        Caller(service="gateway")
+    )[0]
+    limit = pg_settings.login_max_attempts_per_client
+
+    def log_in(n: int, vouched: bool) -> grpc.StatusCode:
+        metadata = [("x-client-address", f"10.3.{n // 250}.{n % 250 + 1}")]
+        if vouched:
+            metadata.append(("authorization", f"Bearer {gateway}"))
+        request = m.LoginRequest(phone="13800000011", password=PASSWORD)
+        try:
+            town.client.members.Login(request, metadata=metadata)
+        except grpc.RpcError as err:
+            return err.code()
+        return grpc.StatusCode.OK
+
+    assert {log_in(n, vouched=True) for n in range(limit + 10)} == {grpc.StatusCode.OK}
+    told = [log_in(n, vouched=False) for n in range(limit + 1)]
+    assert told[-1] == grpc.StatusCode.RESOURCE_EXHAUSTED

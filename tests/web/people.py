@@ -35,7 +35,7 @@ def redeem(client: httpx.Client, name: str) -> dict:
     return answer.json()
 
 
-def second_shop_staff(site) -> str:
+def second_shop_staff(site, phone: str = "13900000021", shop_name: str = "天庆嘉园积分超市") -> str:
     """A shop in 天庆嘉园社区 and its assistant (a new volunteer there); returns the assistant's phone."""
     street_admin = site.members.login(demo.ADMIN_PHONE, demo.PASSWORD)
     other = next(
@@ -50,14 +50,13 @@ def second_shop_staff(site) -> str:
                 mk.CreateShopRequest(
                     request_id=rid(),
                     community_id=other.community_id,
-                    name="天庆嘉园积分超市",
+                    name=shop_name,
                     address="天庆路 6 号",
                 ),
                 metadata=bearer(street_admin),
             ).shop
         )
     )
-    phone = "13900000021"
     member = site.members.register("孙丽", phone, other.community_id, password=demo.PASSWORD)
     site.members.set_roles(
         street_admin,

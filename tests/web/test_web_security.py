@@ -137,3 +137,13 @@ def test_an_expired_access_token_is_renewed_with_the_refresh_cookie_until_logout
     # The refresh token was used once; presenting it again ends the whole session.
     reused = httpx.Client(base_url=site.url, cookies={"jifen_session": "expired", "jifen_refresh": refresh})
     assert reused.get("/api/v1/me/home").status_code == 401
+
+
+def test_wrong_pickup_codes_at_the_counter_are_limited_and_the_page_says_so_in_plain_words(site):
+    staff = signed_in(site, second_shop_staff(site, "13900000022", "天庆嘉园积分超市二店"))
+    form = {"csrf_token": staff.headers["x-csrf-token"], "pickup_code": "0000 0000"}
+    pages = [staff.post("/counter/find", data=form) for _ in range(6)]
+    assert [p.status_code for p in pages[:5]] == [404] * 5
+    assert "核销码不正确，请核对后重新输入" in pages[0].text
+    assert pages[5].status_code == 429
+    assert "核销码错误次数过多，请稍后再试" in pages[5].text and "Traceback" not in pages[5].text

@@ -44,10 +44,13 @@ class PointsClient:
         )
         return call(self.ledger.GetLeaderboard, request, who, self.timeout)
 
-    def upcoming(self, who: Credentials, community_id: str, now: datetime) -> list[apb.Activity]:
-        request = apb.ListActivitiesRequest(community_id=community_id, page_size=50)
-        activities = call(self.activities.ListActivities, request, who, self.timeout).activities
-        return [a for a in activities if a.end_time.ToDatetime().timestamp() > now.timestamp()]
+    def activities_starting_after(
+        self, who: Credentials, community_id: str, after: datetime
+    ) -> list[apb.Activity]:
+        request = apb.ListActivitiesRequest(
+            community_id=community_id, starts_after=to_timestamp(after), page_size=100
+        )
+        return list(call(self.activities.ListActivities, request, who, self.timeout).activities)
 
     def activity(self, who: Credentials, activity_id: str) -> apb.Activity:
         request = apb.GetActivityRequest(activity_id=activity_id)

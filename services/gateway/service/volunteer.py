@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from jifen.ids import new_id
 
 from . import translate, views
@@ -56,8 +58,13 @@ def statement(services: Services, session: Session, month: str = "") -> views.St
 
 
 def activities(services: Services, session: Session) -> list[views.Activity]:
-    found = services.points.upcoming(session.credentials, session.caller.community_id, services.clock())
-    return sorted((translate.activity(a) for a in found), key=lambda a: a.start_time or services.clock())
+    """Activities not over yet, soonest first: those under way today still take check-ins."""
+    now = services.clock()
+    found = services.points.activities_starting_after(
+        session.credentials, session.caller.community_id, now - timedelta(days=1)
+    )
+    shown = [translate.activity(a) for a in found]
+    return sorted((a for a in shown if a.end_time and a.end_time > now), key=lambda a: a.start_time or now)
 
 
 def activity(services: Services, session: Session, activity_id: str) -> views.Activity:
