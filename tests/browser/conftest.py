@@ -92,6 +92,12 @@ class Visitor:
             assert width <= PHONE["width"], f"{name}: the page is {width}px wide on a 390px phone"
         return self.page
 
+    def follow(self, locator, name: str):
+        """Clicks a link or a submit button and looks at the page it leads to."""
+        with self.page.expect_navigation():
+            locator.click()
+        return self.look(name)
+
     def log_in(self, phone: str, password: str = demo.PASSWORD):
         self.go("/login", "login")
         self.page.fill("#phone", phone)

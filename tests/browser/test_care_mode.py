@@ -37,15 +37,21 @@ def test_text_and_tap_targets_are_large_enough_on_every_page(visitor, care, view
     person = visitor("figures", viewport, care=care)
     person.log_in(demo.BUYER_PHONE)
     for path in PAGES:
-        check(person.go(path, f"figures{path.replace('/', '-')}"), path, figures)
+        check(person.go(path, page_name(path)), path, figures)
     for path, link in FOLLOWED:
-        page = person.go(path, f"figures{path.replace('/', '-')}-list")
-        page.get_by_role("link", name=link).first.click()
-        check(person.look(f"figures-{link}"), page.url, figures)
-    for phone, path in ((STAFF, "/counter"), (GRID_WORKER, "/grid")):
-        other = visitor(f"figures-{phone[-2:]}", viewport, care=care)
+        page = person.go(path, page_name(path))
+        with page.expect_navigation():
+            page.locator("main").get_by_role("link", name=link, exact=True).first.click()
+        assert page.url != person.site.url + path, f"{link} did not open a page"
+        check(person.look(page_name(path) + "-followed"), page.url, figures)
+    for who, phone, path in (("staff", STAFF, "/counter"), ("grid-worker", GRID_WORKER, "/grid")):
+        other = visitor(f"figures-{who}", viewport, care=care)
         other.log_in(phone)
-        check(other.go(path, f"figures{path.replace('/', '-')}"), path, figures)
+        check(other.go(path, page_name(path)), path, figures)
+
+
+def page_name(path: str) -> str:
+    return path.strip("/").replace("/", "-") or "home"
 
 
 def check(page, where: str, figures: tuple[int, int]) -> None:

@@ -32,10 +32,8 @@ def test_a_volunteer_serves_redeems_collects_and_cancels_and_a_grid_worker_redee
     volunteer.log_in(VOLUNTEER)
     before = available_on_home(volunteer)
     page = volunteer.go("/activities", "activities")
-    page.get_by_role("link", name="楼道清洁日").click()
-    volunteer.look("activity")
-    page.get_by_role("button", name="我要报名").click()
-    volunteer.look("signed-up")
+    volunteer.follow(page.get_by_role("link", name="楼道清洁日"), "activity")
+    volunteer.follow(page.get_by_role("button", name="我要报名"), "signed-up")
     assert "报名成功" in page.inner_text("main")
 
     # The organiser shows the rotating code on a screen; the volunteer types it in.
@@ -45,17 +43,14 @@ def test_a_volunteer_serves_redeems_collects_and_cancels_and_a_grid_worker_redee
     assert screen.locator("svg").count() >= 1, "the screen shows the check-in QR"
     page = volunteer.go(f"/activities/{activity.activity_id}/check-in", "check-in")
     page.fill("#code", read_code(screen, "check-in-code"))
-    page.get_by_role("button", name="签到", exact=True).click()
-    volunteer.look("checked-in")
+    volunteer.follow(page.get_by_role("button", name="签到", exact=True), "checked-in")
     assert "签到成功" in page.inner_text("main")
     checked_in_at = time.monotonic()
 
     # The volunteer redeems toothpaste: a confirmation step, then the code and its QR.
     page = volunteer.go("/market", "market")
-    page.locator("li", has_text="牙膏").get_by_role("link", name="兑换").click()
-    volunteer.look("redeem-confirm")
-    page.get_by_role("button", name="确认兑换").click()
-    volunteer.look("redeemed")
+    volunteer.follow(page.locator("li", has_text="牙膏").get_by_role("link", name="兑换"), "redeem-confirm")
+    volunteer.follow(page.get_by_role("button", name="确认兑换"), "redeemed")
     code = read_code(page, "pickup-code")
     assert len(code) == 8
     assert page.get_by_test_id("pickup-qr").evaluate("img => img.complete && img.naturalWidth > 0")
@@ -66,11 +61,9 @@ def test_a_volunteer_serves_redeems_collects_and_cancels_and_a_grid_worker_redee
     staff.log_in(STAFF)
     counter = staff.go("/counter", "counter")
     counter.fill("#pickup_code", code)
-    counter.get_by_role("button", name="查看兑换单").click()
-    staff.look("counter-order")
+    staff.follow(counter.get_by_role("button", name="查看兑换单"), "counter-order")
     assert "李建国" in counter.get_by_test_id("member-name").inner_text()
-    counter.get_by_role("button", name="确认交付，完成核销").click()
-    staff.look("counter-done")
+    staff.follow(counter.get_by_role("button", name="确认交付，完成核销"), "counter-done")
     assert "核销完成" in counter.inner_text("main")
     page = volunteer.go("/orders", "orders")
     assert "已核销" in page.locator("li", has_text="牙膏").inner_text()
@@ -79,42 +72,36 @@ def test_a_volunteer_serves_redeems_collects_and_cancels_and_a_grid_worker_redee
     grid = visitor("grid-worker")
     grid.log_in(GRID_WORKER)
     page_grid = grid.go("/grid?q=" + ELDERLY[-4:], "grid-search")
-    page_grid.get_by_role("link", name="为他/她兑换").first.click()
-    grid.look("grid-goods")
-    page_grid.locator("li", has_text="毛巾").get_by_role("link", name="兑换").click()
-    grid.look("grid-confirm")
+    grid.follow(page_grid.get_by_role("link", name="为他/她兑换").first, "grid-goods")
+    grid.follow(page_grid.locator("li", has_text="毛巾").get_by_role("link", name="兑换"), "grid-confirm")
     assert "代兑换" in page_grid.inner_text("main")
     elder_before = town.available(ELDERLY)
-    page_grid.get_by_role("button", name="确认兑换").click()
-    grid.look("grid-redeemed")
+    grid.follow(page_grid.get_by_role("button", name="确认兑换"), "grid-redeemed")
     assert len(read_code(page_grid, "pickup-code")) == 8
     assert town.available(ELDERLY) == elder_before - 40
 
     # The volunteer orders a towel too, changes their mind and cancels: the points come back.
     before_towel = available_on_home(volunteer)
     page = volunteer.go("/market", "market-again")
-    page.locator("li", has_text="毛巾").get_by_role("link", name="兑换").click()
-    page.get_by_role("button", name="确认兑换").click()
-    volunteer.look("towel-ordered")
+    volunteer.follow(page.locator("li", has_text="毛巾").get_by_role("link", name="兑换"), "towel-confirm")
+    volunteer.follow(page.get_by_role("button", name="确认兑换"), "towel-ordered")
     assert available_on_home(volunteer) == before_towel - 40
-    page.go_back()
-    page.goto(page.url)
     page = volunteer.go("/orders", "orders-with-towel")
-    page.locator("li", has_text="毛巾").get_by_role("link").first.click()
-    volunteer.look("towel-order")
+    volunteer.follow(page.locator("li", has_text="毛巾").get_by_role("link").first, "towel-order")
     page.locator("summary").click()
-    page.get_by_role("button", name="确认取消，积分退回").click()
-    volunteer.look("towel-cancelled")
+    volunteer.follow(page.get_by_role("button", name="确认取消，积分退回"), "towel-cancelled")
     assert "已取消" in page.inner_text("main")
     assert available_on_home(volunteer) == before_towel
 
-    # After at least a minute of service the volunteer checks out with the code now on the screen.
+    # After at least a minute of service the volunteer opens the link in the QR now on the organiser's
+    # screen (the code comes with it) and checks out.
     time.sleep(max(0.0, 62 - (time.monotonic() - checked_in_at)))
-    screen = organiser.go(f"/activities/{activity.activity_id}/screen", "check-in-screen-later")
-    page = volunteer.go(f"/activities/{activity.activity_id}/check-in", "check-out")
-    page.fill("#code", read_code(screen, "check-in-code"))
-    page.get_by_role("button", name="签退").click()
-    volunteer.look("checked-out")
+    organiser.go(f"/activities/{activity.activity_id}/screen", "check-in-screen-later")
+    link = organiser.page.request.get(f"/api/v1/activities/{activity.activity_id}/check-in-screen").json()
+    assert link["check_in_url"].startswith(site.url) and link["code"] in link["check_in_url"]
+    page = volunteer.go(link["check_in_url"].removeprefix(site.url), "check-out-from-qr")
+    assert page.input_value("#code") == link["code"]
+    volunteer.follow(page.get_by_role("button", name="签退"), "checked-out")
     assert "签退成功" in page.inner_text("main")
     page = volunteer.go("/hours", "hours-pending")
     assert "待审核" in page.inner_text("main")

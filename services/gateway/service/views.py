@@ -42,6 +42,7 @@ class Entry(BaseModel):
 
 class Statement(BaseModel):
     month: str
+    this_month: str
     previous_month: str
     next_month: str
     entries: list[Entry]

@@ -41,7 +41,8 @@ def home(services: Services, session: Session) -> views.Home:
 
 
 def statement(services: Services, session: Session, month: str = "") -> views.Statement:
-    month = month or month_of(services.clock())
+    this_month = month_of(services.clock())
+    month = month or this_month
     start, end = month_bounds(month)
     entries: list[views.Entry] = []
     token = ""
@@ -53,7 +54,9 @@ def statement(services: Services, session: Session, month: str = "") -> views.St
         if not token:
             break
     return views.Statement(
-        month=month, previous_month=shift_month(month, -1), next_month=shift_month(month, 1), entries=entries
+        month=month,
+        this_month=this_month,
+        previous_month=shift_month(month, -1), next_month=shift_month(month, 1), entries=entries
     )
 
 
