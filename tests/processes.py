@@ -10,7 +10,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import grpc
+
 from tests.conftest import free_port
+from tests.members_client import MembersClient
 from tests.servers import AMQP_URL, REDIS_URL, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,3 +121,11 @@ def embedded_env() -> tuple[dict[str, str], dict[str, int]]:
             f"127.0.0.1:{ports[service]}"
         )
     return env, ports
+
+
+def members_up(target: str) -> MembersClient | None:
+    """A members client once the api at `target` accepts connections, else None (for wait_until)."""
+    try:
+        return MembersClient(target)
+    except grpc.FutureTimeoutError:
+        return None

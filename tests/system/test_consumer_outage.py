@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import time
 
-import grpc
 import pytest
 import sqlalchemy as sa
 
 from jifen.tables import DEAD_LETTERS, OUTBOX, PROCESSED_EVENTS
 from services.market.adapters import tables as market_tables
 from services.points.adapters import tables as points_tables
-from tests.members_client import MembersClient
-from tests.processes import jifen, set_up, topology_env, wait_until
+from tests.processes import jifen, members_up, set_up, topology_env, wait_until
 from tests.servers import drop_database, refuse_connections, require_rabbitmq, require_redis
 
 pytestmark = pytest.mark.system
@@ -46,7 +44,7 @@ def town(tmp_path, keys):
         jifen("members-api", ["serve", "members"], env, tmp_path),
     ]
     client = wait_until(
-        lambda: _connect(f"127.0.0.1:{ports['members']}"), what="members-api", processes=tuple(processes)
+        lambda: members_up(f"127.0.0.1:{ports['members']}"), what="members-api", processes=tuple(processes)
     )
     engines = {service: sa.create_engine(url) for service, url in urls.items()}
     yield client, env, urls, engines, tuple(processes), tmp_path
@@ -58,13 +56,6 @@ def town(tmp_path, keys):
         engine.dispose()
     for url in urls.values():
         drop_database(url)
-
-
-def _connect(target: str) -> MembersClient | None:
-    try:
-        return MembersClient(target)
-    except grpc.FutureTimeoutError:
-        return None
 
 
 def _column(engine, query) -> list:

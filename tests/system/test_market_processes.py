@@ -24,7 +24,7 @@ from jifen.members.v1 import members_pb2 as m
 from jifen.points.v1 import ledger_pb2 as lp
 from jifen.points.v1 import ledger_pb2_grpc as lp_grpc
 from tests.members_client import MembersClient, bearer
-from tests.processes import Process, jifen, set_up, topology_env, wait_until
+from tests.processes import Process, jifen, members_up, set_up, topology_env, wait_until
 from tests.servers import drop_database, require_rabbitmq, require_redis
 
 pytestmark = pytest.mark.system
@@ -178,7 +178,7 @@ def town(tmp_path, keys):
     ):
         processes[name] = jifen(name, args, env, tmp_path)
     members = wait_until(
-        lambda: _connect(f"127.0.0.1:{ports['members']}"),
+        lambda: members_up(f"127.0.0.1:{ports['members']}"),
         what="members-api",
         processes=tuple(processes.values()),
     )
@@ -195,13 +195,6 @@ def town(tmp_path, keys):
         process.stop()
     for url in urls.values():
         drop_database(url)
-
-
-def _connect(target: str) -> MembersClient | None:
-    try:
-        return MembersClient(target)
-    except grpc.FutureTimeoutError:
-        return None
 
 
 def _open_the_shop(town: Town) -> None:

@@ -11,7 +11,6 @@ import signal
 import subprocess
 from dataclasses import dataclass
 
-import grpc
 import pytest
 import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -20,7 +19,7 @@ from jifen.members.v1 import members_pb2 as m
 from jifen.tables import OUTBOX
 from tests.conftest import free_port
 from tests.members_client import MembersClient, bearer
-from tests.processes import ROOT, Process, jifen, wait_until
+from tests.processes import ROOT, Process, jifen, members_up, wait_until
 from tests.servers import AMQP_URL, REDIS_URL, drop_database, fresh_database, require_rabbitmq, require_redis
 
 pytestmark = pytest.mark.system
@@ -61,19 +60,12 @@ def topology(tmp_path, keys):
         assert done.popen.wait(60) == 0, done.log()
     worker = jifen("members-worker", ["worker", "members"], env, tmp_path)
     api = jifen("members-api", ["serve", "members"], env, tmp_path)
-    client = wait_until(lambda: _connect(f"127.0.0.1:{port}"), what="members-api", processes=(api, worker))
+    client = wait_until(lambda: members_up(f"127.0.0.1:{port}"), what="members-api", processes=(api, worker))
     yield Topology(client, api, worker, url, f"127.0.0.1:{port}")
     client.close()
     for process in (api, worker):
         process.stop()
     drop_database(url)
-
-
-def _connect(target: str) -> MembersClient | None:
-    try:
-        return MembersClient(target)
-    except grpc.FutureTimeoutError:
-        return None
 
 
 def test_register_login_get_across_real_processes_and_the_event_leaves(topology):

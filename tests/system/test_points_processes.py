@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from jifen.points.v1 import ledger_pb2 as lp
 from jifen.points.v1 import ledger_pb2_grpc as lp_grpc
 from services.points.adapters.ledger_audit import audit_engine
-from tests.members_client import MembersClient, bearer
-from tests.processes import jifen, set_up, topology_env, wait_until
+from tests.members_client import bearer
+from tests.processes import jifen, members_up, set_up, topology_env, wait_until
 from tests.servers import drop_database, require_rabbitmq, require_redis
 
 pytestmark = pytest.mark.system
@@ -38,7 +38,7 @@ def town(tmp_path, keys):
         jifen("members-api", ["serve", "members"], env, tmp_path),
     ]
     client = wait_until(
-        lambda: _connect(f"127.0.0.1:{ports['members']}"), what="members-api", processes=tuple(processes)
+        lambda: members_up(f"127.0.0.1:{ports['members']}"), what="members-api", processes=tuple(processes)
     )
     channel = grpc.insecure_channel(f"127.0.0.1:{ports['points']}")
     grpc.channel_ready_future(channel).result(timeout=30)
@@ -49,13 +49,6 @@ def town(tmp_path, keys):
         process.stop()
     for url in urls.values():
         drop_database(url)
-
-
-def _connect(target: str) -> MembersClient | None:
-    try:
-        return MembersClient(target)
-    except grpc.FutureTimeoutError:
-        return None
 
 
 def test_a_registered_volunteer_earns_points_and_climbs_the_leaderboard(town):

@@ -54,3 +54,30 @@ class GoneAfterCommit:
 
     def __exit__(self, *exc):
         return self._uow.__exit__(*exc)
+
+
+class FakeMembersDirectory:
+    """The members service as points or the market asks it directly: the communities it has, every
+    member id, or no answer at all (`reachable = False` raises the service's own `unavailable`)."""
+
+    def __init__(self, unavailable: type[Exception], communities, member_ids: tuple[str, ...] = ()):
+        self.unavailable = unavailable
+        self.communities = {c.id: c for c in communities}
+        self.ids = member_ids
+        self.reachable = True
+
+    def _answer(self):
+        if not self.reachable:
+            raise self.unavailable("members UNAVAILABLE")
+
+    def community(self, community_id):
+        self._answer()
+        return self.communities.get(community_id)
+
+    def communities_of_street(self, street_id):
+        self._answer()
+        return [c for c in self.communities.values() if c.street_id == street_id]
+
+    def member_ids(self, registered_before):
+        self._answer()
+        return list(self.ids)

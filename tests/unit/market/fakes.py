@@ -26,7 +26,7 @@ from services.market.service.ports import (
     RedemptionFilter,
     StockChangeFilter,
 )
-from tests.unit.runtime_fakes import FakeIdempotency, FakeOutbox
+from tests.unit.runtime_fakes import FakeIdempotency, FakeMembersDirectory, FakeOutbox
 
 SECRET = bytes(range(32))
 
@@ -472,24 +472,8 @@ def grid_worker(member_id: str, grid_id: str, community: CommunityCopy = HOME) -
     )
 
 
-class FakeDirectory:
-    """The members service asked directly: the communities it has, or no answer at all."""
-
+class FakeDirectory(FakeMembersDirectory):
     def __init__(self, *communities: CommunityCopy, member_ids: tuple[str, ...] = ()):
-        self.communities = {c.id: c for c in communities}
-        self.ids = member_ids
-        self.reachable = True
+        from services.market.service.ports import MembersUnavailable
 
-    def _answer(self):
-        if not self.reachable:
-            from services.market.service.ports import MembersUnavailable
-
-            raise MembersUnavailable("members UNAVAILABLE")
-
-    def community(self, community_id):
-        self._answer()
-        return self.communities.get(community_id)
-
-    def member_ids(self, registered_before):
-        self._answer()
-        return list(self.ids)
+        super().__init__(MembersUnavailable, communities, member_ids)

@@ -11,7 +11,7 @@ from services.points.domain.ledger import HELD, Account, Entry, Hold, Lot
 from services.points.domain.people import CommunityCopy, MemberCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
 from services.points.service.ports import EntryFilter
-from tests.unit.runtime_fakes import FakeIdempotency, FakeOutbox
+from tests.unit.runtime_fakes import FakeIdempotency, FakeMembersDirectory, FakeOutbox
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -200,28 +200,8 @@ class FakeUnitOfWork:
         return [t for t, _ in self.outbox.events]
 
 
-class FakeDirectory:
-    """The members service asked directly: the communities it has, or no answer at all."""
-
+class FakeDirectory(FakeMembersDirectory):
     def __init__(self, *communities: CommunityCopy, member_ids: tuple[str, ...] = ()):
-        self.communities = {c.id: c for c in communities}
-        self.ids = member_ids
-        self.reachable = True
+        from services.points.service.ports import MembersUnavailable
 
-    def _answer(self):
-        if not self.reachable:
-            from services.points.service.ports import MembersUnavailable
-
-            raise MembersUnavailable("members UNAVAILABLE")
-
-    def community(self, community_id):
-        self._answer()
-        return self.communities.get(community_id)
-
-    def communities_of_street(self, street_id):
-        self._answer()
-        return [c for c in self.communities.values() if c.street_id == street_id]
-
-    def member_ids(self, registered_before):
-        self._answer()
-        return list(self.ids)
+        super().__init__(MembersUnavailable, communities, member_ids)
