@@ -1,5 +1,9 @@
 """Idempotent commands: a request id with a unique constraint, so a retry returns the first result.
 
+A request id belongs to its caller: the stored key is the caller's identity, then the request id.
+Another caller who happens (or tries) to send the same request id gets their own result, and is not
+told that someone else used it.
+
 The record is written in the same transaction as the command's effects. Two concurrent twins
 race on the primary key; the loser's transaction fails with Conflict and its retry finds the
 winner's record (check-then-insert alone would let both through).
@@ -36,6 +40,14 @@ def _identity(value: Any) -> str:
     if isinstance(value, Caller):
         return value.member_id or f"service:{value.service}"
     return str(value)
+
+
+def caller_key(command: Any) -> str:
+    """Whose request ids a command's belongs to: its actor's member id or service, or "anonymous"."""
+    actor = getattr(command, "actor", None)
+    if not isinstance(actor, Caller) or actor.is_anonymous:
+        return "anonymous"
+    return _identity(actor)
 
 
 def fingerprint(command: Any) -> str:
@@ -90,7 +102,7 @@ def run(
     the commit could fail in an outage and tell the client an error about a change that was made
     (and its retry with a new request id would then be refused: "phone taken").
     """
-    request_id = _request_id(command)
+    request_id = _scoped_request_id(command)
     digest = fingerprint(command)
     answer = view or (lambda reference: reference)
     for attempt in range(2):
@@ -124,7 +136,7 @@ def replayed(uow: Any, operation: str, command: Any, view: Callable[[dict], T] |
     For commands whose work spans several transactions and calls to other services (the market's
     saga): a retry of a finished request must answer from the record, not start the work again.
     """
-    request_id = _request_id(command)
+    request_id = _scoped_request_id(command)
     with uow:
         prior = _prior(uow, operation, request_id, fingerprint(command))
         return prior if prior is None or view is None else view(prior)
@@ -139,6 +151,11 @@ def _request_id(command: Any) -> str:
             "request_id", "请求编号过长", f"must be at most {MAX_REQUEST_ID_LENGTH} characters"
         )
     return request_id
+
+
+def _scoped_request_id(command: Any) -> str:
+    # A caller key never holds "/" (member ids are ULIDs, services plain names), so keys cannot collide.
+    return f"{caller_key(command)}/{_request_id(command)}"
 
 
 def _prior(uow: Any, operation: str, request_id: str, digest: str) -> dict | None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, create_engine, pool
 
 from jifen.db import ensure_sqlite_folder
-from jifen.tables import RUNTIME_METADATA
+from jifen.tables import IDEMPOTENCY_KEY_LENGTH, RUNTIME_METADATA
 
 
 def config(script_location: Path, url: str) -> Config:
@@ -50,3 +51,22 @@ def create_runtime_tables(op) -> None:
     bind = op.get_bind()
     for table in RUNTIME_METADATA.sorted_tables:
         table.create(bind=bind, checkfirst=True)
+
+
+def widen_idempotency_keys(op) -> None:
+    """Room for the caller before the request id (see jifen.idempotency); databases made by a first
+    migration that already uses the wider column are left as they are."""
+    with op.batch_alter_table("idempotency_keys") as batch:
+        batch.alter_column(
+            "request_id", existing_type=sa.String(100), type_=sa.String(IDEMPOTENCY_KEY_LENGTH)
+        )
+
+
+def narrow_idempotency_keys(op) -> None:
+    """Back to request ids without their caller. The scoped keys mean nothing to the older code (it
+    would never find them), and some would not fit, so they go."""
+    op.execute(sa.text("DELETE FROM idempotency_keys"))
+    with op.batch_alter_table("idempotency_keys") as batch:
+        batch.alter_column(
+            "request_id", existing_type=sa.String(IDEMPOTENCY_KEY_LENGTH), type_=sa.String(100)
+        )

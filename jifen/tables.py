@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from jifen.clock import as_utc
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# "<caller>/<request id>": a member id or service name, then a client's request id of up to 100 characters.
+IDEMPOTENCY_KEY_LENGTH = 160
 
 
 class UtcDateTime(sa.types.TypeDecorator):
@@ -75,7 +77,7 @@ def add_runtime_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         "idempotency_keys",
         metadata,
         sa.Column("operation", sa.String(80), primary_key=True),
-        sa.Column("request_id", sa.String(100), primary_key=True),
+        sa.Column("request_id", sa.String(IDEMPOTENCY_KEY_LENGTH), primary_key=True),
         sa.Column("fingerprint", sa.String(64), nullable=False),
         sa.Column("result", sa.Text, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
