@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     # Every attempt from one client address (a community centre's PC serves many people).
     login_max_attempts_per_client: int = 100
     login_window_seconds: int = 15 * 60
+    # Self-registrations from one client address per window (each costs an argon2 hash). Admins
+    # registering residents at the desk are not counted.
+    registration_max_per_client: int = 20
+    registration_window_seconds: int = 60 * 60
 
     outbox_interval_seconds: float = 0.5
     outbox_lease_seconds: int = 30

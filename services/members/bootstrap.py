@@ -47,6 +47,12 @@ def build_api(
         settings.login_max_attempts_per_client,
         settings.login_window_seconds,
     )
+    registrations = FailureLimiter(
+        redis_client,
+        f"{settings.redis_namespace}:register-client",
+        settings.registration_max_per_client,
+        settings.registration_window_seconds,
+    )
     tokens = TokenIssuer.from_file(settings.private_key_path, timedelta(minutes=settings.token_ttl_minutes))
     return build_server(
         NAME,
@@ -55,7 +61,13 @@ def build_api(
             (
                 members_pb2_grpc.add_MembersServiceServicer_to_server,
                 MembersServicer(
-                    uow, passwords, limiter, tokens, clients, timedelta(days=settings.refresh_token_ttl_days)
+                    uow,
+                    passwords,
+                    limiter,
+                    tokens,
+                    clients,
+                    timedelta(days=settings.refresh_token_ttl_days),
+                    registrations,
                 ),
             ),
             (members_pb2_grpc.add_DirectoryServiceServicer_to_server, DirectoryServicer(uow)),

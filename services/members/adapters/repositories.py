@@ -169,6 +169,13 @@ class SqlDirectoryRepository:
     def community(self, community_id: str) -> Community | None:
         return self._one(Community, communities, communities.c.id == community_id)
 
+    def save_community(self, community: Community) -> None:
+        self.connection.execute(
+            communities.update()
+            .where(communities.c.id == community.id)
+            .values(self_registration=community.self_registration)
+        )
+
     def community_named(self, street_id: str, name: str) -> Community | None:
         return self._one(
             Community, communities, (communities.c.street_id == street_id) & (communities.c.name == name)

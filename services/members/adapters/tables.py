@@ -24,6 +24,8 @@ communities = sa.Table(
     sa.Column("name", sa.String(60), nullable=False),
     sa.Column("address", sa.String(200), nullable=False, server_default=""),
     when("created_at"),
+    # "open" or "by_admin" (see domain.directory).
+    sa.Column("self_registration", sa.String(16), nullable=False, server_default="open"),
     sa.UniqueConstraint("street_id", "name", name="uq_communities_street_name"),
 )
 

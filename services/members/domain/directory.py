@@ -9,6 +9,10 @@ from jifen.errors import InvalidArgument, required
 
 MAX_PLACE_NAME_LENGTH = 60
 ORGANIZATION_KINDS = ("partner_unit", "property_company", "social_organization", "party_branch")
+# How people join a community: on their own, or only through its admin (who meets them first).
+OPEN = "open"
+BY_ADMIN = "by_admin"
+SELF_REGISTRATION = (OPEN, BY_ADMIN)
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,11 @@ class Community:
     name: str
     address: str = ""
     created_at: datetime | None = None
+    self_registration: str = OPEN
+
+    @property
+    def takes_self_registration(self) -> bool:
+        return self.self_registration == OPEN
 
 
 @dataclass(frozen=True)
@@ -63,3 +72,13 @@ def organization_kind(kind: str) -> str:
     if kind not in ORGANIZATION_KINDS:
         raise InvalidArgument("kind", "请选择单位类型", f"must be one of {', '.join(ORGANIZATION_KINDS)}")
     return kind
+
+
+def self_registration_setting(value: str) -> str:
+    if value not in SELF_REGISTRATION:
+        raise InvalidArgument(
+            "self_registration",
+            "请选择是否允许居民自助注册",
+            f"must be one of {', '.join(SELF_REGISTRATION)}",
+        )
+    return value

@@ -23,8 +23,10 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
         tokens: TokenMinter,
         clients: LoginLimiter | None = None,
         refresh_ttl: timedelta = sessions.REFRESH_TTL,
+        registrations: LoginLimiter | None = None,
     ):
         self.uow = uow
+        self.registrations = registrations
         self.passwords = passwords
         self.limiter = limiter
         self.tokens = tokens
@@ -40,9 +42,13 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
             community_id=request.community_id,
             grid_id=request.grid_id,
             actor=current_caller(),
+            client=person_address(context),
         )
-        member = registration.register_volunteer(cmd, self.uow(), self.passwords)
-        return pb.RegisterVolunteerResponse(member=messages.member(member, member.caller()))
+        member = registration.register_volunteer(cmd, self.uow(), self.passwords, self.registrations)
+        if member is None or not cmd.actor.administers(member.community_id, member.street_id):
+            # The same empty answer whether the phone was free or taken (see register_volunteer).
+            return pb.RegisterVolunteerResponse()
+        return pb.RegisterVolunteerResponse(member=messages.member(member, cmd.actor))
 
     def Login(self, request, context):
         done = login.login(
@@ -176,6 +182,17 @@ class DirectoryServicer(pb_grpc.DirectoryServiceServicer):
     def GetCommunity(self, request, context):
         found = directory.get_community(request.community_id, self.uow())
         return pb.GetCommunityResponse(community=messages.community(found))
+
+    def SetSelfRegistration(self, request, context):
+        cmd = commands.SetSelfRegistration(
+            request_id=request.request_id,
+            actor=current_caller(),
+            community_id=request.community_id,
+            self_registration=messages.SELF_REGISTRATION_NAMES.get(request.self_registration, ""),
+        )
+        return pb.SetSelfRegistrationResponse(
+            community=messages.community(directory.set_self_registration(cmd, self.uow()))
+        )
 
     def CreateGrid(self, request, context):
         cmd = commands.CreateGrid(

@@ -8,7 +8,7 @@ from jifen.members.v1 import members_pb2 as pb
 from jifen.timestamps import to_timestamp
 
 from ..domain import access
-from ..domain.directory import Community, Grid, Organization, Street
+from ..domain.directory import BY_ADMIN, OPEN, Community, Grid, Organization, Street
 from ..domain.member import ACTIVE, DEACTIVATED, Member
 from ..domain.phone import mask_phone
 from ..service.sessions import LoggedIn
@@ -29,6 +29,11 @@ KINDS = {
     "party_branch": pb.ORGANIZATION_KIND_PARTY_BRANCH,
 }
 KIND_NAMES = {v: k for k, v in KINDS.items()}
+SELF_REGISTRATION = {
+    OPEN: pb.SELF_REGISTRATION_OPEN,
+    BY_ADMIN: pb.SELF_REGISTRATION_BY_ADMIN,
+}
+SELF_REGISTRATION_NAMES = {v: k for k, v in SELF_REGISTRATION.items()}
 
 
 def role_name(role: int) -> str:
@@ -86,6 +91,7 @@ def community(value: Community) -> pb.Community:
         name=value.name,
         address=value.address,
         created_at=to_timestamp(value.created_at),
+        self_registration=SELF_REGISTRATION[value.self_registration],
     )
 
 

@@ -14,7 +14,11 @@ _M = "/jifen.members.v1.MembersService/"
 _D = "/jifen.members.v1.DirectoryService/"
 
 POLICY = {
-    _M + "RegisterVolunteer": rule(PUBLIC, scope="into an existing community and grid"),
+    _M + "RegisterVolunteer": rule(
+        PUBLIC,
+        scope="into an existing community and grid: an admin of it, or anyone where the community takes "
+        "self-registration (limited per client address)",
+    ),
     _M + "Login": rule(PUBLIC, scope="rate-limited per phone number"),
     _M + "RefreshToken": rule(PUBLIC, scope="the refresh token is the credential; it works once"),
     _M + "Logout": rule(PUBLIC, scope="the refresh token is the credential"),
@@ -41,6 +45,7 @@ POLICY = {
     _D + "CreateCommunity": rule(ADMIN, scope="admin of the street"),
     _D + "ListCommunities": rule(PUBLIC, scope="registration pages list places"),
     _D + "GetCommunity": rule(PUBLIC, scope="what ListCommunities shows, by id"),
+    _D + "SetSelfRegistration": rule(ADMIN, scope="admin of the community or street"),
     _D + "CreateGrid": rule(ADMIN, scope="admin of the community"),
     _D + "ListGrids": rule(PUBLIC, scope="registration pages list places"),
     _D + "CreateOrganization": rule(ADMIN, scope="admin of the community or street"),

@@ -17,6 +17,9 @@ class RegisterVolunteer:
     grid_id: str = ""
     password: str = secret("")
     actor: Caller = ANONYMOUS
+    # Where the attempt comes from, for the per-address limit. Not part of the request: a retry may
+    # come from another address (a phone that changed networks), so it stays out of the fingerprint.
+    client: str = secret("")
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,14 @@ class CreateCommunity:
     street_id: str
     name: str
     address: str = ""
+
+
+@dataclass(frozen=True)
+class SetSelfRegistration:
+    request_id: str
+    actor: Caller
+    community_id: str
+    self_registration: str
 
 
 @dataclass(frozen=True)

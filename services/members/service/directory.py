@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from jifen import idempotency, paging
 from jifen.clock import Clock, utcnow
 from jifen.errors import AlreadyExists, InvalidArgument, bounded
@@ -9,10 +11,25 @@ from jifen.ids import new_id
 
 from ..domain import access
 from ..domain.access import Place
-from ..domain.directory import Community, Grid, Organization, Street, organization_kind, place_name
+from ..domain.directory import (
+    Community,
+    Grid,
+    Organization,
+    Street,
+    organization_kind,
+    place_name,
+    self_registration_setting,
+)
 from ..domain.phone import normalize_phone
 from . import events, lookups, scope
-from .commands import AddOrganizationMember, CreateCommunity, CreateGrid, CreateOrganization, CreateStreet
+from .commands import (
+    AddOrganizationMember,
+    CreateCommunity,
+    CreateGrid,
+    CreateOrganization,
+    CreateStreet,
+    SetSelfRegistration,
+)
 from .ports import UnitOfWork
 
 NAME_TAKEN = ("该名称已存在", "this name is already taken")
@@ -52,6 +69,25 @@ def create_community(cmd: CreateCommunity, uow: UnitOfWork, clock: Clock = utcno
 
     return idempotency.run(
         uow, "members.CreateCommunity", cmd, execute, lambda ref: lookups.community(uow, ref["community_id"])
+    )
+
+
+def set_self_registration(cmd: SetSelfRegistration, uow: UnitOfWork) -> Community:
+    """Whether residents may register themselves into the community, or only through its admin."""
+    value = self_registration_setting(cmd.self_registration)
+
+    def execute() -> dict:
+        community = lookups.community(uow, cmd.community_id)
+        access.require(access.covers(cmd.actor, Place(community.id, community.street_id)))
+        uow.directory.save_community(replace(community, self_registration=value))
+        return {"community_id": community.id}
+
+    return idempotency.run(
+        uow,
+        "members.SetSelfRegistration",
+        cmd,
+        execute,
+        lambda ref: lookups.community(uow, ref["community_id"]),
     )
 
 

@@ -10,7 +10,7 @@ from functools import partial
 from jifen import idempotency
 from jifen.caller import ADMIN, VOLUNTEER, Grant
 from jifen.clock import Clock, utcnow
-from jifen.errors import AlreadyExists
+from jifen.errors import AlreadyExists, FailedPrecondition, ResourceExhausted
 from jifen.ids import new_id
 
 from ..domain.directory import Street, place_name
@@ -18,22 +18,55 @@ from ..domain.member import Member, valid_name, valid_password
 from ..domain.phone import normalize_phone
 from . import events, lookups
 from .commands import CreateAdmin, RegisterVolunteer
-from .ports import PasswordHasher, UnitOfWork
+from .ports import LoginLimiter, PasswordHasher, UnitOfWork
 
 PHONE_TAKEN = ("该手机号已注册", "this phone number is already registered")
+TOO_MANY_REGISTRATIONS = (
+    "注册次数过多，请稍后再试",
+    "too many registrations from this address; try again later",
+)
+ADMIN_REGISTERS = (
+    "本社区不开放自助注册，请到社区找管理员办理注册",
+    "this community does not take self-registration; ask its admin to register you",
+)
 
 
 def register_volunteer(
-    cmd: RegisterVolunteer, uow: UnitOfWork, passwords: PasswordHasher, clock: Clock = utcnow
-) -> Member:
+    cmd: RegisterVolunteer,
+    uow: UnitOfWork,
+    passwords: PasswordHasher,
+    clients: LoginLimiter | None = None,
+    clock: Clock = utcnow,
+) -> Member | None:
+    """The new member; None when a caller who is not the community's admin gave a phone that is taken.
+
+    Self-registration proves nothing about the phone (there is no text message), so such a caller
+    must not learn whether a number is registered: the entrypoint shows them no member either way,
+    and both paths hash a password, so neither answer comes back sooner. The community's admin, who
+    sees its members anyway, is told "phone taken" and gets the member they made.
+    """
+    # Everything cheap comes first: the per-address limit, the fields, the community. A refused attempt
+    # never reaches argon2 (64 MiB and tens of milliseconds per hash), so bursts cannot exhaust the server.
+    if clients is not None and cmd.client and not cmd.actor.has(ADMIN) and not clients.attempt(cmd.client):
+        raise ResourceExhausted(*TOO_MANY_REGISTRATIONS)
     name = valid_name(cmd.name)
     phone = normalize_phone(cmd.phone)
+    password = valid_password(cmd.password)
+    with uow:
+        community = lookups.community_argument(uow, cmd.community_id)
+        lookups.grid_argument(uow, cmd.grid_id, community.id)
+    by_admin = cmd.actor.administers(community.id, community.street_id)
+    if not by_admin and not community.takes_self_registration:
+        raise FailedPrecondition(*ADMIN_REGISTERS)
     # Hash before the transaction: argon2 is slow on purpose and must not hold the write lock.
-    password_hash = passwords.hash(valid_password(cmd.password))
+    password_hash = passwords.hash(password)
 
     def execute() -> dict:
+        # Read again in the transaction that writes: the grid or the setting may have changed meanwhile.
         community = lookups.community_argument(uow, cmd.community_id)
         grid = lookups.grid_argument(uow, cmd.grid_id, community.id)
+        if not by_admin and not community.takes_self_registration:
+            raise FailedPrecondition(*ADMIN_REGISTERS)
         if uow.members.by_phone(phone) is not None:
             raise AlreadyExists(*PHONE_TAKEN, field="phone")
         now = clock()
@@ -53,9 +86,14 @@ def register_volunteer(
         uow.outbox.add(events.MEMBER_REGISTERED, events.registered(member), now)
         return {"member_id": member.id}
 
-    return idempotency.run(
-        uow, "members.RegisterVolunteer", cmd, execute, partial(lookups.produced_member, uow)
-    )
+    try:
+        return idempotency.run(
+            uow, "members.RegisterVolunteer", cmd, execute, partial(lookups.produced_member, uow)
+        )
+    except AlreadyExists as taken:
+        if taken.field == "phone" and not by_admin:
+            return None
+        raise
 
 
 def create_admin(

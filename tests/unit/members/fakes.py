@@ -87,6 +87,9 @@ class FakeDirectory:
     def community(self, community_id):
         return self.communities_.get(community_id)
 
+    def save_community(self, community):
+        self.communities_[community.id] = community
+
     def community_named(self, street_id, name):
         return next(
             (c for c in self.communities_.values() if (c.street_id, c.name) == (street_id, name)), None
