@@ -17,7 +17,7 @@ from rich.table import Table
 
 from jifen import composition, migrations
 from jifen.errors import DomainError
-from jifen.settings import Settings
+from jifen.settings import Settings, embedded_defaults
 
 app = typer.Typer(
     help="积分超市 Jifen: points and rewards for community volunteers.",
@@ -64,7 +64,7 @@ def up(
     """Run the whole system in this process (SQLite, in-process events, no servers needed)."""
     from jifen.embedded import EmbeddedSystem
 
-    settings = _settings(data_dir)
+    settings = embedded_defaults(_settings(data_dir))
     system = EmbeddedSystem(settings)
     system.start()
     table = Table(title="积分超市 Jifen 已启动 (embedded)")

@@ -116,7 +116,9 @@ def seed(settings: Settings, create_admin) -> list[Login]:
                 password=PASSWORD,
                 community_id=home.community_id,
                 grid_id=grids[grid].grid_id,
-            )
+            ),
+            # The street's admin registers them (and so is shown the member it made).
+            metadata=auth,
         ).member
 
     def promote(name: str, phone: str, grant: m.RoleGrant) -> None:

@@ -248,6 +248,7 @@ def build_server(
     verifier: TokenVerifier,
     workers: int = 16,
     resolve: Callable[[Caller], Caller] | None = None,
+    with_reflection: bool = False,
 ) -> GrpcApp:
     check_complete(policy, descriptors)
     server = grpc.server(
@@ -262,11 +263,13 @@ def build_server(
     for descriptor in descriptors:
         health_servicer.set(descriptor.full_name, health_pb2.HealthCheckResponse.SERVING)
     health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
-    reflection.enable_server_reflection(
-        [d.full_name for d in descriptors]
-        + [health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
-        server,
-    )
+    if with_reflection:
+        # A map of every RPC for anyone who can reach the port: for a developer's grpcurl, not production.
+        reflection.enable_server_reflection(
+            [d.full_name for d in descriptors]
+            + [health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
+            server,
+        )
     port = server.add_insecure_port(bind)
     if port == 0:
         raise RuntimeError(f"{name}: cannot listen on {bind}")

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     points_target: str = "127.0.0.1:50052"
     market_target: str = "127.0.0.1:50053"
     grpc_workers: int = 16
+    # Server reflection lists every service and method to anyone who can reach an api port. Off unless
+    # asked for; `jifen up` turns it on for a developer's grpcurl (see embedded_defaults).
+    grpc_reflection: bool = False
     # The web app (gateway): where it listens, and which proxies may tell it the client's address.
     gateway_bind: str = "127.0.0.1:8000"
     gateway_forwarded_allow_ips: str = "127.0.0.1"
@@ -108,6 +111,13 @@ class Settings(BaseSettings):
 
     def service_token_path(self, service: str) -> Path:
         return self.public_key_path.parent / f"service-{service}.jwt"
+
+
+def embedded_defaults(settings: Settings) -> Settings:
+    """`jifen up` on a developer's machine: reflection on, unless JIFEN_GRPC_REFLECTION says otherwise."""
+    if "grpc_reflection" in settings.model_fields_set:
+        return settings
+    return settings.model_copy(update={"grpc_reflection": True})
 
 
 @lru_cache

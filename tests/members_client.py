@@ -42,7 +42,12 @@ class MembersClient:
             community_id=community_id,
             grid_id=grid_id,
         )
-        return self.members.RegisterVolunteer(request, **kw).member
+        answer = self.members.RegisterVolunteer(request, **kw)
+        if answer.HasField("member"):
+            return answer.member
+        # Self-registration shows no member (the answer must not tell whether the phone was taken):
+        # the new volunteer logs in to see themself.
+        return self.members.Login(m.LoginRequest(phone=phone, password=request.password)).member
 
     def community(self, admin_token: str, street_id: str, name: str) -> m.Community:
         return self.directory.CreateCommunity(

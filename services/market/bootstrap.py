@@ -69,6 +69,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
         TokenVerifier.from_file(settings.public_key_path),
         settings.grpc_workers,
         resolve=lambda caller: access.live_caller(caller, uow()),
+        with_reflection=settings.grpc_reflection,
     )
 
 

@@ -77,6 +77,7 @@ def build_api(
         TokenVerifier.from_file(settings.public_key_path),
         settings.grpc_workers,
         resolve=lambda caller: login.current_identity(caller, uow()),
+        with_reflection=settings.grpc_reflection,
     )
 
 

@@ -63,6 +63,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
         TokenVerifier.from_file(settings.public_key_path),
         settings.grpc_workers,
         resolve=lambda caller: event_handlers.live_caller(caller, uow()),
+        with_reflection=settings.grpc_reflection,
     )
 
 

@@ -64,10 +64,12 @@ class SqlMemberRepository:
                 members.c.id.in_(sa.select(member_roles.c.member_id).where(member_roles.c.role == where.role))
             )
         if where.query:
-            # Part of the name, the whole phone, or its last four digits as a masked number shows them.
+            # Part of the name, the last four digits as a masked number shows them, or the whole phone
+            # for a caller who sees whole numbers (see MemberFilter.whole_phone).
             tail = members.c.phone.endswith(where.query) if PHONE_TAIL.fullmatch(where.query) else sa.false()
             name = members.c.name.contains(where.query, autoescape=True)
-            query = query.where(sa.or_(name, members.c.phone == where.query, tail))
+            whole = members.c.phone == where.query if where.whole_phone else sa.false()
+            query = query.where(sa.or_(name, whole, tail))
         return self._load(query.order_by(members.c.id).offset(offset).limit(limit))
 
     def join_organization(self, organization_id: str, member_id: str, now: datetime) -> bool:

@@ -59,7 +59,11 @@ def list_members(query: ListMembers, uow: UnitOfWork) -> tuple[list[Member], str
 
 
 def _visible_members(query: ListMembers, uow: UnitOfWork) -> MemberFilter:
-    """Narrows the filter to what the caller may see: admins their communities, grid workers their grid."""
+    """Narrows the filter to what the caller may see: admins their communities, grid workers their grid.
+
+    Only admins, who see the whole phone number of everyone in their scope, may search by it; grid
+    workers and services see numbers masked, and match only the last four digits the mask shows.
+    """
     actor = query.actor
     base = MemberFilter(
         grid_id=query.grid_id, role=query.role, query=query.query.strip(), status=query.status
@@ -71,13 +75,14 @@ def _visible_members(query: ListMembers, uow: UnitOfWork) -> MemberFilter:
     if query.community_id:
         community = lookups.community(uow, query.community_id)
         if actor.administers(community.id, community.street_id):
-            return replace(base, community_ids=(community.id,))
+            return replace(base, community_ids=(community.id,), whole_phone=True)
     elif actor.has(ADMIN):
         admin = [g for g in actor.grants if g.role == ADMIN]
         return replace(
             base,
             community_ids=tuple(g.community_id for g in admin if g.community_id),
             street_ids=tuple(g.street_id for g in admin if g.street_id),
+            whole_phone=True,
         )
     grid = query.grid_id or next((g.grid_id for g in actor.grants if g.role == GRID_WORKER), "")
     if actor.serves_grid(grid):

@@ -21,6 +21,9 @@ class MemberFilter:
     role: str = ""
     query: str = ""
     status: str = ""
+    # Whether `query` may match a whole phone number: only for callers who see every found member's
+    # whole number, or a search would confirm a number the answer then shows masked.
+    whole_phone: bool = False
 
 
 class MemberRepository(Protocol):

@@ -48,7 +48,7 @@ class FakeMembers:
                 and (not where.grid_id or m.grid_id == where.grid_id)
                 and (not where.role or any(g.role == where.role for g in m.grants))
                 and (not where.status or m.status == where.status)
-                and (not where.query or _matches(where.query, m))
+                and (not where.query or _matches(where.query, m, where.whole_phone))
             )
 
         return sorted((m for m in self.rows.values() if visible(m)), key=lambda m: m.id)[
@@ -219,7 +219,7 @@ class FakeTokens:
         return token, datetime.now(UTC) + timedelta(minutes=15)
 
 
-def _matches(query: str, member) -> bool:
-    """As the SQL repository: part of the name, the whole phone, or its last four digits."""
+def _matches(query: str, member, whole_phone: bool) -> bool:
+    """As the SQL repository: part of the name, its last four digits, or (if allowed) the whole phone."""
     tail = len(query) == 4 and query.isdigit() and member.phone.endswith(query)
-    return query in member.name or member.phone == query or tail
+    return query in member.name or (whole_phone and member.phone == query) or tail
