@@ -55,6 +55,7 @@ EXPECTED = {
     "DirectoryService/CreateCommunity": {"street_admin"},
     "DirectoryService/ListCommunities": EVERYONE,
     "DirectoryService/GetCommunity": EVERYONE,
+    "DirectoryService/SetSelfRegistration": HOME_ADMINS,
     "DirectoryService/CreateGrid": HOME_ADMINS,
     "DirectoryService/ListGrids": EVERYONE,
     "DirectoryService/CreateOrganization": HOME_ADMINS,
@@ -160,6 +161,9 @@ def requests(town, target: m.Member, organization: m.Organization):
         ),
         "DirectoryService/ListCommunities": lambda: m.ListCommunitiesRequest(street_id=town.street_id),
         "DirectoryService/GetCommunity": lambda: m.GetCommunityRequest(community_id=home),
+        "DirectoryService/SetSelfRegistration": lambda: m.SetSelfRegistrationRequest(
+            request_id=rid(), community_id=home, self_registration=m.SELF_REGISTRATION_OPEN
+        ),
         "DirectoryService/CreateGrid": lambda: m.CreateGridRequest(
             request_id=rid(), community_id=home, name=f"网格{rid()[:6]}"
         ),
