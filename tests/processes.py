@@ -92,6 +92,8 @@ def topology_env(
         "JIFEN_TOKEN_PUBLIC_KEY_FILE": str(keys[1]),
         "JIFEN_OUTBOX_INTERVAL_SECONDS": "0.2",
         "JIFEN_ADMIN_PASSWORD": "secret-123",
+        # The stories register dozens of people from this one address; the limit has its own tests.
+        "JIFEN_REGISTRATION_MAX_PER_CLIENT": "1000",
     }
     for service in services:
         env[f"JIFEN_{service.upper()}_DB_URL"] = urls[service]
@@ -115,7 +117,11 @@ def set_up(env: dict, admin: tuple[str, str, str], log_dir: Path) -> None:
 def embedded_env() -> tuple[dict[str, str], dict[str, int]]:
     """(env, ports) for `jifen up` on free loopback ports: the three apis and the web app."""
     ports = {name: free_port() for name in ("members", "points", "market", "gateway")}
-    env = {"JIFEN_GATEWAY_BIND": f"127.0.0.1:{ports['gateway']}"}
+    env = {
+        "JIFEN_GATEWAY_BIND": f"127.0.0.1:{ports['gateway']}",
+        # One session of web tests registers people from this one address; the limit has its own tests.
+        "JIFEN_REGISTRATION_MAX_PER_CLIENT": "1000",
+    }
     for service in ("members", "points", "market"):
         env[f"JIFEN_{service.upper()}_BIND"] = env[f"JIFEN_{service.upper()}_TARGET"] = (
             f"127.0.0.1:{ports[service]}"
