@@ -8,6 +8,7 @@ from pathlib import Path
 
 import redis
 
+from jifen import tls
 from jifen.composition import EventParts
 from jifen.db import make_engine
 from jifen.grpc_server import GrpcApp, build_server
@@ -65,6 +66,7 @@ def build_api(
         TokenVerifier.from_file(settings.public_key_path),
         settings.grpc_workers,
         resolve=lambda caller: login.current_identity(caller, uow()),
+        credentials=tls.server_credentials(settings),
     )
 
 
