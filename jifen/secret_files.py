@@ -15,11 +15,12 @@ PRIVATE = 0o600
 # A service token: its owner (the key holder, who rotates it) and the group of the one service that
 # reads it (deploy/ makes each token folder setgid to that service's group); never anyone else.
 TOKEN_MODE = 0o640
+PUBLIC = 0o644
 
 
 def write_secret(path: Path, data: bytes, mode: int = PRIVATE) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+    temporary = path.with_name(f".{secrets.token_hex(6)}.{path.name}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         # Exactly this mode: a umask could take away the group bit a service's reader needs.

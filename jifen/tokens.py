@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jifen.caller import Caller, Grant
 from jifen.clock import Clock, utcnow
 from jifen.errors import Unauthenticated
-from jifen.secret_files import write_secret
+from jifen.secret_files import PUBLIC, write_secret
 
 ALGORITHM = "EdDSA"
 ISSUER = "jifen-members"
@@ -37,11 +37,13 @@ def generate_keypair(private_path: Path, public_path: Path) -> None:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         ),
     )
-    public_path.parent.mkdir(parents=True, exist_ok=True)
-    public_path.write_bytes(
+    # Anyone may read the public key; nobody but its owner may swap it for one whose private half they hold.
+    write_secret(
+        public_path,
         key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        ),
+        PUBLIC,
     )
 
 
