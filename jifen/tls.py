@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import grpc
 
-from jifen.settings import Settings, get_settings
+from jifen.settings import Settings
 
 
 def server_credentials(settings: Settings) -> grpc.ServerCredentials | None:
@@ -23,7 +23,7 @@ def server_credentials(settings: Settings) -> grpc.ServerCredentials | None:
 
 
 def channel_credentials(settings: Settings | None = None) -> grpc.ChannelCredentials | None:
-    settings = settings or get_settings()
+    settings = settings or Settings()
     if not settings.tls:
         return None
     return grpc.ssl_channel_credentials(
