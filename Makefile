@@ -25,11 +25,14 @@ lint: $(STAMPS)/protos $(STAMPS)/node
 	npx --no-install buf lint
 	$(PY) -m ruff check jifen services tests
 
-$(STAMPS)/install: pyproject.toml
+# Dependencies only from the hashed lock file (a tampered or substituted package fails the install);
+# then jifen itself, editable, adding nothing the lock does not hold.
+$(STAMPS)/install: pyproject.toml requirements.lock
 	@mkdir -p $(STAMPS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
 # Generated code is never committed: it is made here from protos/ into gen/ and cannot drift.

@@ -12,6 +12,11 @@ SERVICE = "service"
 MEMBER_ROLES = (VOLUNTEER, STAFF, ADMIN, GRID_WORKER)
 
 
+def service_role(service: str) -> str:
+    """The role only that one service holds ("service:market"), for RPCs no other caller may make."""
+    return f"{SERVICE}:{service}"
+
+
 @dataclass(frozen=True)
 class Grant:
     role: str
@@ -38,7 +43,7 @@ class Caller:
     @property
     def roles(self) -> frozenset[str]:
         if self.service:
-            return frozenset({SERVICE})
+            return frozenset({SERVICE, service_role(self.service)})
         return frozenset(g.role for g in self.grants)
 
     @property

@@ -15,8 +15,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jifen import composition, migrations
+from jifen import composition, grpc_client, migrations
 from jifen.errors import DomainError
+from jifen.secret_files import TOKEN_MODE, write_secret
 from jifen.settings import Settings, embedded_defaults
 
 app = typer.Typer(
@@ -133,7 +134,7 @@ def probe(service: ServiceName, timeout: float = 3.0) -> None:
 
     settings = _settings()
     _module(service)
-    with grpc.insecure_channel(settings.target(service)) as channel:
+    with grpc_client.channel(settings.target(service)) as channel:
         try:
             status = (
                 health_pb2_grpc.HealthStub(channel)
@@ -159,9 +160,13 @@ def migrate(services: Annotated[list[str] | None, typer.Argument(help="default: 
 
 @app.command()
 def keys(
-    force: Annotated[bool, typer.Option(help="Replace existing keys (logs everyone out).")] = False,
+    force: Annotated[bool, typer.Option(help="Replace the key pair (logs everyone out).")] = False,
+    rotate: Annotated[
+        bool, typer.Option(help="Keep running: write fresh service tokens every third of their lifetime.")
+    ] = False,
 ) -> None:
-    """Create the Ed25519 key pair that signs access tokens."""
+    """Create the Ed25519 key pair that signs access tokens, and write each service's token."""
+    from jifen.service_token import CALLERS, mint, ttl
     from jifen.tokens import generate_keypair
 
     settings = _settings()
@@ -169,16 +174,18 @@ def keys(
         settings.private_key_path.unlink(missing_ok=True)
     generate_keypair(settings.private_key_path, settings.public_key_path)
     console.print(f"private key: {settings.private_key_path}\npublic key:  {settings.public_key_path}")
-    # The market calls points, and points and the market call members, each with its own token;
-    # deployments mount them beside the public key.
-    from jifen.service_token import CALLERS, mint
-
-    for service in CALLERS:
-        path = settings.service_token_path(service)
-        if force or not path.exists():
-            path.write_text(mint(settings, service))
-            path.chmod(0o600)  # a bearer credential, like the private key
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    while True:
+        # Each caller's token in a file of its own, readable by that service's group alone (see deploy/).
+        # A fresh token every run: short-lived, and replacing one logs nobody out.
+        for service in CALLERS:
+            path = settings.service_token_path(service)
+            write_secret(path, mint(settings, service).encode(), TOKEN_MODE)
             console.print(f"{service} service token: {path}")
+        if not rotate or stop.wait(ttl(settings).total_seconds() / 3):
+            return
 
 
 @admin_app.command("create")
@@ -205,11 +212,14 @@ def admin_create(
 
 
 @token_app.command("service")
-def token_service(service: ServiceName, days: int = 365) -> None:
-    """Mint a token with which SERVICE calls the others (set it as JIFEN_SERVICE_TOKEN)."""
+def token_service(
+    service: ServiceName,
+    minutes: Annotated[int | None, typer.Option(help="default: JIFEN_SERVICE_TOKEN_TTL_MINUTES")] = None,
+) -> None:
+    """Mint a token with which SERVICE calls the others (JIFEN_SERVICE_TOKEN: it will not rotate)."""
     from jifen.service_token import mint
 
-    print(mint(_settings(), service, timedelta(days=days)))
+    print(mint(_settings(), service, timedelta(minutes=minutes) if minutes else None))
 
 
 @outbox_app.command("status")

@@ -9,15 +9,19 @@ from typing import TypeVar
 
 import grpc
 
+from jifen import tls
+
 T = TypeVar("T")
 
 
 def channel(target: str) -> grpc.Channel:
+    """A channel to another Jifen api: over mutual TLS when this process's JIFEN_TLS_* settings say so."""
     # After an outage, reconnect within seconds rather than gRPC's default of up to two minutes.
-    return grpc.insecure_channel(
-        target,
-        options=[("grpc.initial_reconnect_backoff_ms", 500), ("grpc.max_reconnect_backoff_ms", 5000)],
-    )
+    options = [("grpc.initial_reconnect_backoff_ms", 500), ("grpc.max_reconnect_backoff_ms", 5000)]
+    credentials = tls.channel_credentials()
+    if credentials is None:
+        return grpc.insecure_channel(target, options=options)
+    return grpc.secure_channel(target, credentials, options=options)
 
 
 def blocking(call: Callable[[], T]) -> T:

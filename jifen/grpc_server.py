@@ -249,6 +249,7 @@ def build_server(
     workers: int = 16,
     resolve: Callable[[Caller], Caller] | None = None,
     with_reflection: bool = False,
+    credentials: grpc.ServerCredentials | None = None,
 ) -> GrpcApp:
     check_complete(policy, descriptors)
     server = grpc.server(
@@ -270,7 +271,8 @@ def build_server(
             + [health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
             server,
         )
-    port = server.add_insecure_port(bind)
+    # With credentials (mutual TLS, see jifen.tls) a client without a certificate of our CA gets nowhere.
+    port = server.add_secure_port(bind, credentials) if credentials else server.add_insecure_port(bind)
     if port == 0:
         raise RuntimeError(f"{name}: cannot listen on {bind}")
     return GrpcApp(server, health_servicer, port, name)

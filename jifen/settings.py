@@ -82,9 +82,20 @@ class Settings(BaseSettings):
     pickup_code_window_seconds: int = 10 * 60
     # Calls to another service give up after this; the saga then compensates or leaves it to the sweeper.
     call_timeout_seconds: float = 5.0
-    # The token this process shows other services (`jifen token service market`). Empty: read
-    # keys/service-<name>.jwt beside the public key, or mint one where the private key is at hand.
+    # The token this process shows other services. Empty (the norm): read the service's token file,
+    # re-read whenever `jifen keys --rotate-every` rewrites it, or mint one where the private key is
+    # at hand. A token set here (`jifen token service market`) is never rotated.
     service_token: str = ""
+    # Service tokens live this long; the rotation rewrites them at a third of it.
+    service_token_ttl_minutes: int = 12 * 60
+    # Where the service token files are: <dir>/<service>/token.jwt, so each service's folder can be
+    # mounted into that service alone. Empty: keys/service-<service>.jwt beside the public key.
+    service_token_dir: Path | None = None
+    # Mutual TLS between the services (a deployment option): this process's certificate and key,
+    # and the CA that signed every service's certificate. Set all three, in every process, or none.
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+    tls_ca_file: Path | None = None
     # The audits compare every member against points' accounts and the market's copies; a member
     # registered within this many seconds may still have their member.registered on its way.
     audit_grace_seconds: int = 60
@@ -110,7 +121,16 @@ class Settings(BaseSettings):
         return self.token_public_key_file or self.data_dir / "keys" / "token_ed25519.pub.pem"
 
     def service_token_path(self, service: str) -> Path:
+        if self.service_token_dir:
+            return self.service_token_dir / service / "token.jwt"
         return self.public_key_path.parent / f"service-{service}.jwt"
+
+    @property
+    def tls(self) -> bool:
+        files = (self.tls_cert_file, self.tls_key_file, self.tls_ca_file)
+        if any(files) and not all(files):
+            raise ValueError("mutual TLS needs JIFEN_TLS_CERT_FILE, JIFEN_TLS_KEY_FILE and JIFEN_TLS_CA_FILE")
+        return all(files)
 
 
 def embedded_defaults(settings: Settings) -> Settings:

@@ -12,10 +12,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jifen.caller import Caller, Grant
 from jifen.clock import Clock, utcnow
 from jifen.errors import Unauthenticated
+from jifen.secret_files import PUBLIC, write_secret
 
 ALGORITHM = "EdDSA"
 ISSUER = "jifen-members"
+# Member tokens. A service token's audience names the service (jifen-service:market), so a service
+# token never passes for a member's, nor one service's for another's.
 AUDIENCE = "jifen"
+SERVICE_AUDIENCE = "jifen-service:"
+
+
+def service_audience(service: str) -> str:
+    return SERVICE_AUDIENCE + service
 
 
 def generate_keypair(private_path: Path, public_path: Path) -> None:
@@ -23,18 +31,19 @@ def generate_keypair(private_path: Path, public_path: Path) -> None:
     if private_path.exists() and public_path.exists():
         return
     key = Ed25519PrivateKey.generate()
-    private_path.parent.mkdir(parents=True, exist_ok=True)
-    public_path.parent.mkdir(parents=True, exist_ok=True)
-    private_path.write_bytes(
+    write_secret(
+        private_path,
         key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        ),
     )
-    private_path.chmod(0o600)
-    public_path.write_bytes(
+    # Anyone may read the public key; nobody but its owner may swap it for one whose private half they hold.
+    write_secret(
+        public_path,
         key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        ),
+        PUBLIC,
     )
 
 
@@ -53,7 +62,7 @@ class TokenIssuer:
         expires = now + (ttl or self.ttl)
         claims = {
             "iss": ISSUER,
-            "aud": AUDIENCE,
+            "aud": service_audience(caller.service) if caller.service else AUDIENCE,
             "iat": int(now.timestamp()),
             "exp": int(expires.timestamp()),
         }
@@ -87,16 +96,22 @@ class TokenVerifier:
                 token,
                 self.key,
                 algorithms=[ALGORITHM],
-                audience=AUDIENCE,
                 issuer=ISSUER,
-                options={"require": ["exp", "iat", "sub"], "verify_iat": False},
+                # The audience is checked below: it says whether this is a member's or which service's.
+                options={"require": ["exp", "iat", "sub", "aud"], "verify_iat": False, "verify_aud": False},
             )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("登录已过期，请重新登录", "the token has expired; log in again") from None
         except jwt.InvalidTokenError:
             raise Unauthenticated("登录凭证无效", "the token is not valid") from None
-        if claims.get("svc"):
-            return Caller(service=str(claims["svc"]))
+        audience, service = claims["aud"], str(claims.get("svc") or "")
+        if service:
+            # A service token of the old shared audience, or one whose audience names another service.
+            if audience != service_audience(service):
+                raise Unauthenticated("登录凭证无效", "the token is not valid")
+            return Caller(service=service)
+        if audience != AUDIENCE:
+            raise Unauthenticated("登录凭证无效", "the token is not valid")
         return Caller(
             member_id=str(claims["sub"]),
             name=str(claims.get("name", "")),

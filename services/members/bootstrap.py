@@ -8,6 +8,7 @@ from pathlib import Path
 
 import redis
 
+from jifen import tls
 from jifen.composition import EventParts
 from jifen.db import make_engine
 from jifen.grpc_server import GrpcApp, build_server
@@ -78,6 +79,7 @@ def build_api(
         settings.grpc_workers,
         resolve=lambda caller: login.current_identity(caller, uow()),
         with_reflection=settings.grpc_reflection,
+        credentials=tls.server_credentials(settings),
     )
 
 

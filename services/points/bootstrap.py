@@ -8,6 +8,7 @@ from pathlib import Path
 
 import redis
 
+from jifen import tls
 from jifen.clock import utcnow
 from jifen.composition import EventParts, Job
 from jifen.db import make_engine
@@ -64,6 +65,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
         settings.grpc_workers,
         resolve=lambda caller: event_handlers.live_caller(caller, uow()),
         with_reflection=settings.grpc_reflection,
+        credentials=tls.server_credentials(settings),
     )
 
 

@@ -23,7 +23,7 @@ import pytest
 import sqlalchemy as sa
 from google.protobuf.field_mask_pb2 import FieldMask
 
-from jifen.caller import ADMIN, MEMBER_ROLES, SERVICE, STAFF, Caller, Grant
+from jifen.caller import ADMIN, MEMBER_ROLES, SERVICE, STAFF, Caller, Grant, service_role
 from jifen.clock import utcnow
 from jifen.points.v1 import activities_pb2 as act
 from jifen.points.v1 import ledger_pb2 as led
@@ -48,16 +48,19 @@ CALLERS = (
     "other_admin",
     "street_admin",
     "organiser",
-    "service",
+    "market_service",
+    "other_service",
 )
 EVERYONE = set(CALLERS)
 NOT_AUTHENTICATED = {"anonymous", "expired", "forged"}
-MEMBERS = EVERYONE - NOT_AUTHENTICATED - {"service"}
-MEMBERS_AND_SERVICES = MEMBERS | {"service"}
+SERVICES = {"market_service", "other_service"}
+MEMBERS = EVERYONE - NOT_AUTHENTICATED - SERVICES
+MEMBERS_AND_SERVICES = MEMBERS | SERVICES
 HOME_ADMINS = {"admin", "street_admin"}
 RUNS_THE_ACTIVITY = {"organiser"} | HOME_ADMINS
 READS_THE_ACCOUNT = {"self", "grid_worker"} | HOME_ADMINS
-MARKET = {"service"}
+# Holds move points toward an order: the market's identity alone, not any service's.
+MARKET = {"market_service"}
 
 # Every request names the target volunteer (a member of HOME, in GRID) or an activity of HOME
 # organised by "organiser", so the table says who may act on someone else's behalf.
@@ -87,7 +90,7 @@ EXPECTED = {
     "RulesService/ResolveRuleVersion": MEMBERS_AND_SERVICES,
     "RulesService/ListRuleVersions": MEMBERS,
     "RulesService/PreviewRuleVersion": HOME_ADMINS,
-    "LedgerService/GetBalance": READS_THE_ACCOUNT | MARKET,
+    "LedgerService/GetBalance": READS_THE_ACCOUNT | SERVICES,
     "LedgerService/ListEntries": READS_THE_ACCOUNT,
     "LedgerService/Award": HOME_ADMINS,
     "LedgerService/AwardCommendation": HOME_ADMINS,
@@ -226,7 +229,7 @@ class World:
                 deadline=ts(timedelta(days=7)),
                 reason="兑换 毛巾 ×1",
             ),
-            metadata=self.as_("service"),
+            metadata=self.as_("market_service"),
         )
         return hold_id
 
@@ -244,7 +247,9 @@ def world(points_town: PointsTown, tmp_path) -> World:
         # Lives in OTHER: only the street grant can reach HOME.
         "street_admin": town.register("m-street-admin", OTHER, "", Grant(ADMIN, street_id=STREET)),
         "organiser": town.register("m-organiser", HOME, GRID),
-        "service": Caller(service="market"),
+        "market_service": Caller(service="market"),
+        # The gateway's token: a real service identity, with its own audience, that may not hold points.
+        "other_service": Caller(service="gateway"),
     }
     # Both carry a street admin's claims: they would be allowed almost everywhere if accepted.
     generate_keypair(tmp_path / "evil.pem", tmp_path / "evil.pub.pem")
@@ -275,7 +280,7 @@ def world(points_town: PointsTown, tmp_path) -> World:
             deadline=ts(timedelta(days=7)),
             reason="兑换 大米 5kg ×1",
         ),
-        metadata=world.as_("service"),
+        metadata=world.as_("market_service"),
     )
     yield world
     engine.dispose()
@@ -439,7 +444,7 @@ def test_the_expected_table_covers_every_rpc_of_the_contract():
 
 def test_the_callers_cover_every_role_and_every_way_to_be_unauthenticated(world):
     roles = set().union(*(world.callers[name].roles for name in CALLERS if name in world.callers))
-    assert roles == set(MEMBER_ROLES) | {SERVICE}
+    assert roles == set(MEMBER_ROLES) | {SERVICE, service_role("market"), service_role("gateway")}
     assert set(CALLERS) >= NOT_AUTHENTICATED
     assert set(world.tokens) == EVERYONE
 

@@ -11,6 +11,8 @@ import grpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from jifen import grpc_client
+
 from ..service.errors import ActionError, Kind
 
 KINDS = {
@@ -51,11 +53,7 @@ class Credentials:
 
 
 def open_channel(target: str) -> grpc.Channel:
-    # After an outage, reconnect within seconds rather than gRPC's default of up to two minutes.
-    return grpc.insecure_channel(
-        target,
-        options=[("grpc.initial_reconnect_backoff_ms", 500), ("grpc.max_reconnect_backoff_ms", 5000)],
-    )
+    return grpc_client.channel(target)
 
 
 def call(method, request, credentials: Credentials, timeout: float, extra=()):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from jifen.grpc_server import CLIENT_ADDRESS_HEADER
 from jifen.members.v1 import members_pb2 as pb
 from jifen.members.v1 import members_pb2_grpc as pb_grpc
@@ -10,7 +12,7 @@ from .grpc_calls import Credentials, call, open_channel
 
 
 class MembersClient:
-    def __init__(self, target: str, timeout: float, service_token: str = ""):
+    def __init__(self, target: str, timeout: float, service_token: Callable[[], str] | None = None):
         self.channel = open_channel(target)
         self.members = pb_grpc.MembersServiceStub(self.channel)
         self.directory = pb_grpc.DirectoryServiceStub(self.channel)
@@ -19,8 +21,9 @@ class MembersClient:
 
     def login(self, phone: str, password: str, who: Credentials) -> pb.LoginResponse:
         # The gateway vouches for the person's address with its own token; the login itself is public.
-        vouched = Credentials(token=self.service_token, locale=who.locale)
-        extra = ((CLIENT_ADDRESS_HEADER, who.client),) if who.client and self.service_token else ()
+        own = self.service_token() if self.service_token else ""
+        vouched = Credentials(token=own, locale=who.locale)
+        extra = ((CLIENT_ADDRESS_HEADER, who.client),) if who.client and own else ()
         return call(
             self.members.Login, pb.LoginRequest(phone=phone, password=password), vouched, self.timeout, extra
         )

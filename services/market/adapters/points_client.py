@@ -8,6 +8,7 @@ the saga must find out (GetHold) or compensate (Release) rather than guess.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 
 import grpc
@@ -36,11 +37,16 @@ HOLD_STATE = {
 
 
 class GrpcPoints:
-    def __init__(self, target: str, token: str, timeout: float):
+    def __init__(self, target: str, token: Callable[[], str], timeout: float):
         self.channel = grpc_client.channel(target)
         self.stub = pb_grpc.LedgerServiceStub(self.channel)
-        self.metadata = (("authorization", f"Bearer {token}"),)
+        self.token = token
         self.timeout = timeout
+
+    @property
+    def metadata(self) -> tuple[tuple[str, str], ...]:
+        # Asked on every call: the service token rotates.
+        return (("authorization", f"Bearer {self.token()}"),)
 
     def hold(self, hold_id: str, member_id: str, amount: int, deadline: datetime, reason: str) -> None:
         self._call(

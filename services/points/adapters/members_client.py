@@ -3,6 +3,7 @@ communities of a street its events have not brought yet, and every member for th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import grpc
@@ -19,12 +20,17 @@ PAGE = 200
 
 
 class GrpcMembers:
-    def __init__(self, target: str, token: str, timeout: float):
+    def __init__(self, target: str, token: Callable[[], str], timeout: float):
         self.channel = grpc_client.channel(target)
         self.members = pb_grpc.MembersServiceStub(self.channel)
         self.directory = pb_grpc.DirectoryServiceStub(self.channel)
-        self.metadata = (("authorization", f"Bearer {token}"),)
+        self.token = token
         self.timeout = timeout
+
+    @property
+    def metadata(self) -> tuple[tuple[str, str], ...]:
+        # Asked on every call: the service token rotates.
+        return (("authorization", f"Bearer {self.token()}"),)
 
     def community(self, community_id: str) -> CommunityCopy | None:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jifen.caller import ADMIN, SERVICE
+from jifen.caller import ADMIN, SERVICE, service_role
 from jifen.points.v1 import activities_pb2, ledger_pb2, rules_pb2
 from jifen.policy import ANY_MEMBER, rule
 
@@ -15,6 +15,8 @@ _A = "/jifen.points.v1.ActivitiesService/"
 _R = "/jifen.points.v1.RulesService/"
 _L = "/jifen.points.v1.LedgerService/"
 
+# Holds move a member's points toward an order: only the market's own identity may place or settle them.
+MARKET = service_role("market")
 ORGANISER_OR_ADMIN = "the activity's organiser, or an admin of its community or street"
 
 POLICY = {
@@ -53,9 +55,9 @@ POLICY = {
         ADMIN, scope="admin of every listed member's community or street, never oneself"
     ),
     _L + "Adjust": rule(ADMIN, scope="admin of the member's community or street, never oneself"),
-    _L + "Hold": rule(SERVICE, scope="the market, with hold_id = redemption id"),
-    _L + "Capture": rule(SERVICE, scope="the market"),
-    _L + "Release": rule(SERVICE, scope="the market"),
-    _L + "GetHold": rule(SERVICE, scope="the market's saga recovery"),
+    _L + "Hold": rule(MARKET, scope="the market, with hold_id = redemption id"),
+    _L + "Capture": rule(MARKET, scope="the market"),
+    _L + "Release": rule(MARKET, scope="the market"),
+    _L + "GetHold": rule(MARKET, scope="the market's saga recovery"),
     _L + "GetLeaderboard": rule(ANY_MEMBER, scope="any member; the caller's own rank is added"),
 }
