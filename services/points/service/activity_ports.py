@@ -96,6 +96,10 @@ class HourRecordRepository(Protocol):
         """The member's non-rejected record for the activity (there is at most one)."""
         ...
 
+    def total_minutes(self, activity_id: str, statuses: tuple[str, ...]) -> int:
+        """The minutes of the activity's records in these statuses, added up."""
+        ...
+
     def around(self, member_id: str, start: datetime, end: datetime) -> list[HourRecord]:
         """The member's non-rejected records whose interval meets [start, end)."""
         ...

@@ -24,6 +24,7 @@ from . import access, activity_scope, activity_views, sign_ups
 from .activity_commands import CheckIn, CheckOut
 from .activity_views import HourRecordView, ParticipantView
 from .hour_flags import Flagger
+from .hours import require_within_cap
 from .ports import UnitOfWork
 
 CANCELLED = ("活动已取消", "the activity is cancelled")
@@ -67,7 +68,14 @@ def check_in(
         if participant is None or not participant.signed_up:
             if not vouched:
                 raise FailedPrecondition("请先报名该活动", "sign up for the activity first")
-            # The organiser signs in someone who turned up unannounced: they take a place if there is one.
+            # Someone who turned up unannounced takes a place if there is one; only an admin adds them,
+            # since whoever is added can be given hours.
+            if not activity_scope.administers(uow, cmd.actor, activity):
+                raise FailedPrecondition(
+                    "该成员未报名本活动，须本人报名或由管理员添加",
+                    "the member has not signed up; they sign up themselves or an admin adds them",
+                    "member_id",
+                )
             participant = sign_ups.join(uow, activity, member.id, now)
         if participant.status == CHECKED_OUT:
             raise FailedPrecondition("已经签退", "the member has already checked out")
@@ -130,6 +138,7 @@ def check_out(
         )
         record = flagger.refreshed(record)
         uow.hours.add(record)
+        require_within_cap(uow, activity.id, "activity_id")
         flagger.refresh_around(record)
         if not uow.activities.save_participant(participant.check_out(now, record.id), was=CHECKED_IN):
             raise Conflict("participant changed concurrently")

@@ -11,8 +11,8 @@ from services.points.domain.activity import WITHDRAWN, Activity, Participant
 from services.points.domain.hours import REJECTED, HourRecord
 from services.points.domain.ledger import Account
 from services.points.domain.people import CommunityCopy, MemberCopy
-from services.points.service import activities
-from services.points.service.activity_commands import CreateActivity
+from services.points.service import activities, sign_ups
+from services.points.service.activity_commands import CreateActivity, SignUp
 from services.points.service.activity_ports import ActivityFilter, HourFilter, Visibility
 from tests.unit.points.fakes import FakeUnitOfWork, FixedRules
 
@@ -136,6 +136,10 @@ class FakeHourRecords:
             if r.activity_id == activity_id and r.member_id == member_id and r.status != REJECTED
         ]
         return max(found, key=lambda r: r.created_at, default=None)
+
+    def total_minutes(self, activity_id, statuses):
+        rows = self.rows.values()
+        return sum(r.minutes for r in rows if r.activity_id == activity_id and r.status in statuses)
 
     def around(self, member_id, start, end):
         return [
@@ -282,3 +286,18 @@ def plan(uow: PointsUow, town: Town, request_id: str = "plan-1", now: datetime =
     )
     fields.update(changes)
     return activities.create_activity(CreateActivity(**fields), uow, at(now)).activity
+
+
+def signed_up_for_hours(uow: PointsUow, actor: Caller, activity: Activity, member_ids) -> None:
+    """When the organiser records hours, the members first sign up themselves (only an admin adds
+    members who did not); members points does not know, or of another community, are left as they are."""
+    if actor.member_id != activity.organiser_id:
+        return
+    for member_id in member_ids:
+        member = uow.people.member(member_id)
+        if member is None or member.community_id != activity.community_id or not member.active:
+            continue
+        if uow.activities.participant(activity.id, member_id) is not None:
+            continue
+        own = volunteer(member_id, member.community_id)
+        sign_ups.sign_up(SignUp(f"su-{activity.id}-{member_id}", own, activity.id), uow, at(MONDAY))

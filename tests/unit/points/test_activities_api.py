@@ -116,6 +116,9 @@ def test_sign_up_record_and_approve_over_the_contract(api, uow, town):
         assert recorded[0].status == pb.HOUR_RECORD_STATUS_PENDING
         assert list(recorded[0].flags) == [pb.HOUR_RECORD_FLAG_LONGER_THAN_ACTIVITY]
         assert recorded[0].source == pb.HOUR_RECORD_SOURCE_RECORDED
+        # The organiser recorded it, and it is flagged: an admin decides it.
+        _CALLER.reset(token)
+        token = as_caller(town.admin)
         approved = later.ApproveHours(
             pb.ApproveHoursRequest(
                 request_id="a1",

@@ -86,7 +86,7 @@ def test_activities_sign_ups_and_hours_are_answered_from_the_commit():
 
     after = activity.end_time + timedelta(days=1)
     recorded = hours.record_hours(
-        RecordHours("rec", town.organiser, activity.id, (HoursEntry(second.member_id, 90),)),
+        RecordHours("rec", town.admin, activity.id, (HoursEntry(second.member_id, 90),)),
         GoneAfterCommit(uow),
         at(after),
     )

@@ -127,15 +127,25 @@ def test_a_member_who_did_not_sign_up_cannot_check_themselves_in(uow, town, acti
         come(uow, walker, activity, activity.start_time, shown(uow, town, activity, activity.start_time))
 
 
-def test_the_organiser_checks_in_a_member_without_a_code_signing_them_up_if_there_is_room(uow, town):
+def test_an_admin_checks_in_a_member_without_a_code_signing_them_up_if_there_is_room(uow, town):
     activity = plan(uow, town, capacity=1)
     walker, late = town.volunteers(2)
-    came = come(uow, town.organiser, activity, activity.start_time, member_id=walker.member_id)
+    came = come(uow, town.admin, activity, activity.start_time, member_id=walker.member_id)
     assert came.participant.status == CHECKED_IN
     assert uow.activities.rows[activity.id].signed_up_count == 1
     with pytest.raises(FailedPrecondition) as full:
-        come(uow, town.organiser, activity, activity.start_time, member_id=late.member_id, request_id="in-2")
+        come(uow, town.admin, activity, activity.start_time, member_id=late.member_id, request_id="in-2")
     assert full.value.zh == "名额已满"
+
+
+def test_the_organiser_cannot_check_in_someone_who_did_not_sign_up(uow, town):
+    # Whoever is checked in is paid for the time: the organiser would choose who gets hours.
+    activity = plan(uow, town)
+    (walker,) = town.volunteers(1)
+    with pytest.raises(FailedPrecondition) as refused:
+        come(uow, town.organiser, activity, activity.start_time, member_id=walker.member_id)
+    assert "由管理员添加" in refused.value.zh and refused.value.field == "member_id"
+    assert uow.activities.participant(activity.id, walker.member_id) is None
 
 
 def test_a_volunteer_cannot_check_in_someone_else(uow, town, activity, member):
