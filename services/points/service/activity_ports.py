@@ -48,6 +48,18 @@ class HourFilter:
     served_before: datetime | None = None
 
 
+class AttemptLimiter(Protocol):
+    """Counts attempts per subject in a window (jifen.rate_limit.FailureLimiter over Redis)."""
+
+    def attempt(self, subject: str) -> bool:
+        """Counts one attempt; False once the subject has used up the window's attempts."""
+        ...
+
+    def refund(self, subject: str) -> None:
+        """Takes back the attempt a success counted: only failures stay on the count."""
+        ...
+
+
 class ActivityRepository(Protocol):
     def add(self, activity: Activity) -> None: ...
     def get(self, activity_id: str, lock: bool = False) -> Activity | None: ...

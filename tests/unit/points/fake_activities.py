@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import fakeredis
+
 from jifen.caller import ADMIN, VOLUNTEER, Caller, Grant
 from jifen.errors import Conflict
+from jifen.rate_limit import FailureLimiter
 from services.points.domain.activity import WITHDRAWN, Activity, Participant
 from services.points.domain.hours import REJECTED, HourRecord
 from services.points.domain.ledger import Account
@@ -14,6 +17,7 @@ from services.points.domain.people import CommunityCopy, MemberCopy
 from services.points.service import activities, sign_ups
 from services.points.service.activity_commands import CreateActivity, SignUp
 from services.points.service.activity_ports import ActivityFilter, HourFilter, Visibility
+from services.points.service.check_in import CodeLimits
 from tests.unit.points.fakes import FakeUnitOfWork, FixedRules
 
 
@@ -301,3 +305,12 @@ def signed_up_for_hours(uow: PointsUow, actor: Caller, activity: Activity, membe
             continue
         own = volunteer(member_id, member.community_id)
         sign_ups.sign_up(SignUp(f"su-{activity.id}-{member_id}", own, activity.id), uow, at(MONDAY))
+
+
+def code_limits(per_member: int = 5, per_activity: int = 30) -> CodeLimits:
+    """The production limiters over an in-memory Redis of their own."""
+    client = fakeredis.FakeRedis(server=fakeredis.FakeServer())
+    return CodeLimits(
+        FailureLimiter(client, "check-in:member", per_member, 900),
+        FailureLimiter(client, "check-in:activity", per_activity, 900),
+    )
