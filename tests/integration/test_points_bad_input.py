@@ -279,3 +279,35 @@ def test_hours_past_the_cap_or_outside_the_community_are_refused_naming_the_fiel
         denied,
     ).startswith("organiser_id: 只有管理员可以更换活动组织者")
     assert counts(town) == before
+
+
+def test_a_check_in_qr_token_that_is_no_token_or_comes_with_a_code_is_bad_input(points_town):
+    town = points_town
+    admin = town.token(town.admin("m-admin"))
+    member = town.token(town.register("m-vol"))
+    now = utcnow()
+    activity = town.activities.CreateActivity(
+        activity_request(
+            "live",
+            start_time=to_timestamp(now - timedelta(minutes=5)),
+            end_time=to_timestamp(now + timedelta(hours=1)),
+        ),
+        metadata=admin,
+    ).activity
+    town.activities.SignUp(
+        ap.SignUpRequest(request_id="su", activity_id=activity.activity_id), metadata=member
+    )
+    shown = town.activities.GetCheckInCode(
+        ap.GetCheckInCodeRequest(activity_id=activity.activity_id), metadata=admin
+    )
+    before = counts(town)
+    invalid = grpc.StatusCode.INVALID_ARGUMENT
+    rpcs = ((town.activities.CheckIn, ap.CheckInRequest), (town.activities.CheckOut, ap.CheckOutRequest))
+    for call, message in rpcs:
+        junk = message(request_id="junk", activity_id=activity.activity_id, qr_token="https://evil.example/")
+        refused(call, junk, member, invalid, "qr_token")
+        both = message(
+            request_id="both", activity_id=activity.activity_id, code=shown.code, qr_token=shown.qr_payload
+        )
+        refused(call, both, member, invalid, "code")
+    assert counts(town) == before
