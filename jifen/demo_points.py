@@ -47,7 +47,10 @@ RULES = r.RuleSet(
 )
 
 
-def seed_points(settings: Settings, admin_token: str, community_id: str, volunteer_ids: list[str]) -> None:
+def seed_points(
+    settings: Settings, admin_token: str, community_id: str, volunteer_ids: list[str], approver_token: str
+) -> None:
+    """`approver_token` is another admin of the community (or its street): it certifies the hours."""
     channel = grpc.insecure_channel(settings.target("points"))
     auth = [("authorization", f"Bearer {admin_token}")]
     activities = a_grpc.ActivitiesServiceStub(channel)
@@ -91,7 +94,7 @@ def seed_points(settings: Settings, admin_token: str, community_id: str, volunte
             a.ApproveHoursRequest(
                 request_id=f"demo:approve:{title}", hour_record_ids=[h.hour_record_id for h in records]
             ),
-            metadata=auth,
+            metadata=[("authorization", f"Bearer {approver_token}")],
         )
     for title, category, difficulty, days, hours, place in COMING:
         activity = _activity(

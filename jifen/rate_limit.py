@@ -1,4 +1,4 @@
-"""Counting failures in Redis (logins, pickup codes).
+"""Counting failures in Redis (logins, pickup codes, check-in codes).
 
 Too many within a window block the key until the window passes.
 """
@@ -36,3 +36,12 @@ class FailureLimiter:
     def reset(self, subject: str) -> None:
         """A success wipes the slate: only failures in a row count."""
         self.client.delete(self._key(subject))
+
+    def refund(self, subject: str) -> None:
+        """A success takes back the attempt it counted, but earlier failures stay: a known good
+        code mixed in between guesses does not wipe the slate (unlike reset)."""
+        key = self._key(subject)
+        # DECR keeps the key's expiry; below zero means the window ended meanwhile and DECR made
+        # a fresh key without one, which must not linger.
+        if int(self.client.decr(key)) < 0:
+            self.client.delete(key)

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     # Points: how long one rotating check-in code lasts; how often the worker expires lots and
     # releases holds past their deadline.
     check_in_code_seconds: int = 60
+    # Points: wrong check-in codes allowed per member (across activities) and per activity (across
+    # its members) in a window; the QR's signed token cannot be guessed and is not counted.
+    check_in_code_max_failures: int = 5
+    check_in_code_max_failures_per_activity: int = 30
+    check_in_code_window_seconds: int = 15 * 60
     points_job_interval_seconds: float = 60.0
     # Points: how far past the server's clock an hour record may end, for an organiser's PC or
     # phone whose clock runs a little fast; anything later is time not yet served.

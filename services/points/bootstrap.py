@@ -16,6 +16,7 @@ from jifen.grpc_server import GrpcApp, build_server
 from jifen.inbox import EventConsumer
 from jifen.outbox import OutboxRelay
 from jifen.points.v1 import activities_pb2_grpc, ledger_pb2_grpc, rules_pb2_grpc
+from jifen.rate_limit import FailureLimiter
 from jifen.redis_client import connect
 from jifen.service_token import service_token
 from jifen.settings import Settings
@@ -30,6 +31,7 @@ from .entrypoints.ledger_api import LedgerServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
 from .entrypoints.rules_api import RulesServicer
 from .service import event_handlers, jobs, leaderboards
+from .service.check_in import CodeLimits
 
 NAME = "points"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -38,6 +40,18 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def members_client(settings: Settings) -> GrpcMembers:
     token = service_token(settings, NAME)
     return GrpcMembers(settings.target("members"), token, settings.call_timeout_seconds)
+
+
+def code_limits(settings: Settings, redis_client: redis.Redis) -> CodeLimits:
+    prefix, window = f"{settings.redis_namespace}:check-in", settings.check_in_code_window_seconds
+    return CodeLimits(
+        per_member=FailureLimiter(
+            redis_client, f"{prefix}:member", settings.check_in_code_max_failures, window
+        ),
+        per_activity=FailureLimiter(
+            redis_client, f"{prefix}:activity", settings.check_in_code_max_failures_per_activity, window
+        ),
+    )
 
 
 def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
@@ -52,6 +66,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
                 activities_pb2_grpc.add_ActivitiesServiceServicer_to_server,
                 ActivitiesServicer(
                     uow,
+                    code_limits(settings, redis_client),
                     code_window_seconds=settings.check_in_code_seconds,
                     hours_clock_skew=timedelta(minutes=settings.hours_clock_skew_minutes),
                 ),

@@ -132,10 +132,11 @@ def test_approval_posts_the_accrual_through_the_real_ledger(uow, town):
     member(uow, "vol-1")
     later = NOW + timedelta(hours=1)
     (recorded,) = hours.record_hours(
-        RecordHours("rec-1", town, activity.id, (HoursEntry("vol-1", 150),)), uow(), lambda: later
+        RecordHours("rec-1", ADMIN_HOME, activity.id, (HoursEntry("vol-1", 150),)), uow(), lambda: later
     )
+    # Recorded by the admin, certified by someone else: the organiser.
     (approved,) = hour_decisions.approve_hours(
-        ApproveHours("ap-1", ADMIN_HOME, (recorded.record.id,)), uow(), lambda: later
+        ApproveHours("ap-1", town, (recorded.record.id,)), uow(), lambda: later
     )
     assert approved.record.status == APPROVED
     assert approved.record.points_accrued == 30
@@ -158,7 +159,7 @@ def test_a_batch_with_an_unknown_member_writes_nothing(uow, town):
     member(uow, "vol-1")
     with pytest.raises(NotFound):
         hours.record_hours(
-            RecordHours("rec-1", town, activity.id, (HoursEntry("vol-1", 60), HoursEntry("ghost", 60))),
+            RecordHours("rec-1", ADMIN_HOME, activity.id, (HoursEntry("vol-1", 60), HoursEntry("ghost", 60))),
             uow(),
             lambda: NOW,
         )
@@ -186,9 +187,11 @@ def test_statuses_flags_and_scopes_are_decided_in_sql(uow, town):
     assert titles(CANCELLED) == ["取消的活动"]
 
     member(uow, "vol-1")
-    hours.record_hours(RecordHours("r1", town, past.id, (HoursEntry("vol-1", 240),)), uow(), lambda: NOW)
     hours.record_hours(
-        RecordHours("r2", town, overlapping.id, (HoursEntry("vol-1", 60),)), uow(), lambda: NOW
+        RecordHours("r1", ADMIN_HOME, past.id, (HoursEntry("vol-1", 240),)), uow(), lambda: NOW
+    )
+    hours.record_hours(
+        RecordHours("r2", ADMIN_HOME, overlapping.id, (HoursEntry("vol-1", 60),)), uow(), lambda: NOW
     )
     found, _ = hours.list_hour_records(ListHourRecords(actor=STREET_ADMIN, flagged_only=True), uow())
     assert {v.activity_title: v.record.flags for v in found} == {

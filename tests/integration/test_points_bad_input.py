@@ -7,6 +7,7 @@ from datetime import timedelta
 import grpc
 import pytest
 import sqlalchemy as sa
+from google.protobuf.field_mask_pb2 import FieldMask
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
@@ -232,4 +233,81 @@ def test_a_string_that_is_not_utf8_is_invalid_argument_on_every_mutating_rpc(poi
     tried, wrong = refusals_of_undecodable_requests(town.channel, DESCRIPTORS, POLICY, callers)
     assert wrong == [], "\n".join(wrong)
     assert "/jifen.points.v1.LedgerService/Hold" in tried and len(tried) >= 15
+    assert counts(town) == before
+
+
+def test_hours_past_the_cap_or_outside_the_community_are_refused_naming_the_field(points_town):
+    town = points_town
+    admin = town.token(town.admin("m-admin"))
+    organiser = town.token(town.register("m-organiser"))
+    town.register("m-vol")
+    town.register("m-outsider", "co-tianqing")
+    # Three hours, one place: 180 minutes in all.
+    activity = town.activities.CreateActivity(
+        activity_request("one-place", capacity=1, organiser_id="m-organiser"), metadata=admin
+    ).activity
+    before = counts(town)
+
+    def record(request_id, member_id, minutes):
+        return ap.RecordHoursRequest(
+            request_id=request_id,
+            activity_id=activity.activity_id,
+            entries=[ap.HoursInput(member_id=member_id, minutes=minutes)],
+        )
+
+    precondition = grpc.StatusCode.FAILED_PRECONDITION
+    # Not bad input (the request is well formed) but refused all the same: the message names the field.
+    assert refused(town.activities.RecordHours, record("cap", "m-vol", 200), admin, precondition).startswith(
+        "entries: 本活动的服务时长合计不能超过 180 分钟"
+    )
+    assert refused(
+        town.activities.RecordHours, record("outsider", "m-outsider", 60), admin, precondition
+    ).startswith("entries[0].member_id: 该成员不属于本活动所在社区")
+    denied = grpc.StatusCode.PERMISSION_DENIED
+    assert refused(
+        town.activities.RecordHours, record("not-signed-up", "m-vol", 60), organiser, denied
+    ).startswith("entries[0].member_id: 该成员未报名本活动")
+    assert refused(
+        town.activities.UpdateActivity,
+        ap.UpdateActivityRequest(
+            request_id="handover",
+            activity_id=activity.activity_id,
+            organiser_id="m-vol",
+            update_mask=FieldMask(paths=["organiser_id"]),
+        ),
+        organiser,
+        denied,
+    ).startswith("organiser_id: 只有管理员可以更换活动组织者")
+    assert counts(town) == before
+
+
+def test_a_check_in_qr_token_that_is_no_token_or_comes_with_a_code_is_bad_input(points_town):
+    town = points_town
+    admin = town.token(town.admin("m-admin"))
+    member = town.token(town.register("m-vol"))
+    now = utcnow()
+    activity = town.activities.CreateActivity(
+        activity_request(
+            "live",
+            start_time=to_timestamp(now - timedelta(minutes=5)),
+            end_time=to_timestamp(now + timedelta(hours=1)),
+        ),
+        metadata=admin,
+    ).activity
+    town.activities.SignUp(
+        ap.SignUpRequest(request_id="su", activity_id=activity.activity_id), metadata=member
+    )
+    shown = town.activities.GetCheckInCode(
+        ap.GetCheckInCodeRequest(activity_id=activity.activity_id), metadata=admin
+    )
+    before = counts(town)
+    invalid = grpc.StatusCode.INVALID_ARGUMENT
+    rpcs = ((town.activities.CheckIn, ap.CheckInRequest), (town.activities.CheckOut, ap.CheckOutRequest))
+    for call, message in rpcs:
+        junk = message(request_id="junk", activity_id=activity.activity_id, qr_token="https://evil.example/")
+        refused(call, junk, member, invalid, "qr_token")
+        both = message(
+            request_id="both", activity_id=activity.activity_id, code=shown.code, qr_token=shown.qr_payload
+        )
+        refused(call, both, member, invalid, "code")
     assert counts(town) == before

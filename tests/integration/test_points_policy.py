@@ -70,8 +70,9 @@ EXPECTED = {
     "ActivitiesService/CancelActivity": RUNS_THE_ACTIVITY,
     "ActivitiesService/GetActivity": MEMBERS,
     "ActivitiesService/ListActivities": MEMBERS,
-    # Signing up, withdrawing and checking in *the target*: themselves, or whoever runs the activity.
-    "ActivitiesService/SignUp": {"self"} | RUNS_THE_ACTIVITY,
+    # Signing up *the target*: themselves, or an admin (whoever is added can be given hours, so the
+    # organiser does not add people). Withdrawing and checking in: themselves or whoever runs it.
+    "ActivitiesService/SignUp": {"self"} | HOME_ADMINS,
     "ActivitiesService/Withdraw": {"self"} | RUNS_THE_ACTIVITY,
     "ActivitiesService/ListParticipants": RUNS_THE_ACTIVITY,
     "ActivitiesService/GetCheckInCode": RUNS_THE_ACTIVITY,
@@ -82,7 +83,7 @@ EXPECTED = {
     # The target's records: themselves, the organiser, admins. An admin of another community gets
     # an answer, filtered to their own communities (empty); test_other_admin_sees_no_hour_records.
     "ActivitiesService/ListHourRecords": {"self", "other_admin"} | RUNS_THE_ACTIVITY,
-    # The target's pending record: never the target themselves.
+    # The target's pending record (recorded by another admin, not flagged): never the target themselves.
     "ActivitiesService/ApproveHours": RUNS_THE_ACTIVITY,
     "ActivitiesService/RejectHours": RUNS_THE_ACTIVITY,
     "RulesService/PublishRuleVersion": HOME_ADMINS,
@@ -140,9 +141,12 @@ class World:
     activity_id: str
     record_id: str
     hold_id: str
+    # Callers outside the matrix: admins who record hours that the matrix's callers then decide.
+    recorders: dict[str, list[tuple[str, str]]]
+    days_back: itertools.count
 
     def as_(self, name: str) -> list[tuple[str, str]] | None:
-        return self.tokens[name]
+        return self.tokens[name] if name in self.tokens else self.recorders[name]
 
     # --- Setups that give an allowed call something real to act on ---
 
@@ -168,13 +172,14 @@ class World:
     def live(self) -> str:
         return self.activity(-timedelta(minutes=10), timedelta(hours=2))
 
-    def ended(self) -> str:
-        return self.activity(-timedelta(hours=3), -timedelta(hours=1))
+    def ended(self, days_back: int = 0) -> str:
+        back = timedelta(days=days_back)
+        return self.activity(-back - timedelta(hours=3), -back - timedelta(hours=1))
 
     def signed_up(self, activity_id: str) -> str:
         self.town.activities.SignUp(
             act.SignUpRequest(request_id=rid(), activity_id=activity_id, member_id=TARGET),
-            metadata=self.as_("organiser"),
+            metadata=self.as_("admin"),
         )
         return activity_id
 
@@ -200,7 +205,7 @@ class World:
             act.GetCheckInCodeRequest(activity_id=activity_id), metadata=self.as_("organiser")
         ).code
 
-    def record(self, activity_id: str, member_id: str = TARGET, by: str = "organiser") -> str:
+    def record(self, activity_id: str, member_id: str = TARGET, by: str = "recorder") -> str:
         return (
             self.town.activities.RecordHours(
                 act.RecordHoursRequest(
@@ -215,8 +220,9 @@ class World:
         )
 
     def pending_record(self) -> str:
-        """A fresh pending record of the target in HOME (one per call, so each decision is real)."""
-        return self.record(self.ended())
+        """A fresh pending record of the target in HOME (one per call, so each decision is real),
+        recorded by another admin and on a day of its own, so it is not flagged."""
+        return self.record(self.ended(days_back=next(self.days_back)))
 
     def hold(self) -> str:
         hold_id = f"red-{rid()}"
@@ -263,7 +269,11 @@ def world(points_town: PointsTown, tmp_path) -> World:
         forged=[("authorization", f"Bearer {forged}")],
     )
     engine = sa.create_engine(town.settings.points_db_url)
-    world = World(town, callers, tokens, engine, "", "", "")
+    recorders = {
+        "recorder": town.token(town.admin("m-recorder", HOME)),
+        "other_recorder": town.token(town.admin("m-other-recorder", OTHER)),
+    }
+    world = World(town, callers, tokens, engine, "", "", "", recorders, itertools.count(1))
     world.activity_id = world.ended()
     world.record_id = world.record(world.activity_id)
     town.ledger.Award(
@@ -329,20 +339,17 @@ def requests(world: World) -> dict[str, Callable[[], object]]:
         "ActivitiesService/CheckOut": lambda: _with_code(
             world, world.checked_in(world.signed_up(world.live())), act.CheckOutRequest
         ),
+        # The target signed up for an activity that began ten minutes ago and served five of them.
         "ActivitiesService/RecordHours": lambda: act.RecordHoursRequest(
             request_id=rid(),
-            activity_id=world.ended(),
-            entries=[act.HoursInput(member_id=TARGET, minutes=120)],
+            activity_id=world.signed_up(world.live()),
+            entries=[act.HoursInput(member_id=TARGET, minutes=5)],
         ),
         "ActivitiesService/ListHourRecords": lambda: act.ListHourRecordsRequest(
             member_id=TARGET, activity_id=world.activity_id
         ),
-        # Override: the target's fresh records overlap one another, which is not what is tested here.
         "ActivitiesService/ApproveHours": lambda: act.ApproveHoursRequest(
-            request_id=rid(),
-            hour_record_ids=[world.pending_record()],
-            override=True,
-            override_reason="同一时段的测试记录",
+            request_id=rid(), hour_record_ids=[world.pending_record()]
         ),
         "ActivitiesService/RejectHours": lambda: act.RejectHoursRequest(
             request_id=rid(), hour_record_ids=[world.pending_record()], reason="未到场"
@@ -550,7 +557,7 @@ def test_an_admin_of_one_community_cannot_approve_hours_in_another(world):
         ),
         metadata=world.as_("other_admin"),
     ).activity.activity_id
-    record_in_other = world.record(in_other, other_volunteer.member_id, by="other_admin")
+    record_in_other = world.record(in_other, other_volunteer.member_id, by="other_recorder")
     approve_other = act.ApproveHoursRequest(request_id=rid(), hour_record_ids=[record_in_other])
     assert (
         denied(world, "ActivitiesService/ApproveHours", approve_other, "admin").code()
@@ -565,7 +572,7 @@ def test_an_admin_of_one_community_cannot_approve_hours_in_another(world):
 
 def test_nobody_approves_their_own_hours_not_even_the_organiser_or_an_admin(world):
     for who in ("organiser", "admin"):
-        own = world.record(world.activity_id, world.callers[who].member_id, by=who)
+        own = world.record(world.activity_id, world.callers[who].member_id, by="recorder")
         request = act.ApproveHoursRequest(
             request_id=rid(), hour_record_ids=[own], override=True, override_reason="特批"
         )

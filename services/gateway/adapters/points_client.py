@@ -64,14 +64,20 @@ class PointsClient:
         request = apb.WithdrawRequest(request_id=request_id, activity_id=activity_id)
         return call(self.activities.Withdraw, request, who, self.timeout).activity
 
-    def check_in(self, who: Credentials, request_id: str, activity_id: str, code: str) -> apb.Participant:
-        request = apb.CheckInRequest(request_id=request_id, activity_id=activity_id, code=code)
+    def check_in(
+        self, who: Credentials, request_id: str, activity_id: str, code: str, qr_token: str = ""
+    ) -> apb.Participant:
+        request = apb.CheckInRequest(
+            request_id=request_id, activity_id=activity_id, code=code, qr_token=qr_token
+        )
         return call(self.activities.CheckIn, request, who, self.timeout).participant
 
     def check_out(
-        self, who: Credentials, request_id: str, activity_id: str, code: str
+        self, who: Credentials, request_id: str, activity_id: str, code: str, qr_token: str = ""
     ) -> apb.CheckOutResponse:
-        request = apb.CheckOutRequest(request_id=request_id, activity_id=activity_id, code=code)
+        request = apb.CheckOutRequest(
+            request_id=request_id, activity_id=activity_id, code=code, qr_token=qr_token
+        )
         return call(self.activities.CheckOut, request, who, self.timeout)
 
     def hour_records(self, who: Credentials, member_id: str) -> list[apb.HourRecord]:

@@ -26,7 +26,9 @@ class SignedIn(BaseModel):
 
 
 class Code(BaseModel):
-    code: str = Field(max_length=40)
+    # The digits typed, or the token of the check-in QR (check_in_url's token): one of the two.
+    code: str = Field(default="", max_length=40)
+    qr_token: str = Field(default="", max_length=200)
     request_id: str = Field(default="", max_length=100)
 
 
@@ -155,7 +157,7 @@ def withdraw(activity_id: str, body: RequestId, request: Request, me: Session = 
     tags=["activities"],
 )
 def check_in(activity_id: str, body: Code, request: Request, me: Session = Depends(session)):
-    return volunteer.check_in(_services(request), me, activity_id, body.code, body.request_id)
+    return volunteer.check_in(_services(request), me, activity_id, body.code, body.request_id, body.qr_token)
 
 
 @router.post(
@@ -165,7 +167,7 @@ def check_in(activity_id: str, body: Code, request: Request, me: Session = Depen
     tags=["activities"],
 )
 def check_out(activity_id: str, body: Code, request: Request, me: Session = Depends(session)):
-    return volunteer.check_out(_services(request), me, activity_id, body.code, body.request_id)
+    return volunteer.check_out(_services(request), me, activity_id, body.code, body.request_id, body.qr_token)
 
 
 @router.get(

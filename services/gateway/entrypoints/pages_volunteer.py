@@ -58,9 +58,13 @@ def withdraw(
 
 
 @router.get("/activities/{activity_id}/check-in")
-def check_in_page(request: Request, activity_id: str, code: str = "", me: Session = Depends(session)):
+def check_in_page(
+    request: Request, activity_id: str, code: str = "", token: str = "", me: Session = Depends(session)
+):
+    """Opened by typing, or from the organiser's QR, whose link brings the signed token."""
     found = volunteer.activity(services(request), me, activity_id)
-    return render(request, "check_in.html", me, activity=found, form={"code": code}, request_id=new_id())
+    form = {"code": code, "qr_token": token}
+    return render(request, "check_in.html", me, activity=found, form=form, request_id=new_id())
 
 
 @router.post("/activities/{activity_id}/check-in")
@@ -81,7 +85,14 @@ def check_out(
 
 def _attend(request: Request, activity_id: str, form: dict, me: Session, action, done: str):
     try:
-        action(services(request), me, activity_id, form.get("code", ""), form.get("request_id", ""))
+        action(
+            services(request),
+            me,
+            activity_id,
+            form.get("code", ""),
+            form.get("request_id", ""),
+            form.get("qr_token", ""),
+        )
     except ActionError as error:
         found = volunteer.activity(services(request), me, activity_id)
         return form_error(request, "check_in.html", me, error, activity=found, form=form, request_id=new_id())

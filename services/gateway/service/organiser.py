@@ -1,4 +1,8 @@
-"""The organiser's check-in screen: the rotating code, large, with a QR that opens the check-in page."""
+"""The organiser's check-in screen: the rotating code, large, with a QR that opens the check-in page.
+
+The QR's link carries the token points signs for the activity and the current window, not the
+digits: a token cannot be guessed, so scanning is not slowed by the limit on typed codes.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ def check_in_screen(
     now = services.clock()
     # Refresh a little after the code turns, so the screen never shows a stale code for long.
     left = int((expires_at - now).total_seconds()) + 1 if expires_at else 15
-    query = urlencode({"code": answer.code})
+    query = urlencode({"token": answer.qr_payload})
     return views.CheckInScreen(
         activity_id=activity_id,
         title=activity.title,

@@ -85,18 +85,29 @@ def withdraw(services: Services, session: Session, activity_id: str, request_id:
 
 
 def check_in(
-    services: Services, session: Session, activity_id: str, code: str, request_id: str = ""
+    services: Services,
+    session: Session,
+    activity_id: str,
+    code: str,
+    request_id: str = "",
+    qr_token: str = "",
 ) -> views.Participation:
-    code = _typed_code(code, session)
-    found = services.points.check_in(session.credentials, request_id or new_id(), activity_id, code)
+    code, qr_token = _proof(code, qr_token, session)
+    found = services.points.check_in(session.credentials, request_id or new_id(), activity_id, code, qr_token)
     return translate.participation(found)
 
 
 def check_out(
-    services: Services, session: Session, activity_id: str, code: str, request_id: str = ""
+    services: Services,
+    session: Session,
+    activity_id: str,
+    code: str,
+    request_id: str = "",
+    qr_token: str = "",
 ) -> views.Participation:
-    code = _typed_code(code, session)
-    answer = services.points.check_out(session.credentials, request_id or new_id(), activity_id, code)
+    code, qr_token = _proof(code, qr_token, session)
+    who, request_id = session.credentials, request_id or new_id()
+    answer = services.points.check_out(who, request_id, activity_id, code, qr_token)
     return translate.participation(answer.participant, answer.hour_record.minutes)
 
 
@@ -167,8 +178,12 @@ def change_password(
     return views.Done(message=session.gettext("密码已修改"))
 
 
-def _typed_code(code: str, session: Session) -> str:
+def _proof(code: str, qr_token: str, session: Session) -> tuple[str, str]:
+    """(code, qr_token): digits typed win over the token of a scanned link, which may have expired."""
     code = "".join((code or "").split())
-    if not code:
+    if code:
+        return code, ""
+    qr_token = (qr_token or "").strip()
+    if not qr_token:
         raise ActionError(Kind.INVALID, session.gettext("请输入签到码"), "code")
-    return code
+    return "", qr_token

@@ -235,6 +235,14 @@ class SqlHourRecords:
         ).first()
         return _record(row) if row else None
 
+    def total_minutes(self, activity_id: str, statuses: tuple[str, ...]) -> int:
+        total = self.connection.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(hour_records.c.minutes), 0)).where(
+                hour_records.c.activity_id == activity_id, hour_records.c.status.in_(statuses)
+            )
+        ).scalar_one()
+        return int(total)
+
     def around(self, member_id: str, start, end) -> list[HourRecord]:
         rows = self.connection.execute(
             sa.select(hour_records).where(

@@ -168,6 +168,16 @@ class Activity:
     def duration_minutes(self) -> int:
         return int((self.end_time - self.start_time).total_seconds() // 60)
 
+    @property
+    def total_minutes_cap(self) -> int:
+        """Minutes all its hour records may add up to: one full duration per place.
+
+        The places are the capacity, or the members signed up when the capacity is 0 (no limit).
+        More would have someone serving twice at once, which is how minted hours look.
+        """
+        places = self.capacity or self.signed_up_count
+        return places * self.duration_minutes
+
     def status(self, now: datetime) -> str:
         if self.cancelled:
             return CANCELLED

@@ -121,6 +121,14 @@ class HourRecord:
         )
 
 
+def cap_exceeded(total: int, cap: int) -> tuple[str, str]:
+    """The message for recording or approving past an activity's total (Activity.total_minutes_cap)."""
+    return (
+        f"本活动的服务时长合计不能超过 {cap} 分钟（人数上限 × 活动时长），现为 {total} 分钟",
+        f"the activity's hours may total at most {cap} minutes (capacity x duration); this makes {total}",
+    )
+
+
 def flags_for(
     record: HourRecord,
     others: Iterable[HourRecord],

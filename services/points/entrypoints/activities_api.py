@@ -15,6 +15,7 @@ from ..domain.check_in_code import DEFAULT_WINDOW_SECONDS
 from ..domain.hours import DEFAULT_CLOCK_SKEW
 from ..service import activities, check_in, hour_decisions, hours, sign_ups
 from ..service import activity_commands as commands
+from ..service.check_in import CodeLimits
 from ..service.ports import UnitOfWork
 from . import activity_messages as messages
 
@@ -23,11 +24,13 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
     def __init__(
         self,
         uow_factory: Callable[[], UnitOfWork],
+        code_limits: CodeLimits,
         clock: Clock = utcnow,
         code_window_seconds: int = DEFAULT_WINDOW_SECONDS,
         hours_clock_skew: timedelta = DEFAULT_CLOCK_SKEW,
     ):
         self.uow = uow_factory
+        self.limits = code_limits
         self.clock = clock
         self.window = code_window_seconds
         self.skew = hours_clock_skew
@@ -151,8 +154,9 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             activity_id=request.activity_id,
             code=request.code,
             member_id=request.member_id,
+            qr_token=request.qr_token,
         )
-        participant = check_in.check_in(cmd, self.uow(), self.clock, self.window)
+        participant = check_in.check_in(cmd, self.uow(), self.limits, self.clock, self.window)
         return pb.CheckInResponse(participant=messages.participant(participant))
 
     def CheckOut(self, request, context):
@@ -162,8 +166,9 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             activity_id=request.activity_id,
             code=request.code,
             member_id=request.member_id,
+            qr_token=request.qr_token,
         )
-        participant, record = check_in.check_out(cmd, self.uow(), self.clock, self.window)
+        participant, record = check_in.check_out(cmd, self.uow(), self.limits, self.clock, self.window)
         return pb.CheckOutResponse(
             participant=messages.participant(participant), hour_record=messages.hour_record(record)
         )

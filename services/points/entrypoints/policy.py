@@ -21,23 +21,39 @@ ORGANISER_OR_ADMIN = "the activity's organiser, or an admin of its community or 
 
 POLICY = {
     _A + "CreateActivity": rule(ADMIN, scope="admin of the community (or its street)"),
-    _A + "UpdateActivity": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
+    _A + "UpdateActivity": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN + "; organiser_id: an admin only"),
     _A + "CancelActivity": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
     _A + "GetActivity": rule(ANY_MEMBER, scope="any member"),
     _A + "ListActivities": rule(
         ANY_MEMBER, scope="any member; another member's sign-ups: an admin of that member only"
     ),
-    _A + "SignUp": rule(ANY_MEMBER, scope="self; the organiser or an admin for another member"),
+    _A + "SignUp": rule(
+        ANY_MEMBER, scope="self; an admin for another member; members of the activity's community only"
+    ),
     _A + "Withdraw": rule(ANY_MEMBER, scope="self; the organiser or an admin for another member"),
     _A + "ListParticipants": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
     _A + "GetCheckInCode": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
-    _A + "CheckIn": rule(ANY_MEMBER, scope="self with the current code; organiser or admin for a member"),
-    _A + "CheckOut": rule(ANY_MEMBER, scope="self with the current code; organiser or admin for a member"),
-    _A + "RecordHours": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN),
+    _A + "CheckIn": rule(
+        ANY_MEMBER,
+        scope="self with the current code or QR token; organiser or admin for a signed-up member; "
+        "an admin also for one not signed up",
+    ),
+    _A + "CheckOut": rule(
+        ANY_MEMBER, scope="self with the current code or QR token; organiser or admin for a member"
+    ),
+    _A + "RecordHours": rule(
+        ANY_MEMBER,
+        scope=ORGANISER_OR_ADMIN + "; the organiser: signed-up members only (an admin adds others); "
+        "members of the activity's community only",
+    ),
     _A + "ListHourRecords": rule(
         ANY_MEMBER, scope="own records; organiser: the activity's; admin: the community's"
     ),
-    _A + "ApproveHours": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN + ", never one's own record"),
+    _A + "ApproveHours": rule(
+        ANY_MEMBER,
+        scope=ORGANISER_OR_ADMIN + ", never one's own record nor one the caller recorded; "
+        "flagged records (override): an admin only",
+    ),
     _A + "RejectHours": rule(ANY_MEMBER, scope=ORGANISER_OR_ADMIN + ", never one's own record"),
     _R + "PublishRuleVersion": rule(ADMIN, scope="community admin: the community; street admin: the street"),
     _R + "GetRuleVersion": rule(ANY_MEMBER, SERVICE, scope="rules are open to every member"),

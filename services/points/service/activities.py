@@ -8,7 +8,7 @@ from functools import partial
 from jifen import idempotency, paging
 from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
-from jifen.errors import FailedPrecondition, InvalidArgument, bounded
+from jifen.errors import FailedPrecondition, InvalidArgument, PermissionDenied, bounded
 from jifen.ids import new_id
 
 from ..domain import check_in_code
@@ -78,6 +78,11 @@ def update_activity(cmd: UpdateActivity, uow: UnitOfWork, clock: Clock = utcnow)
         details = replace(current.details, **asked).validated()
         organiser_id = current.organiser_id
         if "organiser_id" in fields:
+            # An organiser who could hand the role on could hand it to a second account of their own.
+            if not activity_scope.administers(uow, cmd.actor, current):
+                raise PermissionDenied(
+                    "只有管理员可以更换活动组织者", "only an admin may change the organiser", "organiser_id"
+                )
             organiser_id = activity_scope.active_member(uow, cmd.organiser_id, "organiser_id").id
         if not uow.activities.save(current.revised(details, organiser_id, clock())):
             raise FailedPrecondition(

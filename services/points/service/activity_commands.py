@@ -99,6 +99,8 @@ class CheckIn:
     activity_id: str
     code: str = ""
     member_id: str = ""
+    # The on-site QR's signed token, instead of the code.
+    qr_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class CheckOut:
     activity_id: str
     code: str = ""
     member_id: str = ""
+    # The on-site QR's signed token, instead of the code.
+    qr_token: str = ""
 
 
 @dataclass(frozen=True)

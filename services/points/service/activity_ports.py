@@ -48,6 +48,18 @@ class HourFilter:
     served_before: datetime | None = None
 
 
+class AttemptLimiter(Protocol):
+    """Counts attempts per subject in a window (jifen.rate_limit.FailureLimiter over Redis)."""
+
+    def attempt(self, subject: str) -> bool:
+        """Counts one attempt; False once the subject has used up the window's attempts."""
+        ...
+
+    def refund(self, subject: str) -> None:
+        """Takes back the attempt a success counted: only failures stay on the count."""
+        ...
+
+
 class ActivityRepository(Protocol):
     def add(self, activity: Activity) -> None: ...
     def get(self, activity_id: str, lock: bool = False) -> Activity | None: ...
@@ -94,6 +106,10 @@ class HourRecordRepository(Protocol):
 
     def current(self, activity_id: str, member_id: str) -> HourRecord | None:
         """The member's non-rejected record for the activity (there is at most one)."""
+        ...
+
+    def total_minutes(self, activity_id: str, statuses: tuple[str, ...]) -> int:
+        """The minutes of the activity's records in these statuses, added up."""
         ...
 
     def around(self, member_id: str, start: datetime, end: datetime) -> list[HourRecord]:

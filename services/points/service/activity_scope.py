@@ -23,6 +23,11 @@ def runs(uow: UnitOfWork, actor: Caller, target: Activity) -> bool:
     """The activity's organiser, or an admin of its community or street."""
     if actor.member_id and actor.member_id == target.organiser_id:
         return True
+    return administers(uow, actor, target)
+
+
+def administers(uow: UnitOfWork, actor: Caller, target: Activity) -> bool:
+    """An admin of the activity's community or street (the organiser's own powers are narrower)."""
     return access.administers(actor, access.community(uow, target.community_id))
 
 

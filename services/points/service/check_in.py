@@ -6,14 +6,22 @@ admin may check a member in or out without it: they are there and vouch for the 
 A code that is not six digits is bad input (INVALID_ARGUMENT, field "code"); a well-formed code
 that is not the current one (mistyped, or read from an old photo) is FAILED_PRECONDITION, because
 whether it is right depends on the moment, not on the request.
+
+Six digits, two of them valid at a time, fall to guessing: wrong codes are counted per member and
+per activity, and past the limit every typed code is RESOURCE_EXHAUSTED for a while. A right code
+takes back its own count but does not wipe earlier failures, so mixing in a known code does not
+reset the count. The QR's signed token (qr_token) cannot be guessed and is not counted: with the
+limit reached, members still check in by scanning.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from jifen import idempotency
 from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
-from jifen.errors import Conflict, FailedPrecondition, InvalidArgument
+from jifen.errors import Conflict, FailedPrecondition, InvalidArgument, ResourceExhausted
 from jifen.ids import new_id
 
 from ..domain import check_in_code
@@ -22,11 +30,25 @@ from ..domain.check_in_code import DEFAULT_WINDOW_SECONDS, CheckInCode
 from ..domain.hours import FROM_CHECK_IN, HourRecord, served_minutes
 from . import access, activity_scope, activity_views, sign_ups
 from .activity_commands import CheckIn, CheckOut
+from .activity_ports import AttemptLimiter
 from .activity_views import HourRecordView, ParticipantView
 from .hour_flags import Flagger
+from .hours import require_within_cap
 from .ports import UnitOfWork
 
 CANCELLED = ("活动已取消", "the activity is cancelled")
+TOO_MANY = (
+    "签到码错误次数过多，请稍后再试，或扫描现场的签到二维码",
+    "too many wrong check-in codes; wait a while, or scan the QR shown on site",
+)
+
+
+@dataclass(frozen=True)
+class CodeLimits:
+    """Wrong typed codes counted per member (across activities) and per activity (across members)."""
+
+    per_member: AttemptLimiter
+    per_activity: AttemptLimiter
 
 
 def get_check_in_code(
@@ -45,9 +67,13 @@ def get_check_in_code(
 
 
 def check_in(
-    cmd: CheckIn, uow: UnitOfWork, clock: Clock = utcnow, window_seconds: int = DEFAULT_WINDOW_SECONDS
+    cmd: CheckIn,
+    uow: UnitOfWork,
+    limits: CodeLimits,
+    clock: Clock = utcnow,
+    window_seconds: int = DEFAULT_WINDOW_SECONDS,
 ) -> ParticipantView:
-    _code_shape(cmd.code)
+    _proof_shape(cmd.code, cmd.qr_token)
 
     def execute() -> dict:
         activity = activity_scope.activity(uow, cmd.activity_id)
@@ -62,12 +88,19 @@ def check_in(
                 "check-in is open from 30 minutes before the start until the end",
             )
         if not vouched:
-            _require_code(activity, cmd.code, now, window_seconds)
+            _require_proof(activity, member_id, cmd, now, window_seconds, limits)
         participant = uow.activities.participant(activity.id, member.id)
         if participant is None or not participant.signed_up:
             if not vouched:
                 raise FailedPrecondition("请先报名该活动", "sign up for the activity first")
-            # The organiser signs in someone who turned up unannounced: they take a place if there is one.
+            # Someone who turned up unannounced takes a place if there is one; only an admin adds them,
+            # since whoever is added can be given hours.
+            if not activity_scope.administers(uow, cmd.actor, activity):
+                raise FailedPrecondition(
+                    "该成员未报名本活动，须本人报名或由管理员添加",
+                    "the member has not signed up; they sign up themselves or an admin adds them",
+                    "member_id",
+                )
             participant = sign_ups.join(uow, activity, member.id, now)
         if participant.status == CHECKED_OUT:
             raise FailedPrecondition("已经签退", "the member has already checked out")
@@ -86,9 +119,13 @@ def check_in(
 
 
 def check_out(
-    cmd: CheckOut, uow: UnitOfWork, clock: Clock = utcnow, window_seconds: int = DEFAULT_WINDOW_SECONDS
+    cmd: CheckOut,
+    uow: UnitOfWork,
+    limits: CodeLimits,
+    clock: Clock = utcnow,
+    window_seconds: int = DEFAULT_WINDOW_SECONDS,
 ) -> tuple[ParticipantView, HourRecordView]:
-    _code_shape(cmd.code)
+    _proof_shape(cmd.code, cmd.qr_token)
 
     def execute() -> dict:
         # Locked: hour records of one activity change one transaction at a time.
@@ -98,7 +135,7 @@ def check_out(
         if activity.cancelled:
             raise FailedPrecondition(*CANCELLED)
         if not vouched:
-            _require_code(activity, cmd.code, now, window_seconds)
+            _require_proof(activity, member_id, cmd, now, window_seconds, limits)
         participant = uow.activities.participant(activity.id, member_id)
         if participant is None or participant.status != CHECKED_IN:
             raise FailedPrecondition("尚未签到", "the member has not checked in")
@@ -130,6 +167,7 @@ def check_out(
         )
         record = flagger.refreshed(record)
         uow.hours.add(record)
+        require_within_cap(uow, activity.id, "activity_id")
         flagger.refresh_around(record)
         if not uow.activities.save_participant(participant.check_out(now, record.id), was=CHECKED_IN):
             raise Conflict("participant changed concurrently")
@@ -152,18 +190,44 @@ def _who(uow: UnitOfWork, actor: Caller, member_id: str, activity: Activity) -> 
     return target, vouched
 
 
-def _code_shape(code: str) -> None:
-    if code and not check_in_code.well_formed(code.strip()):
+def _proof_shape(code: str, token: str) -> None:
+    code, token = (code or "").strip(), (token or "").strip()
+    if code and token:
+        raise InvalidArgument("code", "请输入签到码或扫描二维码（二选一）", "give code or qr_token, not both")
+    if code and not check_in_code.well_formed(code):
         raise InvalidArgument("code", "签到码为 6 位数字", "must be 6 digits")
+    if token and not check_in_code.token_well_formed(token):
+        raise InvalidArgument(
+            "qr_token", "这不是签到二维码，请扫描现场的签到二维码", "is not a check-in QR token"
+        )
 
 
-def _require_code(activity: Activity, code: str, now, window_seconds: int) -> None:
-    code = (code or "").strip()
+def _require_proof(
+    activity: Activity, member_id: str, cmd: CheckIn | CheckOut, now, window_seconds: int, limits: CodeLimits
+) -> None:
+    """The member was on site: they give the current QR token, or the current code within the limits."""
+    token = (cmd.qr_token or "").strip()
+    if token:
+        if not check_in_code.accepts_token(activity.id, activity.check_in_secret, token, now, window_seconds):
+            raise FailedPrecondition(
+                "签到二维码已过期或不属于本活动，请扫描现场最新的二维码",
+                "the QR token has expired or is for another activity; scan the QR shown now",
+                "qr_token",
+            )
+        return
+    code = (cmd.code or "").strip()
     if not code:
         raise InvalidArgument("code", "请输入现场的签到码", "is required to check yourself in or out")
+    # Counted before the code is checked, so parallel guesses cannot slip past the limit.
+    counted = ((limits.per_member, f"member:{member_id}"), (limits.per_activity, f"activity:{activity.id}"))
+    for limiter, subject in counted:
+        if not limiter.attempt(subject):
+            raise ResourceExhausted(*TOO_MANY)
     if not check_in_code.accepts(activity.check_in_secret, code, now, window_seconds):
         raise FailedPrecondition(
             "签到码错误或已过期，请扫描现场最新的签到码",
             "the code is wrong or has expired; use the code shown now",
             "code",
         )
+    for limiter, subject in counted:
+        limiter.refund(subject)

@@ -1,4 +1,5 @@
-"""Approving and rejecting hour records: the organiser or an admin certifies, never their own record.
+"""Approving and rejecting hour records: the organiser or an admin certifies, never their own record,
+nor one they recorded; flagged records only an admin may approve, and never past the activity's cap.
 
 Approval accrues points under the rule version in force at the activity's start, so a version
 published later never changes what an activity held earlier earns. A batch is all or nothing:
@@ -16,7 +17,16 @@ from jifen.clock import Clock, utcnow
 from jifen.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, bounded
 
 from ..domain.activity import Activity
-from ..domain.hours import DEFAULT_CLOCK_SKEW, MAX_REASON, PENDING, HourRecord, describe, not_yet_served
+from ..domain.hours import (
+    APPROVED,
+    DEFAULT_CLOCK_SKEW,
+    MAX_REASON,
+    PENDING,
+    HourRecord,
+    cap_exceeded,
+    describe,
+    not_yet_served,
+)
 from . import access, activity_scope, hour_events
 from .activity_commands import ApproveHours, RejectHours
 from .activity_views import HourRecordView
@@ -38,20 +48,44 @@ def approve_hours(
         now = clock()
         flagger = Flagger(uow, now)
         decided = []
+        approved_minutes: dict[str, int] = {}
         # Rows are locked in id order, so two overlapping batches never wait on each other in a circle.
         for index, record_id in sorted(enumerate(ids), key=lambda pair: pair[1]):
+            field = f"hour_record_ids[{index}]"
             record, activity = _decidable(uow, cmd.actor, flagger, record_id, index)
+            if record.recorded_by == cmd.actor.member_id:
+                # Whoever wrote the hours does not certify them, so one person with a second account
+                # cannot both record and approve.
+                raise PermissionDenied(
+                    "不能审核自己记录的服务时长，须由其他组织者或管理员审核",
+                    "you recorded these hours; someone else must decide them",
+                    field,
+                )
             # A record written before future ends were refused must not pay for time not yet served.
             if not_yet_served(record.check_out_time, now, clock_skew):
-                raise not_served_yet(record.check_out_time, f"hour_record_ids[{index}]")
+                raise not_served_yet(record.check_out_time, field)
             # Flags are computed afresh here: other records of the member may have come or gone.
             record = flagger.refreshed(record)
+            if record.flags and not activity_scope.administers(uow, cmd.actor, activity):
+                zh, en = describe(record.flags)
+                raise PermissionDenied(
+                    f"记录 {record.id} 有异常标记（{zh}），只有管理员可以特批",
+                    f"record {record.id} is flagged ({en}): only an admin may approve it with override",
+                    field,
+                )
+            total = approved_minutes.get(activity.id)
+            if total is None:
+                total = uow.hours.total_minutes(activity.id, (APPROVED,))
+            total += record.minutes
+            if total > activity.total_minutes_cap:
+                raise FailedPrecondition(*cap_exceeded(total, activity.total_minutes_cap), field)
+            approved_minutes[activity.id] = total
             if record.flags and not (cmd.override and override_reason):
                 zh, en = describe(record.flags)
                 raise FailedPrecondition(
                     f"记录 {record.id} 有异常标记（{zh}），须勾选特批并填写理由",
                     f"record {record.id} is flagged ({en}): approve with override and override_reason",
-                    f"hour_record_ids[{index}]",
+                    field,
                 )
             decided.append((record, activity))
         for record, activity in decided:

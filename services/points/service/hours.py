@@ -12,9 +12,10 @@ from functools import partial
 from jifen import idempotency, paging
 from jifen.caller import ADMIN, Caller
 from jifen.clock import Clock, utcnow
-from jifen.errors import FailedPrecondition, InvalidArgument, NotFound, required
+from jifen.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, required
 from jifen.ids import new_id
 
+from ..domain.activity import Activity
 from ..domain.hours import (
     APPROVED,
     DEFAULT_CLOCK_SKEW,
@@ -23,6 +24,7 @@ from ..domain.hours import (
     RECORDED,
     REJECTED,
     HourRecord,
+    cap_exceeded,
     not_yet_served,
     served_minutes,
 )
@@ -51,7 +53,7 @@ def record_hours(
             raise FailedPrecondition("活动已取消", "the activity is cancelled")
         if now < activity.start_time:
             raise FailedPrecondition("活动尚未开始，不能记录服务时长", "the activity has not started yet")
-        _require_members(uow, entries)
+        _require_members(uow, entries, activity, activity_scope.administers(uow, cmd.actor, activity))
         flagger = Flagger(uow, now)
         flagger.remember(activity)
         ids = []
@@ -96,6 +98,7 @@ def record_hours(
             flagger.refresh_around(record)
             _mark_served(uow, activity, record, now)
             ids.append(record.id)
+        require_within_cap(uow, activity.id, "entries")
         return {"hour_record_ids": ids}
 
     return idempotency.run(uow, "points.RecordHours", cmd, execute, partial(records_of, uow))
@@ -151,7 +154,11 @@ def valid_entries(entries: tuple[HoursEntry, ...]) -> list[HoursEntry]:
     return checked
 
 
-def _require_members(uow: UnitOfWork, entries: list[HoursEntry]) -> None:
+def _require_members(uow: UnitOfWork, entries: list[HoursEntry], activity: Activity, admin: bool) -> None:
+    """Active members of the activity's community; for an organiser, only those signed up for it.
+
+    An admin recording hours for someone not signed up adds them: an admin's word is what adding is.
+    """
     known = uow.people.members([e.member_id for e in entries])
     for index, entry in enumerate(entries):
         field = f"entries[{index}].member_id"
@@ -160,6 +167,27 @@ def _require_members(uow: UnitOfWork, entries: list[HoursEntry]) -> None:
             raise NotFound("成员不存在", f"member {entry.member_id!r} not found", field)
         if not member.active:
             raise FailedPrecondition("该成员已停用", f"member {entry.member_id!r} is deactivated", field)
+        if member.community_id != activity.community_id:
+            raise FailedPrecondition(
+                "该成员不属于本活动所在社区，不能记录服务时长",
+                f"member {entry.member_id!r} is not of the activity's community",
+                field,
+            )
+        participant = uow.activities.participant(activity.id, member.id)
+        if not admin and (participant is None or not participant.signed_up):
+            raise PermissionDenied(
+                "该成员未报名本活动，组织者不能为其记录时长；须本人报名或由管理员添加",
+                f"member {entry.member_id!r} has not signed up; only an admin may add them",
+                field,
+            )
+
+
+def require_within_cap(uow: UnitOfWork, activity_id: str, field: str) -> None:
+    """The activity's pending and approved minutes, this transaction's included, stay within its cap."""
+    activity = uow.activities.get(activity_id)
+    total = uow.hours.total_minutes(activity_id, (PENDING, APPROVED))
+    if total > activity.total_minutes_cap:
+        raise FailedPrecondition(*cap_exceeded(total, activity.total_minutes_cap), field)
 
 
 def _mark_served(uow: UnitOfWork, activity, record: HourRecord, now) -> None:

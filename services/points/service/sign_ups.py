@@ -14,7 +14,7 @@ from jifen.clock import Clock, utcnow
 from jifen.errors import Conflict, FailedPrecondition, InvalidArgument
 
 from ..domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP, WITHDRAWN, Activity, Participant
-from . import activity_scope, activity_views
+from . import access, activity_scope, activity_views
 from .activity_commands import ListParticipants, SignUp, Withdraw
 from .activity_views import ActivityView, ParticipantView
 from .ports import UnitOfWork
@@ -26,7 +26,7 @@ PARTICIPANT_STATUSES = (SIGNED_UP, CHECKED_IN, CHECKED_OUT, WITHDRAWN)
 def sign_up(cmd: SignUp, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[ParticipantView, ActivityView]:
     def execute() -> dict:
         activity = activity_scope.activity(uow, cmd.activity_id)
-        member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity)
+        member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity, adding=True)
         member = activity_scope.active_member(uow, member_id)
         now = clock()
         if activity.cancelled:
@@ -87,6 +87,14 @@ def join(uow: UnitOfWork, activity: Activity, member_id: str, now: datetime, wit
     existing = uow.activities.participant(activity.id, member_id)
     if existing is not None and existing.signed_up:
         return existing
+    member = uow.people.member(member_id)
+    if member is None or member.community_id != activity.community_id:
+        # Hours count only for the community's own members: an outsider is where minted hours hide.
+        raise FailedPrecondition(
+            "只有本社区的成员可以参加该活动",
+            "only members of the activity's community may take part",
+            "member_id",
+        )
     if existing is None:
         # A twin inserting the same participant at once loses on the primary key and retries.
         joined = Participant(activity.id, member_id, SIGNED_UP, now)
@@ -102,10 +110,13 @@ def join(uow: UnitOfWork, activity: Activity, member_id: str, now: datetime, wit
     return joined
 
 
-def _acting_for(uow: UnitOfWork, actor, member_id: str, activity: Activity) -> str:
-    """The member a sign-up or withdrawal is for: the caller, or anyone when the caller runs the activity."""
+def _acting_for(uow: UnitOfWork, actor, member_id: str, activity: Activity, adding: bool = False) -> str:
+    """The member a sign-up or withdrawal is for: the caller, or another member when the caller runs
+    the activity. Only an admin adds someone else: a participant is who may be given hours."""
     target = activity_scope.target_member(actor, member_id)
     if target != actor.member_id:
+        if adding and not activity_scope.administers(uow, actor, activity):
+            raise access.deny()
         activity_scope.require_runs(uow, actor, activity)
     return target
 

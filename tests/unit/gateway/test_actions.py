@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import grpc
 import pytest
 
 from jifen.caller import GRID_WORKER, STAFF, VOLUNTEER, Caller, Grant
+from jifen.points.v1 import activities_pb2 as apb
 from jifen.points.v1 import ledger_pb2 as lpb
 from services.gateway.adapters.grpc_calls import Credentials, call
 from services.gateway.entrypoints.i18n import text
 from services.gateway.entrypoints.render import local_path
-from services.gateway.service import grid, staff, volunteer
+from services.gateway.service import grid, organiser, staff, volunteer
 from services.gateway.service.calendar import shift_month
 from services.gateway.service.errors import ActionError, Kind
 from services.gateway.service.gateway import Services
@@ -165,3 +167,43 @@ def test_every_chinese_text_has_its_english_translation():
     assert found, "no texts were found"
     untranslated = sorted(m for m in found if english.gettext(m) == m)
     assert not untranslated, untranslated
+
+
+class CheckInPoints:
+    """The points calls of the check-in screen and of checking in, remembered."""
+
+    def __init__(self):
+        self.checked = []
+
+    def activity(self, who, activity_id):
+        return apb.Activity(activity_id=activity_id, title="楼道清洁日")
+
+    def check_in_code(self, who, activity_id):
+        token = f"jifen:checkin:{activity_id}:7:c2lnbmVk"
+        return apb.GetCheckInCodeResponse(code="123456", qr_payload=token)
+
+    def check_in(self, who, request_id, activity_id, code, qr_token=""):
+        self.checked.append((code, qr_token))
+        return apb.Participant(activity_id=activity_id, member_id="m1")
+
+
+def test_the_check_in_qr_links_with_the_signed_token_not_the_guessable_digits():
+    screen = organiser.check_in_screen(
+        services(points=CheckInPoints()), session_of(), "a1", "https://jifen.example/"
+    )
+    link = urlsplit(screen.check_in_url)
+    assert link.path == "/activities/a1/check-in"
+    assert parse_qs(link.query) == {"token": ["jifen:checkin:a1:7:c2lnbmVk"]}
+    assert screen.code == "123456" and "123456" not in screen.check_in_url
+
+
+def test_typed_digits_win_over_a_scanned_token_and_one_of_them_is_needed():
+    points = CheckInPoints()
+    me = session_of(Grant(VOLUNTEER))
+    token = "jifen:checkin:a1:7:c2lnbmVk"
+    volunteer.check_in(services(points=points), me, "a1", "", qr_token=token)
+    volunteer.check_in(services(points=points), me, "a1", " 654 321 ", qr_token=token)
+    assert points.checked == [("", token), ("654321", "")]
+    with pytest.raises(ActionError) as refused:
+        volunteer.check_in(services(points=points), me, "a1", " ", qr_token="")
+    assert refused.value.field == "code"

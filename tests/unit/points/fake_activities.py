@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import fakeredis
+
 from jifen.caller import ADMIN, VOLUNTEER, Caller, Grant
 from jifen.errors import Conflict
+from jifen.rate_limit import FailureLimiter
 from services.points.domain.activity import WITHDRAWN, Activity, Participant
 from services.points.domain.hours import REJECTED, HourRecord
 from services.points.domain.ledger import Account
 from services.points.domain.people import CommunityCopy, MemberCopy
-from services.points.service import activities
-from services.points.service.activity_commands import CreateActivity
+from services.points.service import activities, sign_ups
+from services.points.service.activity_commands import CreateActivity, SignUp
 from services.points.service.activity_ports import ActivityFilter, HourFilter, Visibility
+from services.points.service.check_in import CodeLimits
 from tests.unit.points.fakes import FakeUnitOfWork, FixedRules
 
 
@@ -136,6 +140,10 @@ class FakeHourRecords:
             if r.activity_id == activity_id and r.member_id == member_id and r.status != REJECTED
         ]
         return max(found, key=lambda r: r.created_at, default=None)
+
+    def total_minutes(self, activity_id, statuses):
+        rows = self.rows.values()
+        return sum(r.minutes for r in rows if r.activity_id == activity_id and r.status in statuses)
 
     def around(self, member_id, start, end):
         return [
@@ -282,3 +290,27 @@ def plan(uow: PointsUow, town: Town, request_id: str = "plan-1", now: datetime =
     )
     fields.update(changes)
     return activities.create_activity(CreateActivity(**fields), uow, at(now)).activity
+
+
+def signed_up_for_hours(uow: PointsUow, actor: Caller, activity: Activity, member_ids) -> None:
+    """When the organiser records hours, the members first sign up themselves (only an admin adds
+    members who did not); members points does not know, or of another community, are left as they are."""
+    if actor.member_id != activity.organiser_id:
+        return
+    for member_id in member_ids:
+        member = uow.people.member(member_id)
+        if member is None or member.community_id != activity.community_id or not member.active:
+            continue
+        if uow.activities.participant(activity.id, member_id) is not None:
+            continue
+        own = volunteer(member_id, member.community_id)
+        sign_ups.sign_up(SignUp(f"su-{activity.id}-{member_id}", own, activity.id), uow, at(MONDAY))
+
+
+def code_limits(per_member: int = 5, per_activity: int = 30) -> CodeLimits:
+    """The production limiters over an in-memory Redis of their own."""
+    client = fakeredis.FakeRedis(server=fakeredis.FakeServer())
+    return CodeLimits(
+        FailureLimiter(client, "check-in:member", per_member, 900),
+        FailureLimiter(client, "check-in:activity", per_activity, 900),
+    )

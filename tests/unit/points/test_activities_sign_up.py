@@ -109,16 +109,19 @@ def test_only_known_active_members_sign_up(uow, town):
     with pytest.raises(FailedPrecondition):
         sign_up(uow, gone, planned.id)
     with pytest.raises(NotFound):
-        sign_up(uow, town.organiser, planned.id, member_id="nobody")
+        sign_up(uow, town.admin, planned.id, member_id="nobody")
     assert uow.activities.rows[planned.id].signed_up_count == 0
 
 
-def test_signing_up_someone_else_is_for_the_organiser_or_an_admin(uow, town):
+def test_signing_up_someone_else_is_for_an_admin_not_the_organiser(uow, town):
+    # Whoever is signed up can be given hours: an organiser adding members would choose who gets paid.
     planned = plan(uow, town)
     first, second = town.volunteers(2)
-    with pytest.raises(PermissionDenied):
-        sign_up(uow, first, planned.id, member_id=second.member_id)
-    participant, _ = sign_up(uow, town.organiser, planned.id, "b", member_id=second.member_id)
+    for who in (first, town.organiser):
+        with pytest.raises(PermissionDenied):
+            sign_up(uow, who, planned.id, member_id=second.member_id)
+    assert uow.activities.participant(planned.id, second.member_id) is None
+    participant, _ = sign_up(uow, town.admin, planned.id, "b", member_id=second.member_id)
     assert participant.participant.member_id == second.member_id
     with pytest.raises(PermissionDenied):
         withdraw(uow, town.other_admin, planned.id, member_id=second.member_id)
@@ -153,3 +156,13 @@ def test_volunteers_and_admins_elsewhere_do_not_see_the_participants(uow, town):
     for actor in (town.add_member("vol-1", "王秀兰"), town.other_admin):
         with pytest.raises(PermissionDenied):
             sign_ups.list_participants(ListParticipants(actor, planned.id), uow)
+
+
+def test_a_member_of_another_community_cannot_sign_up(uow, town):
+    planned = plan(uow, town)
+    outsider = town.add_member("vol-out", "外来者", community_id=town.OTHER)
+    with pytest.raises(FailedPrecondition) as refused:
+        sign_up(uow, outsider, planned.id)
+    assert refused.value.field == "member_id"
+    assert uow.activities.participant(planned.id, "vol-out") is None
+    assert uow.activities.rows[planned.id].signed_up_count == 0

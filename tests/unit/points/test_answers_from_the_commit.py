@@ -28,7 +28,7 @@ from services.points.service.rule_commands import PublishRuleVersion
 from tests.unit.runtime_fakes import GoneAfterCommit
 
 from . import ledger_setup as ledger
-from .fake_activities import MONDAY, PointsUow, Town, at, plan
+from .fake_activities import MONDAY, PointsUow, Town, at, code_limits, plan
 from .fake_rules import HOME, Clock, admin_of, rules_uow
 
 
@@ -75,18 +75,19 @@ def test_activities_sign_ups_and_hours_are_answered_from_the_commit():
 
     arrive = activity.start_time
     vouched = CheckIn("in", town.organiser, activity.id, member_id=first.member_id)
-    came = check_in.check_in(vouched, GoneAfterCommit(uow), at(arrive))
+    came = check_in.check_in(vouched, GoneAfterCommit(uow), code_limits(), at(arrive))
     assert came.participant.status == CHECKED_IN
     out, served = check_in.check_out(
         CheckOut("out", town.organiser, activity.id, member_id=first.member_id),
         GoneAfterCommit(uow),
+        code_limits(),
         at(arrive + timedelta(hours=2)),
     )
     assert (out.participant.status, served.record.minutes) == (CHECKED_OUT, 120)
 
     after = activity.end_time + timedelta(days=1)
     recorded = hours.record_hours(
-        RecordHours("rec", town.organiser, activity.id, (HoursEntry(second.member_id, 90),)),
+        RecordHours("rec", town.admin, activity.id, (HoursEntry(second.member_id, 90),)),
         GoneAfterCommit(uow),
         at(after),
     )

@@ -13,7 +13,7 @@ NOON = datetime(2025, 3, 4, 4, 0, 30, tzinfo=UTC)
 def test_the_code_is_six_digits_and_the_qr_names_the_activity():
     shown = codes.current("act-1", SECRET, NOON)
     assert len(shown.code) == 6 and shown.code.isdigit()
-    assert shown.qr_payload == f"jifen:checkin:act-1:{shown.code}"
+    assert shown.qr_payload.startswith("jifen:checkin:act-1:") and shown.code not in shown.qr_payload
     assert shown.expires_at == datetime(2025, 3, 4, 4, 1, tzinfo=UTC)
 
 
@@ -58,3 +58,29 @@ def test_malformed_codes_are_never_accepted():
 def test_each_activity_gets_its_own_secret():
     assert len(codes.new_secret()) == 64
     assert codes.new_secret() != codes.new_secret()
+
+
+def test_the_qr_token_works_for_its_activity_in_the_current_and_the_previous_window():
+    token = codes.current("act-1", SECRET, NOON).qr_payload
+    assert codes.accepts_token("act-1", SECRET, token, NOON)
+    assert codes.accepts_token("act-1", SECRET, token, NOON + timedelta(seconds=60))
+    assert not codes.accepts_token("act-1", SECRET, token, NOON + timedelta(seconds=120))
+    # Shown for one activity, scanned for another (even one with the same secret).
+    assert not codes.accepts_token("act-2", SECRET, token, NOON)
+
+
+def test_a_token_cannot_be_made_without_the_secret():
+    token = codes.current("act-1", SECRET, NOON).qr_payload
+    prefix, _, signature = token.rpartition(":")
+    tampered = f"{prefix}:{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
+    assert not codes.accepts_token("act-1", SECRET, tampered, NOON)
+    assert not codes.accepts_token("act-1", "b" * 64, token, NOON)
+    # A window moved forward keeps the old signature, which no longer matches.
+    window = codes.window_index(NOON)
+    moved = token.replace(f":{window}:", f":{window + 1}:")
+    assert not codes.accepts_token("act-1", SECRET, moved, NOON + timedelta(seconds=60))
+    # The digits alone, in the QR's old form, are not a token.
+    shown = codes.current("act-1", SECRET, NOON).code
+    assert not codes.accepts_token("act-1", SECRET, f"jifen:checkin:act-1:{shown}", NOON)
+    for junk in ("", "jifen:checkin:", "jifen:checkin:act-1:x:y", "jifen:checkin:act-1:-:" + signature):
+        assert not codes.accepts_token("act-1", SECRET, junk, NOON)

@@ -19,7 +19,7 @@ from services.points.domain.rules import BUILT_IN_VERSION_ID, DEFAULT_RULES, Rul
 from services.points.service import hour_decisions, hours
 from services.points.service.activity_commands import ApproveHours, HoursEntry, RecordHours, RejectHours
 
-from .fake_activities import MONDAY, STREET, PointsUow, Town, at, plan, street_admin
+from .fake_activities import MONDAY, STREET, PointsUow, Town, at, plan, signed_up_for_hours, street_admin
 from .fakes import FixedRules
 
 AFTER = MONDAY + timedelta(days=2)
@@ -41,6 +41,7 @@ def activity(uow, town):
 
 
 def record(uow, actor, activity, *entries, request_id="rec-1"):
+    signed_up_for_hours(uow, actor, activity, [e.member_id for e in entries])
     return [
         v.record
         for v in hours.record_hours(
@@ -105,7 +106,7 @@ def test_points_use_the_version_in_force_at_the_activity_start_not_a_later_one()
     town = Town(uow)
     town.volunteers(1)
     activity = plan(uow, town)
-    (pending,) = record(uow, town.organiser, activity, HoursEntry("vol-0", 60))
+    (pending,) = record(uow, town.admin, activity, HoursEntry("vol-0", 60))
     (done,) = approve(uow, town.organiser, pending.id)
     assert done.rule_version_id == "v-co-1"
     assert done.points_accrued == 24  # 1 h × 20 × 1.2
@@ -115,7 +116,7 @@ def test_points_use_the_version_in_force_at_the_activity_start_not_a_later_one()
 def test_the_organiser_approves_the_records_of_their_activity(uow, town, activity):
     town.volunteers(2)
     ids = [
-        r.id for r in record(uow, town.organiser, activity, HoursEntry("vol-0", 60), HoursEntry("vol-1", 60))
+        r.id for r in record(uow, town.admin, activity, HoursEntry("vol-0", 60), HoursEntry("vol-1", 60))
     ]
     assert [r.status for r in approve(uow, town.organiser, *ids)] == [APPROVED, APPROVED]
 
@@ -303,6 +304,7 @@ def test_a_record_that_ends_in_the_future_is_not_paid_before_it_is_served(uow, t
     town.volunteers(1)
     during = activity.start_time + timedelta(hours=1)
     # A record written while future ends were still accepted (here: with a day's tolerance).
+    signed_up_for_hours(uow, town.organiser, activity, ["vol-0"])
     (early,) = hours.record_hours(
         RecordHours("rec-1", town.organiser, activity.id, (HoursEntry("vol-0", 180),)),
         uow,

@@ -13,7 +13,7 @@ from services.points.domain.hours import FROM_CHECK_IN, LONGER_THAN_ACTIVITY, PE
 from services.points.service import activities, check_in, sign_ups
 from services.points.service.activity_commands import CancelActivity, CheckIn, CheckOut, SignUp
 
-from .fake_activities import MONDAY, PointsUow, Town, at, plan
+from .fake_activities import MONDAY, PointsUow, Town, at, code_limits, plan
 
 
 @pytest.fixture
@@ -43,11 +43,13 @@ def shown(uow, town, activity, now):
 
 
 def come(uow, actor, activity, now, code="", member_id="", request_id="in-1"):
-    return check_in.check_in(CheckIn(request_id, actor, activity.id, code, member_id), uow, at(now))
+    cmd = CheckIn(request_id, actor, activity.id, code, member_id)
+    return check_in.check_in(cmd, uow, code_limits(), at(now))
 
 
 def leave(uow, actor, activity, now, code="", member_id="", request_id="out-1"):
-    return check_in.check_out(CheckOut(request_id, actor, activity.id, code, member_id), uow, at(now))
+    cmd = CheckOut(request_id, actor, activity.id, code, member_id)
+    return check_in.check_out(cmd, uow, code_limits(), at(now))
 
 
 def test_the_organiser_shows_a_code_members_check_in_and_out_with(uow, town, activity, member):
@@ -65,9 +67,10 @@ def test_the_organiser_shows_a_code_members_check_in_and_out_with(uow, town, act
     assert record.record.flags == ()
 
 
-def test_the_code_qr_payload_names_the_activity(uow, town, activity):
+def test_the_code_qr_payload_is_a_signed_token_naming_the_activity_not_the_digits(uow, town, activity):
     code = check_in.get_check_in_code(town.organiser, activity.id, uow, at(activity.start_time))
-    assert code.qr_payload == f"jifen:checkin:{activity.id}:{code.code}"
+    assert code.qr_payload.startswith(f"jifen:checkin:{activity.id}:")
+    assert code.code not in code.qr_payload.removeprefix(f"jifen:checkin:{activity.id}:")
 
 
 def test_only_the_organiser_or_an_admin_sees_the_code(uow, town, activity, member):
@@ -127,15 +130,25 @@ def test_a_member_who_did_not_sign_up_cannot_check_themselves_in(uow, town, acti
         come(uow, walker, activity, activity.start_time, shown(uow, town, activity, activity.start_time))
 
 
-def test_the_organiser_checks_in_a_member_without_a_code_signing_them_up_if_there_is_room(uow, town):
+def test_an_admin_checks_in_a_member_without_a_code_signing_them_up_if_there_is_room(uow, town):
     activity = plan(uow, town, capacity=1)
     walker, late = town.volunteers(2)
-    came = come(uow, town.organiser, activity, activity.start_time, member_id=walker.member_id)
+    came = come(uow, town.admin, activity, activity.start_time, member_id=walker.member_id)
     assert came.participant.status == CHECKED_IN
     assert uow.activities.rows[activity.id].signed_up_count == 1
     with pytest.raises(FailedPrecondition) as full:
-        come(uow, town.organiser, activity, activity.start_time, member_id=late.member_id, request_id="in-2")
+        come(uow, town.admin, activity, activity.start_time, member_id=late.member_id, request_id="in-2")
     assert full.value.zh == "名额已满"
+
+
+def test_the_organiser_cannot_check_in_someone_who_did_not_sign_up(uow, town):
+    # Whoever is checked in is paid for the time: the organiser would choose who gets hours.
+    activity = plan(uow, town)
+    (walker,) = town.volunteers(1)
+    with pytest.raises(FailedPrecondition) as refused:
+        come(uow, town.organiser, activity, activity.start_time, member_id=walker.member_id)
+    assert "由管理员添加" in refused.value.zh and refused.value.field == "member_id"
+    assert uow.activities.participant(activity.id, walker.member_id) is None
 
 
 def test_a_volunteer_cannot_check_in_someone_else(uow, town, activity, member):
