@@ -67,11 +67,13 @@ class Settings(BaseSettings):
 
     # Market: how long a volunteer has to collect an order; when a saga step left in "reserving"
     # counts as abandoned (a crash) and the sweeper finishes or compensates it; how often the
-    # worker sweeps and expires; wrong pickup codes allowed per staff member and window.
+    # worker sweeps and expires; pickup-code attempts allowed per staff member, and per shop (all its
+    # staff together), within a window (only a real hand-over clears them).
     pickup_window_hours: int = 7 * 24
     saga_timeout_seconds: int = 30
     market_job_interval_seconds: float = 15.0
     pickup_code_max_failures: int = 5
+    pickup_code_max_failures_per_shop: int = 20
     pickup_code_window_seconds: int = 10 * 60
     # Calls to another service give up after this; the saga then compensates or leaves it to the sweeper.
     call_timeout_seconds: float = 5.0

@@ -28,6 +28,7 @@ from .adapters.unit_of_work import MarketUnitOfWork
 from .entrypoints.market_api import MarketServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
 from .service import access, event_handlers, jobs
+from .service.ports import PickupLimits
 from .service.saga import SagaSettings
 
 NAME = "market"
@@ -53,13 +54,21 @@ def members_client(settings: Settings) -> GrpcMembers:
 def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
     engine = make_engine(settings.db_url(NAME), pool_size=settings.grpc_workers)
     uow = partial(MarketUnitOfWork, engine, members_client(settings))
-    limiter = FailureLimiter(
-        redis_client,
-        f"{settings.redis_namespace}:pickup",
-        settings.pickup_code_max_failures,
-        settings.pickup_code_window_seconds,
+    limits = PickupLimits(
+        staff=FailureLimiter(
+            redis_client,
+            f"{settings.redis_namespace}:pickup",
+            settings.pickup_code_max_failures,
+            settings.pickup_code_window_seconds,
+        ),
+        shop=FailureLimiter(
+            redis_client,
+            f"{settings.redis_namespace}:pickup-shop",
+            settings.pickup_code_max_failures_per_shop,
+            settings.pickup_code_window_seconds,
+        ),
     )
-    servicer = MarketServicer(uow, points_client(settings), limiter, saga_settings(settings), qr_image.render)
+    servicer = MarketServicer(uow, points_client(settings), limits, saga_settings(settings), qr_image.render)
     return build_server(
         NAME,
         settings.bind(NAME),

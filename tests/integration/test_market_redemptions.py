@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 
 import grpc
 import pytest
@@ -360,3 +361,51 @@ def test_a_deactivated_volunteers_old_token_gets_the_answer_login_gives(market_t
 
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert refused.value.details() == "账号已停用，请联系社区管理员"
+
+
+def test_alternating_wrong_codes_with_an_old_valid_one_no_longer_resets_the_limiter(
+    market_town: MarketTown, shop_of
+):
+    town = market_town
+    admin, shop = shop_of
+    item = town.item(admin, shop.shop_id, price=10, stock=5, name="毛巾")
+    volunteer = town.volunteer("v-old-code")
+    town.fund(volunteer, 50)
+    old = town.place(volunteer, item.item_id)
+    clerk = town.staff("s-alternating", shop.shop_id)
+    assert town.confirm(clerk, pickup_code=old.pickup_code).status == mk.REDEMPTION_STATUS_COLLECTED
+    wrong = "00000000" if old.pickup_code != "00000000" else "11111111"
+
+    answers = []
+    for _ in range(3):
+        answers.append(_code(lambda: town.confirm(clerk, pickup_code=wrong)))
+        answers.append(_code(lambda: town.confirm(clerk, pickup_code=old.pickup_code)))
+
+    assert answers[:5] == [grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION] * 2 + [
+        grpc.StatusCode.NOT_FOUND
+    ]
+    assert answers[5] == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_several_staff_of_one_shop_are_limited_together(market_town: MarketTown, shop_of):
+    town = market_town
+    admin, shop = shop_of
+    item = town.item(admin, shop.shop_id, price=10, stock=5, name="毛巾")
+    volunteer = town.volunteer("v-shop-limit")
+    town.fund(volunteer, 50)
+    order = town.place(volunteer, item.item_id)
+    wrong = "00000000" if order.pickup_code != "00000000" else "11111111"
+    per_shop = town.settings.pickup_code_max_failures_per_shop
+    per_staff = town.settings.pickup_code_max_failures
+    crew = [town.staff(f"s-crew-{n}", shop.shop_id) for n in range(per_shop // per_staff + 1)]
+
+    answers = [
+        _code(partial(town.confirm, clerk, pickup_code=wrong)) for clerk in crew for _ in range(per_staff)
+    ]
+
+    assert answers[:per_shop] == [grpc.StatusCode.NOT_FOUND] * per_shop
+    assert set(answers[per_shop:]) == {grpc.StatusCode.RESOURCE_EXHAUSTED}
+    assert _code(lambda: town.confirm(crew[-1], pickup_code=order.pickup_code)) == (
+        grpc.StatusCode.RESOURCE_EXHAUSTED
+    )
+    assert town.balance(volunteer).held == 10

@@ -170,7 +170,16 @@ class Points(Protocol):
 
 
 class AttemptLimiter(Protocol):
-    """Counts wrong pickup codes per staff member (Redis in production)."""
+    """Counts pickup-code attempts per subject (Redis in production)."""
 
     def attempt(self, subject: str) -> bool: ...
     def reset(self, subject: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class PickupLimits:
+    """Two counts of pickup-code attempts: per staff member, and per shop, so several staff of one
+    shop guessing together are stopped as well."""
+
+    staff: AttemptLimiter
+    shop: AttemptLimiter

@@ -20,6 +20,7 @@ from services.market.service.ports import (
     HELD,
     RELEASED,
     ItemFilter,
+    PickupLimits,
     PointsBalance,
     PointsRefused,
     PointsUnavailable,
@@ -384,6 +385,10 @@ class FakeAttemptLimiter:
 
     def reset(self, subject):
         self.counts.pop(subject, None)
+
+
+def pickup_limits(per_staff: int = 5, per_shop: int = 20) -> PickupLimits:
+    return PickupLimits(staff=FakeAttemptLimiter(per_staff), shop=FakeAttemptLimiter(per_shop))
 
 
 class Clock:

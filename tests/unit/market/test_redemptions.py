@@ -44,11 +44,11 @@ from .fakes import (
     OTHER,
     SECRET,
     Clock,
-    FakeAttemptLimiter,
     FakePoints,
     admin_of,
     grid_worker,
     member,
+    pickup_limits,
     staff,
     town,
     volunteer,
@@ -67,6 +67,8 @@ def uow():
     member(world, "v1")
     member(world, "v2", grid_id="gr-2")
     member(world, "clerk", staff_shop_id=SHOP.id)
+    member(world, "clerk-2", staff_shop_id=SHOP.id)
+    member(world, "clerk-3", staff_shop_id=SHOP.id)
     return world
 
 
@@ -96,7 +98,7 @@ def place(uow, points, clock, actor, item_id="towel", quantity=1, request_id=Non
 
 def confirm(uow, points, clock, actor, limiter=None, **presented):
     cmd = ConfirmRedemption(f"c-{len(uow.outbox.events)}-{presented}", actor, **presented)
-    return pickup.confirm(cmd, uow, points, limiter or FakeAttemptLimiter(), clock)
+    return pickup.confirm(cmd, uow, points, limiter or pickup_limits(), clock)
 
 
 def cancel(uow, points, clock, actor, redemption_id, reason="不需要了"):
@@ -297,7 +299,7 @@ def test_the_qr_confirms_only_at_the_shop_of_the_order(uow, points, clock):
 def test_wrong_codes_are_limited_per_staff_member(uow, points, clock):
     stock(uow)
     issued = place(uow, points, clock, V1)
-    limiter = FakeAttemptLimiter(max_failures=3)
+    limiter = pickup_limits(per_staff=3)
     wrong = "00000000" if issued.pickup_code != "00000000" else "11111111"
     for _ in range(3):
         with pytest.raises(NotFound):
@@ -442,7 +444,7 @@ def test_one_order_points_will_not_release_does_not_stop_the_sweeper(uow, points
 def test_staff_see_who_and_what_before_handing_over_and_looking_changes_nothing(uow, points, clock):
     stock(uow)
     issued = place(uow, points, clock, V1)
-    limiter = FakeAttemptLimiter(max_failures=3)
+    limiter = pickup_limits(per_staff=3)
 
     found = pickup.find(FindPickup(CLERK, pickup_code=issued.pickup_code), uow, limiter)
 
@@ -458,7 +460,7 @@ def test_looking_up_wrong_codes_counts_against_the_same_limit_and_only_a_confirm
 ):
     stock(uow)
     issued = place(uow, points, clock, V1)
-    limiter = FakeAttemptLimiter(max_failures=3)
+    limiter = pickup_limits(per_staff=3)
     wrong = "00000000" if issued.pickup_code != "00000000" else "11111111"
     for _ in range(2):
         with pytest.raises(NotFound):
@@ -467,3 +469,55 @@ def test_looking_up_wrong_codes_counts_against_the_same_limit_and_only_a_confirm
     pickup.find(FindPickup(CLERK, pickup_code=issued.pickup_code), uow, limiter)
     with pytest.raises(ResourceExhausted):
         pickup.find(FindPickup(CLERK, pickup_code=issued.pickup_code), uow, limiter)
+
+
+def test_an_old_code_of_a_collected_order_does_not_reset_the_wrong_code_count(uow, points, clock):
+    stock(uow)
+    collected = place(uow, points, clock, V1)
+    limiter = pickup_limits(per_staff=3)
+    confirm(uow, points, clock, CLERK, limiter, pickup_code=collected.pickup_code)
+    payload = qr_payload(SECRET, collected.redemption.id)
+    wrong = "00000000" if collected.pickup_code != "00000000" else "11111111"
+
+    with pytest.raises(NotFound):
+        confirm(uow, points, clock, CLERK, limiter, pickup_code=wrong)
+    with pytest.raises(FailedPrecondition):
+        confirm(uow, points, clock, CLERK, limiter, pickup_code=collected.pickup_code)
+    with pytest.raises(FailedPrecondition):
+        confirm(uow, points, clock, CLERK, limiter, qr_payload=payload)
+    with pytest.raises(ResourceExhausted):
+        confirm(uow, points, clock, CLERK, limiter, pickup_code=wrong)
+
+
+def test_staff_of_one_shop_taking_turns_at_wrong_codes_meet_the_shops_limit(uow, points, clock):
+    stock(uow)
+    issued = place(uow, points, clock, V1)
+    limits = pickup_limits(per_staff=3, per_shop=5)
+    wrong = "00000000" if issued.pickup_code != "00000000" else "11111111"
+    clerks = [CLERK, staff("clerk-2", SHOP.id), staff("clerk-3", SHOP.id)]
+    for clerk in clerks[:2]:
+        for _ in range(2):
+            with pytest.raises(NotFound):
+                confirm(uow, points, clock, clerk, limits, pickup_code=wrong)
+    with pytest.raises(NotFound):
+        confirm(uow, points, clock, clerks[2], limits, pickup_code=wrong)
+
+    with pytest.raises(ResourceExhausted):
+        confirm(uow, points, clock, clerks[2], limits, pickup_code=issued.pickup_code)
+    assert uow.redemptions.get(issued.redemption.id).status == AWAITING_PICKUP
+
+
+def test_handing_an_order_over_clears_the_counts(uow, points, clock):
+    stock(uow)
+    first, second = place(uow, points, clock, V1), place(uow, points, clock, V1)
+    limits = pickup_limits(per_staff=3)
+    shown = (first.pickup_code, second.pickup_code)
+    wrong = next(c for c in ("00000000", "11111111", "22222222") if c not in shown)
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            confirm(uow, points, clock, CLERK, limits, pickup_code=wrong)
+    assert confirm(uow, points, clock, CLERK, limits, pickup_code=first.pickup_code).status == COLLECTED
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            confirm(uow, points, clock, CLERK, limits, pickup_code=wrong)
+    assert confirm(uow, points, clock, CLERK, limits, pickup_code=second.pickup_code).status == COLLECTED
