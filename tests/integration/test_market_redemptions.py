@@ -409,3 +409,25 @@ def test_several_staff_of_one_shop_are_limited_together(market_town: MarketTown,
         grpc.StatusCode.RESOURCE_EXHAUSTED
     )
     assert town.balance(volunteer).held == 10
+
+
+def test_a_fired_staff_members_still_valid_token_cannot_hand_orders_over(market_town: MarketTown, shop_of):
+    from jifen.caller import VOLUNTEER, Grant
+
+    town = market_town
+    admin, shop = shop_of
+    item = town.item(admin, shop.shop_id, price=10, stock=5, name="毛巾")
+    volunteer = town.volunteer("v-fired-clerk")
+    town.fund(volunteer, 50)
+    order = town.place(volunteer, item.item_id)
+    clerk = town.staff("s-fired", shop.shop_id)
+    token = town.token(clerk)
+
+    town.points.change_roles(clerk, Grant(VOLUNTEER))
+
+    with pytest.raises(grpc.RpcError) as refused:
+        town.market.ConfirmRedemption(
+            mk.ConfirmRedemptionRequest(request_id=new_id(), pickup_code=order.pickup_code), metadata=token
+        )
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert town.balance(volunteer).held == 10

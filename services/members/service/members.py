@@ -146,7 +146,10 @@ def change_password(
             limiter.reset(member.phone)
         else:
             scope.require_manage(uow, cmd.actor, member)
-        uow.members.save(replace(member, password_hash=new_hash, updated_at=clock()))
+        now = clock()
+        uow.members.save(replace(member, password_hash=new_hash, updated_at=now))
+        # Whoever learnt the old password may hold a session of it: every session ends, this one too.
+        uow.refresh_tokens.revoke_member(member.id, now)
         return {"member_id": member.id}
 
     idempotency.run(uow, "members.ChangePassword", cmd, execute)
