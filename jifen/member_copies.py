@@ -73,13 +73,15 @@ def known_caller(caller: Caller, known: Copy | None) -> Caller:
     """The caller as the copy knows them now. A token names the roles and place its member had when
     it was issued and lives on until it expires; the copy follows members' events, so a demoted
     admin or a fired staff member loses those powers here one event after members took them away.
-    A member not copied yet, or copied before copies held roles, keeps what the token says."""
+    Only roles both the token and the copy name count: a new role comes with the next refreshed
+    token, as it always has. A member not copied yet, or copied before copies held roles, keeps
+    what the token says."""
     refuse_deactivated(caller, known)
     if known is None or known.grants is None:
         return caller
     return replace(
         caller,
-        grants=known.grants,
+        grants=tuple(g for g in caller.grants if g in known.grants),
         community_id=known.community_id,
         street_id=known.street_id,
         grid_id=known.grid_id,
