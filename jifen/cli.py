@@ -160,8 +160,11 @@ def migrate(services: Annotated[list[str] | None, typer.Argument(help="default: 
 @app.command()
 def keys(
     force: Annotated[bool, typer.Option(help="Replace existing keys (logs everyone out).")] = False,
+    rotate_pickup_key: Annotated[
+        bool, typer.Option(help="A new pickup-code key; codes of the previous one keep working.")
+    ] = False,
 ) -> None:
-    """Create the Ed25519 key pair that signs access tokens."""
+    """Create the Ed25519 key pair that signs access tokens, the service tokens and the pickup keys."""
     from jifen.tokens import generate_keypair
 
     settings = _settings()
@@ -179,6 +182,13 @@ def keys(
             path.write_text(mint(settings, service))
             path.chmod(0o600)  # a bearer credential, like the private key
             console.print(f"{service} service token: {path}")
+    # The market's pickup-code keys: replaced only by rotation, so open orders' codes keep working.
+    from jifen.key_files import create_ring, rotate_ring
+
+    if force or rotate_pickup_key:
+        console.print(f"pickup key {rotate_ring(settings.pickup_key_path)}: {settings.pickup_key_path}")
+    elif create_ring(settings.pickup_key_path):
+        console.print(f"pickup keys: {settings.pickup_key_path}")
 
 
 @admin_app.command("create")

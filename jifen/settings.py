@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     # Ed25519 keys: only members holds the private key; every service verifies with the public key.
     token_private_key_file: Path | None = None
     token_public_key_file: Path | None = None
+    # The market's pickup-code and QR keys (current, then previous), made by `jifen keys`; only the
+    # market api reads it. Empty: pickup.keys beside the public key, where `jifen keys` writes it.
+    pickup_key_file: Path | None = None
     # An access token carries the member's roles: a role taken away still works in points and the
     # market until the token expires. A refresh token renews it (RefreshToken) and works once.
     token_ttl_minutes: int = 15
@@ -103,6 +106,10 @@ class Settings(BaseSettings):
     @property
     def public_key_path(self) -> Path:
         return self.token_public_key_file or self.data_dir / "keys" / "token_ed25519.pub.pem"
+
+    @property
+    def pickup_key_path(self) -> Path:
+        return self.pickup_key_file or self.public_key_path.parent / "pickup.keys"
 
     def service_token_path(self, service: str) -> Path:
         return self.public_key_path.parent / f"service-{service}.jwt"

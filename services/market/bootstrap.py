@@ -13,6 +13,7 @@ from jifen.composition import EventParts, Job
 from jifen.db import make_engine
 from jifen.grpc_server import GrpcApp, build_server
 from jifen.inbox import EventConsumer
+from jifen.key_files import read_ring
 from jifen.market.v1 import market_pb2_grpc
 from jifen.outbox import OutboxRelay
 from jifen.rate_limit import FailureLimiter
@@ -25,6 +26,7 @@ from .adapters.market_audit import audit_engine
 from .adapters.members_client import GrpcMembers
 from .adapters.points_client import GrpcPoints
 from .adapters.unit_of_work import MarketUnitOfWork
+from .domain.pickup import PickupKey
 from .entrypoints.market_api import MarketServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
 from .service import access, event_handlers, jobs
@@ -51,9 +53,18 @@ def members_client(settings: Settings) -> GrpcMembers:
     return GrpcMembers(settings.target("members"), token, settings.call_timeout_seconds)
 
 
+def pickup_keys(settings: Settings) -> tuple[PickupKey, ...]:
+    """The pickup keys from their secret file (`jifen keys` makes it), never from the database; the
+    market's api and worker read it, no other process needs it."""
+    path = settings.pickup_key_path
+    if not path.exists():
+        raise SystemExit(f"pickup key file {path} is missing: run `jifen keys` or set JIFEN_PICKUP_KEY_FILE")
+    return tuple(PickupKey(key_id, secret) for key_id, secret in read_ring(path))
+
+
 def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
     engine = make_engine(settings.db_url(NAME), pool_size=settings.grpc_workers)
-    uow = partial(MarketUnitOfWork, engine, members_client(settings))
+    uow = partial(MarketUnitOfWork, engine, members_client(settings), pickup_keys(settings))
     limits = PickupLimits(
         staff=FailureLimiter(
             redis_client,
@@ -83,7 +94,8 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
 
 def build_events(settings: Settings) -> EventParts:
     engine = make_engine(settings.db_url(NAME), pool_size=2)
-    uow = partial(MarketUnitOfWork, engine)
+    # The sweeper finishes orders a crash left behind, issuing their codes: it needs the keys too.
+    uow = partial(MarketUnitOfWork, engine, pickup_keys=pickup_keys(settings))
     points = points_client(settings)
     saga = saga_settings(settings)
     interval = settings.market_job_interval_seconds
@@ -94,6 +106,7 @@ def build_events(settings: Settings) -> EventParts:
         jobs=[
             Job("sweep_reserving", interval, partial(jobs.sweep_reserving, uow, points, saga)),
             Job("expire_uncollected", interval, partial(jobs.expire_uncollected, uow, points)),
+            Job("forget_legacy_pickup_key", interval, partial(jobs.forget_legacy_pickup_key, uow)),
         ],
     )
 

@@ -112,8 +112,9 @@ redemptions = sa.Table(
     sa.Column("quantity", sa.BigInteger, nullable=False),
     sa.Column("unit_points", sa.BigInteger, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
-    # HMAC of the pickup code with the market's secret; the code itself is never stored.
-    sa.Column("code_hash", sa.String(64), nullable=False, server_default=""),
+    # HMAC of the pickup code, "<key id>:<hex>" (without a key id: made with the database key of
+    # before migration 0003); the code itself is never stored.
+    sa.Column("code_hash", sa.String(100), nullable=False, server_default=""),
     sa.Column("failure_reason", sa.String(200), nullable=False, server_default=""),
     sa.Column("failure_reason_en", sa.String(200), nullable=False, server_default=""),
     sa.Column("confirmed_by", sa.String(40), nullable=False, server_default=""),
@@ -132,7 +133,8 @@ redemptions = sa.Table(
     sa.Index("ix_redemptions_status_created", "status", "created_at"),
 )
 
-# Keys only this market's processes know (the pickup-code and QR HMAC key), made by the migration.
+# Only the pickup key the market kept here before keys moved to a secret file (migration 0003),
+# while an order placed before that is open; pickup keys live in JIFEN_PICKUP_KEY_FILE.
 secrets = sa.Table(
     "secrets",
     metadata,

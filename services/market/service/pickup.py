@@ -14,7 +14,7 @@ from jifen.errors import (
     Unavailable,
 )
 
-from ..domain.pickup import code_hash, normalised_code, qr_payload, redemption_of
+from ..domain.pickup import normalised_code
 from ..domain.redemption import AWAITING_PICKUP, Redemption, wrong_status
 from . import saga as steps
 from .access import denied, known_redemption, staff_shop_id, works_at
@@ -111,11 +111,12 @@ def _presented(uow: UnitOfWork, actor: Caller, shop_id: str, code: str, scanned:
         shop = uow.shops.get(shop_id)
         if shop is None or not works_at(actor, shop):
             raise denied()
-        secret = uow.secrets.get(steps.PICKUP_SECRET)
+        ring = uow.secrets.ring()
         if scanned:
-            redemption_id = redemption_of(secret, scanned)
+            redemption_id = ring.qr_redemption_id(scanned)
             found = uow.redemptions.get(redemption_id) if redemption_id else None
-            if found is None:
+            # Signed over the order's current code hash: the QR of a code since reissued is worthless.
+            if found is None or not ring.qr_matches(scanned, found.id, found.code_hash):
                 raise NotFound("二维码无效，请让兑换人重新出示", "the QR is not a pickup code", "qr_payload")
             if found.shop_id != shop_id:
                 raise PermissionDenied(
@@ -123,10 +124,11 @@ def _presented(uow: UnitOfWork, actor: Caller, shop_id: str, code: str, scanned:
                     "this order is collected at another shop",
                 )
             return found
-        matches = uow.redemptions.with_code(shop_id, code_hash(secret, code))
+        matches = [r for digest in ring.code_hashes(code) for r in uow.redemptions.with_code(shop_id, digest)]
         if not matches:
             raise NotFound(*WRONG_CODE, "pickup_code")
-        return matches[0]
+        # The live order first, as each look-up orders them.
+        return min(matches, key=lambda r: r.status != AWAITING_PICKUP)
 
 
 def reissue_code(cmd: ReissuePickupCode, uow: UnitOfWork, clock: Clock = utcnow) -> steps.Issued:
@@ -151,7 +153,7 @@ def pickup_qr(redemption_id: str, actor: Caller, uow: UnitOfWork) -> str:
     with uow:
         redemption = _own(uow, actor, redemption_id)
         redemption.require(AWAITING_PICKUP)
-        return qr_payload(uow.secrets.get(steps.PICKUP_SECRET), redemption.id)
+        return uow.secrets.ring().qr_payload(redemption.id, redemption.code_hash)
 
 
 def _own(uow: UnitOfWork, actor: Caller, redemption_id: str, lock: bool = False) -> Redemption:

@@ -8,6 +8,7 @@ from typing import Protocol, Self
 
 from ..domain.catalog import Item, ItemDetails, Shop, StockChange
 from ..domain.people import CommunityCopy, MemberCopy
+from ..domain.pickup import KeyRing
 from ..domain.redemption import Redemption
 
 
@@ -107,7 +108,11 @@ class Redemptions(Protocol):
 
 
 class Secrets(Protocol):
-    def get(self, name: str) -> bytes: ...
+    def ring(self) -> KeyRing:
+        """The pickup keys: the key file's, and the database's old key while an order needs it."""
+        ...
+
+    def forget_legacy_key(self) -> bool: ...
 
 
 class Outbox(Protocol):

@@ -14,6 +14,7 @@ from jifen.caller import ADMIN, GRID_WORKER, STAFF, VOLUNTEER, Caller, Grant
 from jifen.errors import Conflict
 from services.market.domain.catalog import Item, Shop
 from services.market.domain.people import ACTIVE, CommunityCopy, MemberCopy
+from services.market.domain.pickup import KeyRing, PickupKey
 from services.market.domain.redemption import AWAITING_PICKUP, COUNTED, RESERVING, Redemption
 from services.market.service.ports import (
     CAPTURED,
@@ -249,8 +250,19 @@ def _redemption_matches(r: Redemption, where: RedemptionFilter) -> bool:
 
 
 class FakeSecrets:
-    def get(self, name):
-        return SECRET
+    """The key file's ring; `previous` stands for keys a rotation left behind."""
+
+    def __init__(self):
+        self.keys = (PickupKey("k-current", SECRET),)
+
+    def ring(self):
+        return KeyRing(self.keys)
+
+    def rotate(self, key_id: str, secret: bytes) -> None:
+        self.keys = (PickupKey(key_id, secret), self.keys[0])
+
+    def forget_legacy_key(self):
+        return False
 
 
 class FakeUnitOfWork:

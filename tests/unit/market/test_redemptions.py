@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import timedelta
 
@@ -17,7 +18,6 @@ from jifen.errors import (
 )
 from services.market.domain.catalog import SHOP_CLOSED, Item, ItemDetails, Shop
 from services.market.domain.limits import MONTH
-from services.market.domain.pickup import qr_payload
 from services.market.domain.redemption import (
     AWAITING_PICKUP,
     CANCELLED,
@@ -42,7 +42,6 @@ from .fakes import (
     HOME,
     NOW,
     OTHER,
-    SECRET,
     Clock,
     FakePoints,
     admin_of,
@@ -97,7 +96,8 @@ def place(uow, points, clock, actor, item_id="towel", quantity=1, request_id=Non
 
 
 def confirm(uow, points, clock, actor, limiter=None, **presented):
-    cmd = ConfirmRedemption(f"c-{len(uow.outbox.events)}-{presented}", actor, **presented)
+    shown = hashlib.sha256(repr(sorted(presented.items())).encode()).hexdigest()[:16]
+    cmd = ConfirmRedemption(f"c-{len(uow.outbox.events)}-{actor.member_id}-{shown}", actor, **presented)
     return pickup.confirm(cmd, uow, points, limiter or pickup_limits(), clock)
 
 
@@ -283,7 +283,7 @@ def test_the_qr_confirms_only_at_the_shop_of_the_order(uow, points, clock):
     stock(uow)
     order = place(uow, points, clock, V1).redemption
     payload = pickup.pickup_qr(order.id, V1, uow)
-    assert payload == qr_payload(SECRET, order.id)
+    assert payload == uow.secrets.ring().qr_payload(order.id, uow.redemptions.get(order.id).code_hash)
     member(uow, "clerk2", staff_shop_id="shop-2")
 
     with pytest.raises(PermissionDenied):
@@ -338,7 +338,8 @@ def test_the_member_or_an_admin_cancels_and_everything_comes_back(uow, points, c
     assert points.available["v1"] == 100 and units(uow) == (10, 0)
     assert uow.event_types.count("redemption.cancelled") == 2
     with pytest.raises(FailedPrecondition):
-        confirm(uow, points, clock, CLERK, qr_payload=qr_payload(SECRET, first.id))
+        payload = uow.secrets.ring().qr_payload(first.id, first.code_hash)
+        confirm(uow, points, clock, CLERK, qr_payload=payload)
     with pytest.raises(InvalidArgument):
         cancel(uow, points, clock, V1, first.id, reason=" ")
 
@@ -476,7 +477,7 @@ def test_an_old_code_of_a_collected_order_does_not_reset_the_wrong_code_count(uo
     collected = place(uow, points, clock, V1)
     limiter = pickup_limits(per_staff=3)
     confirm(uow, points, clock, CLERK, limiter, pickup_code=collected.pickup_code)
-    payload = qr_payload(SECRET, collected.redemption.id)
+    payload = uow.secrets.ring().qr_payload(collected.redemption.id, collected.redemption.code_hash)
     wrong = "00000000" if collected.pickup_code != "00000000" else "11111111"
 
     with pytest.raises(NotFound):
@@ -521,3 +522,36 @@ def test_handing_an_order_over_clears_the_counts(uow, points, clock):
         with pytest.raises(NotFound):
             confirm(uow, points, clock, CLERK, limits, pickup_code=wrong)
     assert confirm(uow, points, clock, CLERK, limits, pickup_code=second.pickup_code).status == COLLECTED
+
+
+def test_a_reissued_code_makes_the_old_qr_worthless(uow, points, clock):
+    stock(uow)
+    order = place(uow, points, clock, V1).redemption
+    old_qr = pickup.pickup_qr(order.id, V1, uow)
+
+    pickup.reissue_code(ReissuePickupCode("r-qr", V1, order.id), uow, clock)
+
+    with pytest.raises(NotFound):
+        confirm(uow, points, clock, CLERK, qr_payload=old_qr)
+    new_qr = pickup.pickup_qr(order.id, V1, uow)
+    assert new_qr != old_qr
+    assert confirm(uow, points, clock, CLERK, qr_payload=new_qr).status == COLLECTED
+
+
+def test_rotating_the_pickup_key_keeps_codes_and_qrs_of_the_previous_key_working(uow, points, clock):
+    stock(uow)
+    points.give("v1", 100)
+    before = place(uow, points, clock, V1)
+    also_before = place(uow, points, clock, V1)
+    old_qr = pickup.pickup_qr(also_before.redemption.id, V1, uow)
+
+    uow.secrets.rotate("k-next", bytes(range(32, 64)))
+    after = place(uow, points, clock, V1)
+
+    assert after.redemption.code_hash.startswith("k-next:")
+    assert before.redemption.code_hash.startswith("k-current:")
+    assert confirm(uow, points, clock, CLERK, pickup_code=before.pickup_code).status == COLLECTED
+    assert confirm(uow, points, clock, CLERK, pickup_code=after.pickup_code).status == COLLECTED
+    # Shown again now, the QR is signed with the current key; the one drawn before still works.
+    assert pickup.pickup_qr(also_before.redemption.id, V1, uow) != old_qr
+    assert confirm(uow, points, clock, CLERK, qr_payload=old_qr).status == COLLECTED
