@@ -36,5 +36,5 @@ def test_rotation_puts_a_new_key_first_and_keeps_only_the_one_before(tmp_path):
 def test_a_damaged_key_file_is_refused_with_its_line(tmp_path):
     path = tmp_path / "pickup.keys"
     path.write_text("k1 abcd\n")
-    with pytest.raises(ValueError, match="pickup.keys:1"):
+    with pytest.raises(ValueError, match=r"pickup\.keys:1"):
         read_ring(path)
