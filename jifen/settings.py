@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     market_job_interval_seconds: float = 15.0
     pickup_code_max_failures: int = 5
     pickup_code_max_failures_per_shop: int = 20
+    # Market: 代兑换 orders a grid worker may place for one volunteer in a week (Monday to Sunday).
+    proxy_redemptions_per_week: int = 3
     pickup_code_window_seconds: int = 10 * 60
     # Calls to another service give up after this; the saga then compensates or leaves it to the sweeper.
     call_timeout_seconds: float = 5.0

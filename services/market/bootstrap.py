@@ -41,6 +41,7 @@ def saga_settings(settings: Settings) -> SagaSettings:
     return SagaSettings(
         pickup_window=timedelta(hours=settings.pickup_window_hours),
         abandoned_after=timedelta(seconds=settings.saga_timeout_seconds),
+        proxy_orders_per_week=settings.proxy_redemptions_per_week,
     )
 
 

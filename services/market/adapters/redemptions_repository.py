@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from jifen.clock import as_utc
 
 from ..domain.pickup import LEGACY_KEY_ID, KeyRing, PickupKey
-from ..domain.redemption import AWAITING_PICKUP, COUNTED, RESERVING, Redemption
+from ..domain.redemption import AWAITING_PICKUP, COUNTED, FAILED, RESERVING, Redemption
 from ..service.ports import RedemptionFilter
 from .tables import redemptions, secrets
 
@@ -44,6 +44,15 @@ class SqlRedemptions:
         )
         if since is not None:
             query = query.where(redemptions.c.created_at >= since)
+        return int(self.connection.scalar(query))
+
+    def proxy_orders_since(self, member_id: str, since: datetime) -> int:
+        query = sa.select(sa.func.count()).where(
+            redemptions.c.member_id == member_id,
+            redemptions.c.placed_by != member_id,
+            redemptions.c.status != FAILED,
+            redemptions.c.created_at >= since,
+        )
         return int(self.connection.scalar(query))
 
     def with_code(self, shop_id: str, code_hash: str) -> list[Redemption]:

@@ -31,6 +31,7 @@ members = sa.Table(
     # The roles of the last member event applied, as JSON claims; NULL for copies kept before
     # copies held roles (the caller's token is trusted for them until their next member.updated).
     sa.Column("grants", sa.Text, nullable=True),
+    sa.Column("proxy_redemption_refused", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("staff_shop_id", sa.String(40), nullable=False, server_default="", index=True),
     # The time of the member event last applied: delivery is unordered, older events are skipped.
     when("updated_at"),

@@ -24,6 +24,8 @@ class MemberCopy:
     staff_shop_id: str = ""
     # The roles members last announced for them; None for a copy kept before copies held roles.
     grants: tuple[Grant, ...] | None = None
+    # The member switched 代兑换 off: no grid worker may redeem for them.
+    proxy_redemption_refused: bool = False
 
     @property
     def active(self) -> bool:

@@ -59,6 +59,8 @@ def _copy(event: events.MemberRegistered | events.MemberUpdated, status: str, at
         updated_at=at,
         staff_shop_id=next((r.shop_id for r in event.roles if r.role == STAFF and r.shop_id), ""),
         grants=grants_of(event),
+        # Registration leaves 代兑换 on; only member.updated can say it was switched off.
+        proxy_redemption_refused=getattr(event, "proxy_redemption_refused", False),
     )
 
 

@@ -32,6 +32,8 @@ class SagaSettings:
     hold_grace: timedelta = timedelta(days=1)
     # A redemption still "reserving" after this was left by a crash; the sweeper takes it over.
     abandoned_after: timedelta = timedelta(seconds=30)
+    # 代兑换: at most this many orders a grid worker places for one volunteer in a local week.
+    proxy_orders_per_week: int = 3
 
 
 @dataclass(frozen=True)

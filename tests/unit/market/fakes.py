@@ -15,7 +15,7 @@ from jifen.errors import Conflict
 from services.market.domain.catalog import Item, Shop
 from services.market.domain.people import ACTIVE, CommunityCopy, MemberCopy
 from services.market.domain.pickup import KeyRing, PickupKey
-from services.market.domain.redemption import AWAITING_PICKUP, COUNTED, RESERVING, Redemption
+from services.market.domain.redemption import AWAITING_PICKUP, COUNTED, FAILED, RESERVING, Redemption
 from services.market.service.ports import (
     CAPTURED,
     HELD,
@@ -211,6 +211,16 @@ class FakeRedemptions:
             and r.item_id == item_id
             and r.status in COUNTED
             and (since is None or r.created_at >= since)
+        )
+
+    def proxy_orders_since(self, member_id, since):
+        return sum(
+            1
+            for r in self.rows.values()
+            if r.member_id == member_id
+            and r.placed_by != member_id
+            and r.status != FAILED
+            and r.created_at >= since
         )
 
     def with_code(self, shop_id, code_hash):

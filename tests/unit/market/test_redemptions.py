@@ -555,3 +555,52 @@ def test_rotating_the_pickup_key_keeps_codes_and_qrs_of_the_previous_key_working
     # Shown again now, the QR is signed with the current key; the one drawn before still works.
     assert pickup.pickup_qr(also_before.redemption.id, V1, uow) != old_qr
     assert confirm(uow, points, clock, CLERK, qr_payload=old_qr).status == COLLECTED
+
+
+# --- 代兑换: the volunteer sees it, a weekly cap, and their own switch ---
+
+
+def test_the_volunteer_sees_an_order_their_grid_worker_placed_for_them(uow, points, clock):
+    stock(uow)
+    order = place(uow, points, clock, grid_worker("gw", "gr-1"), on_behalf="v1").redemption
+
+    found, _ = redemption_views.list_redemptions(ListRedemptions(actor=V1), uow)
+
+    assert [(r.id, r.member_id, r.placed_by) for r in found] == [(order.id, "v1", "gw")]
+
+
+def test_proxy_orders_for_one_volunteer_are_capped_per_week(uow, points, clock):
+    stock(uow)
+    points.give("v1", 400)
+    worker = grid_worker("gw", "gr-1")
+    capped = replace(SAGA, proxy_orders_per_week=2)
+
+    def order(request_id, actor, on_behalf="v1"):
+        cmd = PlaceRedemption(request_id, actor, "towel", 1, on_behalf)
+        return placing.place_redemption(cmd, uow, points, capped, clock)
+
+    order("gw-1", worker)
+    order("gw-2", worker)
+    # The volunteer's own orders are theirs to place and do not count.
+    order("own", V1, on_behalf="")
+
+    with pytest.raises(FailedPrecondition) as refused:
+        order("gw-3", worker)
+    assert "每周最多代兑换 2 次" in refused.value.message()
+    assert units(uow) == (7, 3)
+
+    clock.advance(days=7)
+    order("gw-4", worker)
+    assert units(uow) == (6, 4)
+
+
+def test_a_volunteer_who_switched_proxy_redemption_off_cannot_be_redeemed_for(uow, points, clock):
+    stock(uow)
+    uow.people.put_member(replace(uow.people.member("v1"), proxy_redemption_refused=True))
+
+    with pytest.raises(FailedPrecondition) as refused:
+        place(uow, points, clock, grid_worker("gw", "gr-1"), on_behalf="v1")
+
+    assert "已关闭代兑换" in refused.value.message()
+    assert units(uow) == (10, 0) and points.available["v1"] == 100
+    assert place(uow, points, clock, V1).redemption.placed_by == "v1"
