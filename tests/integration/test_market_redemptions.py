@@ -431,3 +431,63 @@ def test_a_fired_staff_members_still_valid_token_cannot_hand_orders_over(market_
         )
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert town.balance(volunteer).held == 10
+
+
+def test_proxy_orders_show_on_the_volunteers_page_are_capped_and_can_be_switched_off(
+    market_town: MarketTown, shop_of
+):
+
+    town = market_town
+    admin, shop = shop_of
+    item = town.item(admin, shop.shop_id, price=5, stock=20, name="牙膏")
+    elder = town.volunteer("v-proxy-elder", grid="g-9")
+    worker = town.points.grid_worker("gw-9", "g-9")
+    town.fund(elder, 100)
+    cap = town.settings.proxy_redemptions_per_week
+
+    placed = [town.place(worker, item.item_id, on_behalf_of_member_id=elder.member_id) for _ in range(cap)]
+    over = _code(lambda: town.place(worker, item.item_id, on_behalf_of_member_id=elder.member_id))
+
+    assert over == grpc.StatusCode.FAILED_PRECONDITION
+    mine = town.market.ListRedemptions(mk.ListRedemptionsRequest(), metadata=town.token(elder)).redemptions
+    assert {(r.redemption_id, r.placed_by) for r in mine} == {(p.redemption_id, "gw-9") for p in placed}
+    assert all(r.placed_by_name for r in mine)
+    # Their own order is theirs to place, cap or not.
+    assert town.place(elder, item.item_id).placed_by == elder.member_id
+    assert town.get_item(item.item_id, admin).reserved == cap + 1
+
+
+
+def test_a_volunteer_who_switched_proxy_redemption_off_is_not_redeemed_for(market_town: MarketTown, shop_of):
+    from jifen.caller import VOLUNTEER, Grant
+    from jifen.events.v1 import members_pb2 as member_events
+
+    town = market_town
+    admin, shop = shop_of
+    item = town.item(admin, shop.shop_id, price=5, stock=20, name="牙膏")
+    elder = town.volunteer("v-proxy-off", grid="g-8")
+    worker = town.points.grid_worker("gw-8", "g-8")
+    town.fund(elder, 100)
+
+    town.points.announce(
+        "member.updated",
+        member_events.MemberUpdated(
+            member_id=elder.member_id,
+            name="成员-off",
+            community_id=elder.community_id,
+            street_id=elder.street_id,
+            grid_id="g-8",
+            roles=[member_events.MemberRole(**Grant(VOLUNTEER).to_claim())],
+            status="active",
+            updated_at=to_timestamp(utcnow()),
+            proxy_redemption_refused=True,
+        ),
+    )
+
+    with pytest.raises(grpc.RpcError) as refused:
+        town.place(worker, item.item_id, on_behalf_of_member_id=elder.member_id)
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "已关闭代兑换" in refused.value.details()
+    assert town.get_item(item.item_id, admin).reserved == 0
+    assert town.balance(elder).held == 0
+    assert town.place(elder, item.item_id).placed_by == elder.member_id
