@@ -164,8 +164,12 @@ def keys(
     rotate: Annotated[
         bool, typer.Option(help="Keep running: write fresh service tokens every third of their lifetime.")
     ] = False,
+    rotate_pickup_key: Annotated[
+        bool, typer.Option(help="A new pickup-code key; codes of the previous one keep working.")
+    ] = False,
 ) -> None:
-    """Create the Ed25519 key pair that signs access tokens, and write each service's token."""
+    """Create the Ed25519 key pair that signs access tokens, each service's token and the pickup-code keys."""
+    from jifen.key_files import create_ring, rotate_ring
     from jifen.service_token import CALLERS, mint, ttl
     from jifen.tokens import generate_keypair
 
@@ -174,6 +178,11 @@ def keys(
         settings.private_key_path.unlink(missing_ok=True)
     generate_keypair(settings.private_key_path, settings.public_key_path)
     console.print(f"private key: {settings.private_key_path}\npublic key:  {settings.public_key_path}")
+    # The market's pickup-code keys: replaced only by rotation, so open orders' codes keep working.
+    if force or rotate_pickup_key:
+        console.print(f"pickup key {rotate_ring(settings.pickup_key_path)}: {settings.pickup_key_path}")
+    elif create_ring(settings.pickup_key_path):
+        console.print(f"pickup keys: {settings.pickup_key_path}")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -14,6 +14,7 @@ from jifen import composition, migrations
 from jifen.bus.in_process import InProcessBus
 from jifen.composition import EventParts
 from jifen.grpc_server import GrpcApp
+from jifen.key_files import create_ring
 from jifen.redis_client import connect
 from jifen.settings import Settings
 from jifen.tokens import generate_keypair
@@ -34,6 +35,7 @@ class EmbeddedSystem:
         settings = self.settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         generate_keypair(settings.private_key_path, settings.public_key_path)
+        create_ring(settings.pickup_key_path)
         redis_client = connect(settings.redis_url)
         modules = [composition.load(name) for name in composition.SERVICES]
         for module in modules:

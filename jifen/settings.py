@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # Ed25519 keys: only members holds the private key; every service verifies with the public key.
     token_private_key_file: Path | None = None
     token_public_key_file: Path | None = None
+    # The market's pickup-code and QR keys (current, then previous), made by `jifen keys`; only the
+    # market api reads it. Empty: pickup.keys beside the public key, where `jifen keys` writes it.
+    pickup_key_file: Path | None = None
     # An access token carries the member's roles: a role taken away still works in points and the
     # market until the token expires. A refresh token renews it (RefreshToken) and works once.
     token_ttl_minutes: int = 15
@@ -79,11 +82,15 @@ class Settings(BaseSettings):
 
     # Market: how long a volunteer has to collect an order; when a saga step left in "reserving"
     # counts as abandoned (a crash) and the sweeper finishes or compensates it; how often the
-    # worker sweeps and expires; wrong pickup codes allowed per staff member and window.
+    # worker sweeps and expires; pickup-code attempts allowed per staff member, and per shop (all its
+    # staff together), within a window (only a real hand-over clears them).
     pickup_window_hours: int = 7 * 24
     saga_timeout_seconds: int = 30
     market_job_interval_seconds: float = 15.0
     pickup_code_max_failures: int = 5
+    pickup_code_max_failures_per_shop: int = 20
+    # Market: 代兑换 orders a grid worker may place for one volunteer in a week (Monday to Sunday).
+    proxy_redemptions_per_week: int = 3
     pickup_code_window_seconds: int = 10 * 60
     # Calls to another service give up after this; the saga then compensates or leaves it to the sweeper.
     call_timeout_seconds: float = 5.0
@@ -124,6 +131,10 @@ class Settings(BaseSettings):
     @property
     def public_key_path(self) -> Path:
         return self.token_public_key_file or self.data_dir / "keys" / "token_ed25519.pub.pem"
+
+    @property
+    def pickup_key_path(self) -> Path:
+        return self.pickup_key_file or self.public_key_path.parent / "pickup.keys"
 
     def service_token_path(self, service: str) -> Path:
         if self.service_token_dir:

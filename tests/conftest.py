@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from jifen.key_files import create_ring
 from jifen.settings import Settings
 from jifen.tokens import generate_keypair
 
@@ -25,6 +26,8 @@ def free_port() -> int:
 def keys(tmp_path: Path) -> tuple[Path, Path]:
     private, public = tmp_path / "keys" / "token.pem", tmp_path / "keys" / "token.pub.pem"
     generate_keypair(private, public)
+    # The market's pickup keys, beside the public key as `jifen keys` writes them.
+    create_ring(public.parent / "pickup.keys")
     return private, public
 
 

@@ -14,6 +14,7 @@ from jifen.composition import EventParts, Job
 from jifen.db import make_engine
 from jifen.grpc_server import GrpcApp, build_server
 from jifen.inbox import EventConsumer
+from jifen.key_files import read_ring
 from jifen.market.v1 import market_pb2_grpc
 from jifen.outbox import OutboxRelay
 from jifen.rate_limit import FailureLimiter
@@ -26,9 +27,11 @@ from .adapters.market_audit import audit_engine
 from .adapters.members_client import GrpcMembers
 from .adapters.points_client import GrpcPoints
 from .adapters.unit_of_work import MarketUnitOfWork
+from .domain.pickup import PickupKey
 from .entrypoints.market_api import MarketServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
 from .service import access, event_handlers, jobs
+from .service.ports import PickupLimits
 from .service.saga import SagaSettings
 
 NAME = "market"
@@ -39,6 +42,7 @@ def saga_settings(settings: Settings) -> SagaSettings:
     return SagaSettings(
         pickup_window=timedelta(hours=settings.pickup_window_hours),
         abandoned_after=timedelta(seconds=settings.saga_timeout_seconds),
+        proxy_orders_per_week=settings.proxy_redemptions_per_week,
     )
 
 
@@ -51,16 +55,33 @@ def members_client(settings: Settings) -> GrpcMembers:
     return GrpcMembers(settings.target("members"), token, settings.call_timeout_seconds)
 
 
+def pickup_keys(settings: Settings) -> tuple[PickupKey, ...]:
+    """The pickup keys from their secret file (`jifen keys` makes it), never from the database; the
+    market's api and worker read it, no other process needs it."""
+    path = settings.pickup_key_path
+    if not path.exists():
+        raise SystemExit(f"pickup key file {path} is missing: run `jifen keys` or set JIFEN_PICKUP_KEY_FILE")
+    return tuple(PickupKey(key_id, secret) for key_id, secret in read_ring(path))
+
+
 def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
     engine = make_engine(settings.db_url(NAME), pool_size=settings.grpc_workers)
-    uow = partial(MarketUnitOfWork, engine, members_client(settings))
-    limiter = FailureLimiter(
-        redis_client,
-        f"{settings.redis_namespace}:pickup",
-        settings.pickup_code_max_failures,
-        settings.pickup_code_window_seconds,
+    uow = partial(MarketUnitOfWork, engine, members_client(settings), pickup_keys(settings))
+    limits = PickupLimits(
+        staff=FailureLimiter(
+            redis_client,
+            f"{settings.redis_namespace}:pickup",
+            settings.pickup_code_max_failures,
+            settings.pickup_code_window_seconds,
+        ),
+        shop=FailureLimiter(
+            redis_client,
+            f"{settings.redis_namespace}:pickup-shop",
+            settings.pickup_code_max_failures_per_shop,
+            settings.pickup_code_window_seconds,
+        ),
     )
-    servicer = MarketServicer(uow, points_client(settings), limiter, saga_settings(settings), qr_image.render)
+    servicer = MarketServicer(uow, points_client(settings), limits, saga_settings(settings), qr_image.render)
     return build_server(
         NAME,
         settings.bind(NAME),
@@ -77,7 +98,8 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
 
 def build_events(settings: Settings) -> EventParts:
     engine = make_engine(settings.db_url(NAME), pool_size=2)
-    uow = partial(MarketUnitOfWork, engine)
+    # The sweeper finishes orders a crash left behind, issuing their codes: it needs the keys too.
+    uow = partial(MarketUnitOfWork, engine, pickup_keys=pickup_keys(settings))
     points = points_client(settings)
     saga = saga_settings(settings)
     interval = settings.market_job_interval_seconds
@@ -88,6 +110,7 @@ def build_events(settings: Settings) -> EventParts:
         jobs=[
             Job("sweep_reserving", interval, partial(jobs.sweep_reserving, uow, points, saga)),
             Job("expire_uncollected", interval, partial(jobs.expire_uncollected, uow, points)),
+            Job("forget_legacy_pickup_key", interval, partial(jobs.forget_legacy_pickup_key, uow)),
         ],
     )
 

@@ -114,7 +114,8 @@ class MarketTown:
 
     def jobs_with(self, settings: Settings):
         """The worker's job functions over this market's database and the given settings' points."""
-        return partial(MarketUnitOfWork, self.engine), market_bootstrap.points_client(settings)
+        uow = partial(MarketUnitOfWork, self.engine, pickup_keys=market_bootstrap.pickup_keys(self.settings))
+        return uow, market_bootstrap.points_client(settings)
 
 
 @pytest.fixture

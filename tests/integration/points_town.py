@@ -119,6 +119,23 @@ class PointsTown:
         self.members[member_id] = caller
         return caller
 
+    def change_roles(self, caller: Caller, *grants: Grant) -> None:
+        """Announces the member.updated members sends when an admin sets someone's roles; the
+        caller's token, issued before, still names the old ones."""
+        self.announce(
+            "member.updated",
+            member_events.MemberUpdated(
+                member_id=caller.member_id,
+                name=f"成员{caller.member_id[-4:]}",
+                community_id=caller.community_id,
+                street_id=caller.street_id,
+                grid_id=caller.grid_id,
+                roles=[member_events.MemberRole(**g.to_claim()) for g in grants],
+                status="active",
+                updated_at=to_timestamp(utcnow()),
+            ),
+        )
+
     def admin(self, member_id: str, community: str = HOME) -> Caller:
         return self.register(member_id, community, "", Grant(ADMIN, community_id=community))
 

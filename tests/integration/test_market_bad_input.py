@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 import grpc
 import pytest
@@ -795,3 +796,50 @@ def test_the_refused_requests_left_the_order_and_the_stock_as_they_were(town: To
     # And the code still works at the counter: the refused confirmations did not lock the staff out.
     done = town.market.confirm(town.callers["staff"], pickup_code=town.order.pickup_code)
     assert done.status == mk.REDEMPTION_STATUS_COLLECTED
+
+
+def test_proxy_orders_without_consent_or_over_the_weekly_cap_are_refused_and_change_nothing(town: Town):
+    from jifen.caller import VOLUNTEER, Grant
+    from jifen.events.v1 import members_pb2 as member_events
+
+    market = town.market
+    refusing = market.volunteer("m-no-proxy", HOME, GRID)
+    market.fund(refusing, 100)
+    market.points.announce(
+        "member.updated",
+        member_events.MemberUpdated(
+            member_id=refusing.member_id,
+            name="成员refuse",
+            community_id=HOME,
+            street_id=refusing.street_id,
+            grid_id=GRID,
+            roles=[member_events.MemberRole(**Grant(VOLUNTEER).to_claim())],
+            status="active",
+            updated_at=to_timestamp(utcnow()),
+            proxy_redemption_refused=True,
+        ),
+    )
+    capped = market.volunteer("m-capped", HOME, GRID)
+    market.fund(capped, 100)
+    for _ in range(market.settings.proxy_redemptions_per_week):
+        market.place(town.callers["grid_worker"], town.item_id, on_behalf_of_member_id=capped.member_id)
+
+    def for_(member: Caller) -> Case:
+        request = partial(
+            mk.PlaceRedemptionRequest,
+            item_id=town.item_id,
+            quantity=1,
+            on_behalf_of_member_id=member.member_id,
+        )
+        return Case(
+            f"a proxy order for {member.member_id}",
+            "PlaceRedemption",
+            lambda: request(request_id=rid()),
+            "grid_worker",
+            grpc.StatusCode.FAILED_PRECONDITION,
+        )
+
+    before = counts(market)
+    wrong = [f"{c.name}: {why}" for c in (for_(refusing), for_(capped)) if (why := answer(town, c))]
+    assert wrong == [], "\n".join(wrong)
+    assert counts(market) == before

@@ -20,6 +20,7 @@ from services.market.adapters.unit_of_work import MarketUnitOfWork
 from services.market.domain.catalog import Item, ItemDetails, Shop
 from services.market.domain.limits import DAY, MONTH, WEEK, YEAR
 from services.market.domain.people import ACTIVE, MemberCopy
+from services.market.domain.pickup import PickupKey
 from services.market.service import placing
 from services.market.service.commands import PlaceRedemption
 from services.market.service.saga import SagaSettings
@@ -31,6 +32,7 @@ SAGA = SagaSettings(pickup_window=timedelta(days=7), abandoned_after=timedelta(s
 RICE = ItemDetails(name="大米 5kg", points_price=10, per_member_limit=1)
 SHOP = Shop("shop-1", HOME.id, "张苏滩积分超市", "服务中心一楼", "", "open", NOW, NOW)
 V1 = volunteer("v1")
+KEYS = (PickupKey("k-test", bytes(range(32))),)
 
 
 def local(*moment: int) -> datetime:
@@ -71,7 +73,8 @@ class Counter:
     def order_at(self, moment: datetime):
         self.placed += 1
         cmd = PlaceRedemption(f"order-{self.item_id}-{self.placed}", V1, self.item_id, 1, "")
-        return placing.place_redemption(cmd, MarketUnitOfWork(self.engine), self.points, SAGA, Clock(moment))
+        uow = MarketUnitOfWork(self.engine, pickup_keys=KEYS)
+        return placing.place_redemption(cmd, uow, self.points, SAGA, Clock(moment))
 
 
 @pytest.mark.parametrize("period", [DAY, WEEK, MONTH, YEAR])

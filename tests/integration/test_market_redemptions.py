@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 
 import grpc
 import pytest
@@ -360,3 +361,133 @@ def test_a_deactivated_volunteers_old_token_gets_the_answer_login_gives(market_t
 
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert refused.value.details() == "账号已停用，请联系社区管理员"
+
+
+def test_alternating_wrong_codes_with_an_old_valid_one_no_longer_resets_the_limiter(
+    market_town: MarketTown, shop_of
+):
+    town = market_town
+    admin, shop = shop_of
+    item = town.item(admin, shop.shop_id, price=10, stock=5, name="毛巾")
+    volunteer = town.volunteer("v-old-code")
+    town.fund(volunteer, 50)
+    old = town.place(volunteer, item.item_id)
+    clerk = town.staff("s-alternating", shop.shop_id)
+    assert town.confirm(clerk, pickup_code=old.pickup_code).status == mk.REDEMPTION_STATUS_COLLECTED
+    wrong = "00000000" if old.pickup_code != "00000000" else "11111111"
+
+    answers = []
+    for _ in range(3):
+        answers.append(_code(lambda: town.confirm(clerk, pickup_code=wrong)))
+        answers.append(_code(lambda: town.confirm(clerk, pickup_code=old.pickup_code)))
+
+    assert answers[:5] == [grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION] * 2 + [
+        grpc.StatusCode.NOT_FOUND
+    ]
+    assert answers[5] == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_several_staff_of_one_shop_are_limited_together(market_town: MarketTown, shop_of):
+    town = market_town
+    admin, shop = shop_of
+    item = town.item(admin, shop.shop_id, price=10, stock=5, name="毛巾")
+    volunteer = town.volunteer("v-shop-limit")
+    town.fund(volunteer, 50)
+    order = town.place(volunteer, item.item_id)
+    wrong = "00000000" if order.pickup_code != "00000000" else "11111111"
+    per_shop = town.settings.pickup_code_max_failures_per_shop
+    per_staff = town.settings.pickup_code_max_failures
+    crew = [town.staff(f"s-crew-{n}", shop.shop_id) for n in range(per_shop // per_staff + 1)]
+
+    answers = [
+        _code(partial(town.confirm, clerk, pickup_code=wrong)) for clerk in crew for _ in range(per_staff)
+    ]
+
+    assert answers[:per_shop] == [grpc.StatusCode.NOT_FOUND] * per_shop
+    assert set(answers[per_shop:]) == {grpc.StatusCode.RESOURCE_EXHAUSTED}
+    assert _code(lambda: town.confirm(crew[-1], pickup_code=order.pickup_code)) == (
+        grpc.StatusCode.RESOURCE_EXHAUSTED
+    )
+    assert town.balance(volunteer).held == 10
+
+
+def test_a_fired_staff_members_still_valid_token_cannot_hand_orders_over(market_town: MarketTown, shop_of):
+    from jifen.caller import VOLUNTEER, Grant
+
+    town = market_town
+    admin, shop = shop_of
+    item = town.item(admin, shop.shop_id, price=10, stock=5, name="毛巾")
+    volunteer = town.volunteer("v-fired-clerk")
+    town.fund(volunteer, 50)
+    order = town.place(volunteer, item.item_id)
+    clerk = town.staff("s-fired", shop.shop_id)
+    token = town.token(clerk)
+
+    town.points.change_roles(clerk, Grant(VOLUNTEER))
+
+    with pytest.raises(grpc.RpcError) as refused:
+        town.market.ConfirmRedemption(
+            mk.ConfirmRedemptionRequest(request_id=new_id(), pickup_code=order.pickup_code), metadata=token
+        )
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert town.balance(volunteer).held == 10
+
+
+def test_proxy_orders_show_on_the_volunteers_page_are_capped_and_can_be_switched_off(
+    market_town: MarketTown, shop_of
+):
+
+    town = market_town
+    admin, shop = shop_of
+    item = town.item(admin, shop.shop_id, price=5, stock=20, name="牙膏")
+    elder = town.volunteer("v-proxy-elder", grid="g-9")
+    worker = town.points.grid_worker("gw-9", "g-9")
+    town.fund(elder, 100)
+    cap = town.settings.proxy_redemptions_per_week
+
+    placed = [town.place(worker, item.item_id, on_behalf_of_member_id=elder.member_id) for _ in range(cap)]
+    over = _code(lambda: town.place(worker, item.item_id, on_behalf_of_member_id=elder.member_id))
+
+    assert over == grpc.StatusCode.FAILED_PRECONDITION
+    mine = town.market.ListRedemptions(mk.ListRedemptionsRequest(), metadata=town.token(elder)).redemptions
+    assert {(r.redemption_id, r.placed_by) for r in mine} == {(p.redemption_id, "gw-9") for p in placed}
+    assert all(r.placed_by_name for r in mine)
+    # Their own order is theirs to place, cap or not.
+    assert town.place(elder, item.item_id).placed_by == elder.member_id
+    assert town.get_item(item.item_id, admin).reserved == cap + 1
+
+
+
+def test_a_volunteer_who_switched_proxy_redemption_off_is_not_redeemed_for(market_town: MarketTown, shop_of):
+    from jifen.caller import VOLUNTEER, Grant
+    from jifen.events.v1 import members_pb2 as member_events
+
+    town = market_town
+    admin, shop = shop_of
+    item = town.item(admin, shop.shop_id, price=5, stock=20, name="牙膏")
+    elder = town.volunteer("v-proxy-off", grid="g-8")
+    worker = town.points.grid_worker("gw-8", "g-8")
+    town.fund(elder, 100)
+
+    town.points.announce(
+        "member.updated",
+        member_events.MemberUpdated(
+            member_id=elder.member_id,
+            name="成员-off",
+            community_id=elder.community_id,
+            street_id=elder.street_id,
+            grid_id="g-8",
+            roles=[member_events.MemberRole(**Grant(VOLUNTEER).to_claim())],
+            status="active",
+            updated_at=to_timestamp(utcnow()),
+            proxy_redemption_refused=True,
+        ),
+    )
+
+    with pytest.raises(grpc.RpcError) as refused:
+        town.place(worker, item.item_id, on_behalf_of_member_id=elder.member_id)
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "已关闭代兑换" in refused.value.details()
+    assert town.get_item(item.item_id, admin).reserved == 0
+    assert town.balance(elder).held == 0
+    assert town.place(elder, item.item_id).placed_by == elder.member_id

@@ -221,3 +221,30 @@ def test_an_expired_token_says_so(town, tokens):
         )
     assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert "过期" in err.value.details()
+
+
+def test_only_the_member_or_their_admins_switch_proxy_redemption(town, tokens):
+    target = tokens["target"]
+    allowed = {"self"} | HOME_ADMINS
+    wrong = []
+    for caller in CALLERS:
+        token = tokens["tokens"][caller]
+        switch_off = m.UpdateMemberRequest(
+            request_id=rid(),
+            member_id=target.member_id,
+            proxy_redemption_refused=True,
+            update_mask=FieldMask(paths=["proxy_redemption_refused"]),
+        )
+        try:
+            town.client.members.UpdateMember(switch_off, metadata=bearer(token) if token else None)
+            denied = False
+        except grpc.RpcError as err:
+            assert err.code() in DENIED, (caller, err.code(), err.details())
+            denied = True
+        if denied == (caller in allowed):
+            wrong.append(f"{caller}: {'denied' if denied else 'allowed'}")
+    assert wrong == []
+    seen = town.client.members.GetMember(
+        m.GetMemberRequest(member_id=target.member_id), metadata=bearer(town.admin_token)
+    ).member
+    assert seen.proxy_redemption_refused

@@ -165,3 +165,24 @@ def test_a_volunteer_reads_only_their_own_account(points_town):
         with pytest.raises(grpc.RpcError) as err:
             call(request, metadata=points_town.token(me))
         assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_a_demoted_admins_still_valid_token_is_refused_once_the_change_arrives(points_town):
+    from jifen.caller import VOLUNTEER, Grant
+
+    admin = points_town.admin("a-demoted")
+    points_town.register("v-demoted-target")
+    token = points_town.token(admin)
+    award(points_town, admin, "v-demoted-target", 5, "before-demotion")
+
+    points_town.change_roles(admin, Grant(VOLUNTEER))
+
+    with pytest.raises(grpc.RpcError) as refused:
+        points_town.ledger.Award(
+            pb.AwardRequest(
+                request_id="after-demotion", member_id="v-demoted-target", points=5, reason="表彰"
+            ),
+            metadata=token,
+        )
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert balance(points_town, "v-demoted-target").available == 5

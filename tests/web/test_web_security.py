@@ -147,3 +147,17 @@ def test_wrong_pickup_codes_at_the_counter_are_limited_and_the_page_says_so_in_p
     assert "核销码不正确，请核对后重新输入" in pages[0].text
     assert pages[5].status_code == 429
     assert "核销码错误次数过多，请稍后再试" in pages[5].text and "Traceback" not in pages[5].text
+
+
+def test_a_volunteer_switches_proxy_redemption_off_and_on_from_their_page(site):
+    volunteer = signed_in(site, VOLUNTEER)
+    csrf = volunteer.headers["x-csrf-token"]
+    assert "网格员可以为您代兑换" in volunteer.get("/profile").text
+    try:
+        off = volunteer.post("/profile/proxy-redemption", data={"csrf_token": csrf, "allowed": "0"})
+        assert off.status_code == 303 and off.headers["location"] == "/profile"
+        assert "您已关闭代兑换" in volunteer.get("/profile").text
+    finally:
+        on = volunteer.post("/profile/proxy-redemption", data={"csrf_token": csrf, "allowed": "1"})
+    assert on.status_code == 303
+    assert "网格员可以为您代兑换" in volunteer.get("/profile").text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from google.protobuf.field_mask_pb2 import FieldMask
+
 from jifen.grpc_server import CLIENT_ADDRESS_HEADER
 from jifen.members.v1 import members_pb2 as pb
 from jifen.members.v1 import members_pb2_grpc as pb_grpc
@@ -56,6 +58,17 @@ class MembersClient:
             request_id=request_id, member_id=member_id, current_password=current, new_password=new
         )
         call(self.members.ChangePassword, request, who, self.timeout)
+
+    def set_proxy_redemption(
+        self, who: Credentials, request_id: str, member_id: str, refused: bool
+    ) -> pb.Member:
+        request = pb.UpdateMemberRequest(
+            request_id=request_id,
+            member_id=member_id,
+            proxy_redemption_refused=refused,
+            update_mask=FieldMask(paths=["proxy_redemption_refused"]),
+        )
+        return call(self.members.UpdateMember, request, who, self.timeout).member
 
     def communities(self, who: Credentials, street_id: str) -> list[pb.Community]:
         request = pb.ListCommunitiesRequest(street_id=street_id, page_size=100)

@@ -169,7 +169,17 @@ def cancel(
 
 @router.get("/profile")
 def profile(request: Request, me: Session = Depends(session)):
-    return render(request, "profile.html", me, form={}, request_id=new_id())
+    allowed = volunteer.proxy_redemption_allowed(services(request), me)
+    return render(request, "profile.html", me, form={}, request_id=new_id(), proxy_allowed=allowed)
+
+
+@router.post("/profile/proxy-redemption")
+def set_proxy_redemption(
+    request: Request, form: dict = Depends(checked_form), me: Session = Depends(session)
+):
+    allowed = form.get("allowed", "") == "1"
+    done = volunteer.set_proxy_redemption(services(request), me, allowed, form.get("request_id", ""))
+    return redirect("/profile", done.message)
 
 
 @router.post("/profile/password")
@@ -184,7 +194,10 @@ def change_password(request: Request, form: dict = Depends(checked_form), me: Se
             form.get("request_id", ""),
         )
     except ActionError as error:
-        return form_error(request, "profile.html", me, error, form={}, request_id=new_id())
+        allowed = volunteer.proxy_redemption_allowed(services(request), me)
+        return form_error(
+            request, "profile.html", me, error, form={}, request_id=new_id(), proxy_allowed=allowed
+        )
     return redirect("/profile", done.message)
 
 

@@ -178,6 +178,22 @@ def change_password(
     return views.Done(message=session.gettext("密码已修改"))
 
 
+def proxy_redemption_allowed(services: Services, session: Session) -> bool:
+    """Whether a grid worker of the member's grid may redeem for them (代兑换)."""
+    return not services.members.member(session.credentials, session.member_id).proxy_redemption_refused
+
+
+def set_proxy_redemption(
+    services: Services, session: Session, allowed: bool, request_id: str = ""
+) -> views.Done:
+    services.members.set_proxy_redemption(
+        session.credentials, request_id or new_id(), session.member_id, not allowed
+    )
+    if allowed:
+        return views.Done(message=session.gettext("已允许网格员为您代兑换"))
+    return views.Done(message=session.gettext("已关闭代兑换：网格员不能再为您兑换"))
+
+
 def _proof(code: str, qr_token: str, session: Session) -> tuple[str, str]:
     """(code, qr_token): digits typed win over the token of a scanned link, which may have expired."""
     code = "".join((code or "").split())

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from jifen.clock import as_utc
+from jifen.member_copies import grants_from_text, grants_to_text
 
 from ..domain.catalog import Shop
 from ..domain.people import ACTIVE, CommunityCopy, MemberCopy
@@ -26,11 +27,13 @@ class SqlPeople:
             return None
         values = dict(row._mapping)
         values["updated_at"] = as_utc(values["updated_at"])
+        values["grants"] = grants_from_text(values["grants"])
         return MemberCopy(**values)
 
     def put_member(self, member: MemberCopy) -> None:
         values = asdict(member)
         member_id = values.pop("id")
+        values["grants"] = grants_to_text(member.grants)
         changed = self.connection.execute(
             members.update().where(members.c.id == member_id).values(**values)
         ).rowcount

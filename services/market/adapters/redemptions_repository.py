@@ -10,7 +10,8 @@ from sqlalchemy import Connection
 
 from jifen.clock import as_utc
 
-from ..domain.redemption import AWAITING_PICKUP, COUNTED, RESERVING, Redemption
+from ..domain.pickup import LEGACY_KEY_ID, KeyRing, PickupKey
+from ..domain.redemption import AWAITING_PICKUP, COUNTED, FAILED, RESERVING, Redemption
 from ..service.ports import RedemptionFilter
 from .tables import redemptions, secrets
 
@@ -43,6 +44,15 @@ class SqlRedemptions:
         )
         if since is not None:
             query = query.where(redemptions.c.created_at >= since)
+        return int(self.connection.scalar(query))
+
+    def proxy_orders_since(self, member_id: str, since: datetime) -> int:
+        query = sa.select(sa.func.count()).where(
+            redemptions.c.member_id == member_id,
+            redemptions.c.placed_by != member_id,
+            redemptions.c.status != FAILED,
+            redemptions.c.created_at >= since,
+        )
         return int(self.connection.scalar(query))
 
     def with_code(self, shop_id: str, code_hash: str) -> list[Redemption]:
@@ -104,12 +114,32 @@ def _redemption(row) -> Redemption:
     return Redemption(**values)
 
 
-class SqlSecrets:
-    def __init__(self, connection: Connection):
-        self.connection = connection
+# The key the market once kept in its database (migration 0003 renamed it): it only verifies the
+# codes of orders placed before the upgrade, and is deleted once none of them is open.
+LEGACY_KEY = "pickup-legacy"
 
-    def get(self, name: str) -> bytes:
-        value = self.connection.scalar(sa.select(secrets.c.value).where(secrets.c.name == name))
-        if value is None:
-            raise RuntimeError(f"market secret {name!r} is missing; run `jifen migrate market`")
-        return bytes.fromhex(value)
+
+class SqlSecrets:
+    def __init__(self, connection: Connection, keys: tuple[PickupKey, ...]):
+        self.connection = connection
+        self.keys = keys
+
+    def ring(self) -> KeyRing:
+        legacy = self.connection.scalar(sa.select(secrets.c.value).where(secrets.c.name == LEGACY_KEY))
+        extra = (PickupKey(LEGACY_KEY_ID, bytes.fromhex(legacy)),) if legacy else ()
+        return KeyRing(self.keys + extra)
+
+    def forget_legacy_key(self) -> bool:
+        """Deletes the database's old key once no open order has a code made with it; True if deleted."""
+        open_legacy = self.connection.scalar(
+            sa.select(sa.func.count())
+            .select_from(redemptions)
+            .where(
+                redemptions.c.status.in_((RESERVING, AWAITING_PICKUP)),
+                redemptions.c.code_hash != "",
+                redemptions.c.code_hash.not_like("%:%"),
+            )
+        )
+        if open_legacy:
+            return False
+        return bool(self.connection.execute(secrets.delete().where(secrets.c.name == LEGACY_KEY)).rowcount)

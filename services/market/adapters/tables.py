@@ -28,6 +28,10 @@ members = sa.Table(
     sa.Column("street_id", sa.String(40), nullable=False),
     sa.Column("grid_id", sa.String(40), nullable=False, server_default=""),
     sa.Column("status", sa.String(16), nullable=False),
+    # The roles of the last member event applied, as JSON claims; NULL for copies kept before
+    # copies held roles (the caller's token is trusted for them until their next member.updated).
+    sa.Column("grants", sa.Text, nullable=True),
+    sa.Column("proxy_redemption_refused", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("staff_shop_id", sa.String(40), nullable=False, server_default="", index=True),
     # The time of the member event last applied: delivery is unordered, older events are skipped.
     when("updated_at"),
@@ -109,8 +113,9 @@ redemptions = sa.Table(
     sa.Column("quantity", sa.BigInteger, nullable=False),
     sa.Column("unit_points", sa.BigInteger, nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
-    # HMAC of the pickup code with the market's secret; the code itself is never stored.
-    sa.Column("code_hash", sa.String(64), nullable=False, server_default=""),
+    # HMAC of the pickup code, "<key id>:<hex>" (without a key id: made with the database key of
+    # before migration 0003); the code itself is never stored.
+    sa.Column("code_hash", sa.String(100), nullable=False, server_default=""),
     sa.Column("failure_reason", sa.String(200), nullable=False, server_default=""),
     sa.Column("failure_reason_en", sa.String(200), nullable=False, server_default=""),
     sa.Column("confirmed_by", sa.String(40), nullable=False, server_default=""),
@@ -129,7 +134,8 @@ redemptions = sa.Table(
     sa.Index("ix_redemptions_status_created", "status", "created_at"),
 )
 
-# Keys only this market's processes know (the pickup-code and QR HMAC key), made by the migration.
+# Only the pickup key the market kept here before keys moved to a secret file (migration 0003),
+# while an order placed before that is open; pickup keys live in JIFEN_PICKUP_KEY_FILE.
 secrets = sa.Table(
     "secrets",
     metadata,

@@ -6,6 +6,7 @@ from sqlalchemy import Connection, Engine
 
 from jifen.unit_of_work import SqlUnitOfWork
 
+from ..domain.pickup import PickupKey
 from ..service.ports import Directory
 from .catalog_repository import SqlItems, SqlShops, SqlStockChanges
 from .people_repository import SqlPeople
@@ -15,9 +16,12 @@ from .redemptions_repository import SqlRedemptions, SqlSecrets
 class MarketUnitOfWork(SqlUnitOfWork):
     producer = "market"
 
-    def __init__(self, engine: Engine, directory: Directory | None = None):
+    def __init__(
+        self, engine: Engine, directory: Directory | None = None, pickup_keys: tuple[PickupKey, ...] = ()
+    ):
         super().__init__(engine)
         self.directory = directory
+        self.pickup_keys = pickup_keys
 
     def _open(self, connection: Connection) -> None:
         self.people = SqlPeople(connection)
@@ -25,4 +29,4 @@ class MarketUnitOfWork(SqlUnitOfWork):
         self.items = SqlItems(connection)
         self.stock_changes = SqlStockChanges(connection)
         self.redemptions = SqlRedemptions(connection)
-        self.secrets = SqlSecrets(connection)
+        self.secrets = SqlSecrets(connection, self.pickup_keys)

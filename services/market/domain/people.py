@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from jifen.caller import Grant
+
 ACTIVE = "active"
 DEACTIVATED = "deactivated"
 
@@ -20,6 +22,10 @@ class MemberCopy:
     updated_at: datetime
     # The shop a staff member works at (their ROLE_STAFF grant); "" for everyone else.
     staff_shop_id: str = ""
+    # The roles members last announced for them; None for a copy kept before copies held roles.
+    grants: tuple[Grant, ...] | None = None
+    # The member switched 代兑换 off: no grid worker may redeem for them.
+    proxy_redemption_refused: bool = False
 
     @property
     def active(self) -> bool:

@@ -1,9 +1,16 @@
 """Pickup codes (核销码) and the QR payload that stands for one.
 
-A code is 8 random digits shown once; the market keeps only a keyed hash (HMAC with the
-market's secret), so a copy of the database does not reveal codes, yet staff's entry can
-still be looked up. The QR carries the redemption id signed with the same secret, so it can
-be drawn again at any time without the code.
+A code is 8 random digits shown once; the market keeps only a keyed hash (HMAC with a pickup key
+read from a secret file, never from the database), so a copy of the database reveals no code and
+lets no one forge a QR, yet staff's entry can still be looked up.
+
+Keys rotate: the ring holds the current key, which issues every new code and QR, and the previous
+ones, which still verify what they issued until those orders are done. A stored hash names the
+key that made it ("<key id>:<hex>"); hashes without a key id were made with the key the market
+once kept in its database (migration 0003), which verifies the orders placed before it.
+
+The QR carries the redemption id and a signature over the order's current code hash, so it can be
+drawn again at any time without the code, and a reissued code makes every earlier QR worthless.
 """
 
 from __future__ import annotations
@@ -11,11 +18,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 from jifen.errors import InvalidArgument
 
 CODE_DIGITS = 8
 QR_PREFIX = "jifen:pickup:"
+# The id of the key the market kept in its database before keys moved to a secret file.
+LEGACY_KEY_ID = ""
 
 
 def new_code() -> str:
@@ -30,24 +40,66 @@ def normalised_code(text: str) -> str:
     return digits
 
 
-def code_hash(secret: bytes, code: str) -> str:
-    return hmac.new(secret, f"code:{code}".encode(), hashlib.sha256).hexdigest()
+@dataclass(frozen=True)
+class PickupKey:
+    id: str
+    secret: bytes = b""
+
+    def code_hash(self, code: str) -> str:
+        digest = hmac.new(self.secret, f"code:{code}".encode(), hashlib.sha256).hexdigest()
+        return f"{self.id}:{digest}" if self.id != LEGACY_KEY_ID else digest
+
+    def signature(self, redemption_id: str, code_hash: str) -> str:
+        message = f"qr:{redemption_id}:{code_hash}".encode()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:32]
 
 
-def _signature(secret: bytes, redemption_id: str) -> str:
-    return hmac.new(secret, f"qr:{redemption_id}".encode(), hashlib.sha256).hexdigest()[:32]
+@dataclass(frozen=True)
+class KeyRing:
+    """The current key first, then the previous ones still trusted to verify."""
+
+    keys: tuple[PickupKey, ...]
+
+    def __post_init__(self):
+        if not self.keys or self.keys[0].id == LEGACY_KEY_ID:
+            raise ValueError("a pickup key ring needs a current key from the key file")
+
+    @property
+    def current(self) -> PickupKey:
+        return self.keys[0]
+
+    def code_hash(self, code: str) -> str:
+        """The hash a new code is stored under: always the current key's."""
+        return self.current.code_hash(code)
+
+    def code_hashes(self, code: str) -> list[str]:
+        """Every hash a live order's code may be stored under, the current key's first."""
+        return [key.code_hash(code) for key in self.keys]
+
+    def qr_payload(self, redemption_id: str, code_hash: str) -> str:
+        signature = self.current.signature(redemption_id, code_hash)
+        return f"{QR_PREFIX}{redemption_id}:{self.current.id}:{signature}"
+
+    def qr_redemption_id(self, payload: str) -> str | None:
+        """The redemption a scanned QR names, before it is checked against the order's code."""
+        parsed = _parsed(payload)
+        return parsed[0] if parsed else None
+
+    def qr_matches(self, payload: str, redemption_id: str, code_hash: str) -> bool:
+        """True when the QR was signed, with a key of the ring, for this order's current code."""
+        parsed = _parsed(payload)
+        if parsed is None or parsed[0] != redemption_id or not code_hash:
+            return False
+        _, key_id, signature = parsed
+        key = next((k for k in self.keys if k.id == key_id and k.id != LEGACY_KEY_ID), None)
+        return key is not None and hmac.compare_digest(signature, key.signature(redemption_id, code_hash))
 
 
-def qr_payload(secret: bytes, redemption_id: str) -> str:
-    return f"{QR_PREFIX}{redemption_id}:{_signature(secret, redemption_id)}"
-
-
-def redemption_of(secret: bytes, payload: str) -> str | None:
-    """The redemption id a scanned QR names, or None when it is not one the market signed."""
+def _parsed(payload: str) -> tuple[str, str, str] | None:
     body = (payload or "").strip()
     if not body.startswith(QR_PREFIX):
         return None
-    redemption_id, _, signature = body[len(QR_PREFIX) :].rpartition(":")
-    if not redemption_id or not hmac.compare_digest(signature, _signature(secret, redemption_id)):
+    parts = body[len(QR_PREFIX) :].rsplit(":", 2)
+    if len(parts) != 3 or not parts[0] or not parts[1]:
         return None
-    return redemption_id
+    return parts[0], parts[1], parts[2]

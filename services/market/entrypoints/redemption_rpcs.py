@@ -19,7 +19,7 @@ QR_FORMATS = {
 
 
 class RedemptionRpcs:
-    """Mixed into MarketServicer, which provides uow, points, limiter, saga, render_qr and clock."""
+    """Mixed into MarketServicer, which provides uow, points, limits, saga, render_qr and clock."""
 
     def PlaceRedemption(self, request, context):
         cmd = c.PlaceRedemption(
@@ -61,7 +61,7 @@ class RedemptionRpcs:
         cmd = c.FindPickup(
             actor=current_caller(), pickup_code=request.pickup_code, qr_payload=request.qr_payload
         )
-        found = pickup.find(cmd, self.uow(), self.limiter)
+        found = pickup.find(cmd, self.uow(), self.limits)
         return pb.FindPickupResponse(redemption=self._named(found, context))
 
     def ConfirmRedemption(self, request, context):
@@ -71,7 +71,7 @@ class RedemptionRpcs:
             pickup_code=request.pickup_code,
             qr_payload=request.qr_payload,
         )
-        done = pickup.confirm(cmd, self.uow(), self.points, self.limiter, self.clock)
+        done = pickup.confirm(cmd, self.uow(), self.points, self.limits, self.clock)
         return pb.ConfirmRedemptionResponse(redemption=self._message(done, context))
 
     def CancelRedemption(self, request, context):

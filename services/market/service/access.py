@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jifen.caller import ADMIN, STAFF, Caller
 from jifen.errors import NotFound, PermissionDenied, Unavailable, required
-from jifen.member_copies import refuse_deactivated
+from jifen.member_copies import known_caller
 
 from ..domain.catalog import Item, Shop
 from ..domain.people import CommunityCopy, MemberCopy
@@ -121,7 +121,8 @@ def may_see_redemption(caller: Caller, uow: UnitOfWork, redemption: Redemption) 
 
 
 def live_caller(caller: Caller, uow: UnitOfWork) -> Caller:
-    """Refuses a token of a member the members service has since deactivated (its token lives on)."""
+    """The caller with the roles members last announced for them: a deactivated member's token is
+    refused, and a demoted admin's or fired staff member's lost roles are gone (the token lives on)."""
     with uow:
         known = uow.people.member(caller.member_id)
-    return refuse_deactivated(caller, known)
+    return known_caller(caller, known)

@@ -81,3 +81,15 @@ def _settle_collected(uow: UnitOfWork, points: Points, redemption_id: str, clock
         # Who handed it over is lost with the crashed confirmation; the system records it.
         steps.collect(uow, redemption, "", clock())
         uow.commit()
+
+
+def forget_legacy_pickup_key(new_uow: Callable[[], UnitOfWork]) -> int:
+    """Deletes the pickup key the database kept before keys moved to a file, once no open order has
+    a code made with it: a later copy of the database then holds no key at all. Returns 1 if deleted."""
+    uow = new_uow()
+    with uow:
+        deleted = uow.secrets.forget_legacy_key()
+        uow.commit()
+    if deleted:
+        log.info("the database's old pickup key is deleted: no open order needs it any more")
+    return int(deleted)

@@ -14,7 +14,7 @@ from datetime import datetime
 from jifen.caller import STAFF
 from jifen.envelope import Envelope
 from jifen.events.v1 import members_pb2 as events
-from jifen.member_copies import event_time, keep_newer
+from jifen.member_copies import event_time, grants_of, keep_newer
 
 from ..domain.people import ACTIVE, DEACTIVATED, CommunityCopy, MemberCopy
 from .ports import UnitOfWork
@@ -58,6 +58,9 @@ def _copy(event: events.MemberRegistered | events.MemberUpdated, status: str, at
         status=status,
         updated_at=at,
         staff_shop_id=next((r.shop_id for r in event.roles if r.role == STAFF and r.shop_id), ""),
+        grants=grants_of(event),
+        # Registration leaves 代兑换 on; only member.updated can say it was switched off.
+        proxy_redemption_refused=getattr(event, "proxy_redemption_refused", False),
     )
 
 

@@ -14,26 +14,26 @@ from jifen.errors import (
     Unavailable,
 )
 
-from ..domain.pickup import code_hash, normalised_code, qr_payload, redemption_of
+from ..domain.pickup import normalised_code
 from ..domain.redemption import AWAITING_PICKUP, Redemption, wrong_status
 from . import saga as steps
 from .access import denied, known_redemption, staff_shop_id, works_at
 from .commands import ConfirmRedemption, FindPickup, ReissuePickupCode
-from .ports import AttemptLimiter, Points, PointsRefused, PointsUnavailable, UnitOfWork
+from .ports import PickupLimits, Points, PointsRefused, PointsUnavailable, UnitOfWork
 
 WRONG_CODE = ("核销码不正确，请核对后重新输入", "no order awaiting pickup at this shop has that code")
 
 
-def find(cmd: FindPickup, uow: UnitOfWork, limiter: AttemptLimiter) -> Redemption:
-    """The order behind a code or QR, so staff see who and what before handing it over. A wrong code
-    counts against the same limit as a confirmation; only a confirmation clears it."""
+def find(cmd: FindPickup, uow: UnitOfWork, limits: PickupLimits) -> Redemption:
+    """The order behind a code or QR, so staff see who and what before handing it over. A look-up
+    counts against the same limits as a confirmation; only a confirmation clears them."""
     code, scanned, shop_id = _presentation(cmd)
-    _count_attempt(limiter, shop_id, cmd.actor)
+    _count_attempt(limits, shop_id, cmd.actor)
     return _presented(uow, cmd.actor, shop_id, code, scanned)
 
 
 def confirm(
-    cmd: ConfirmRedemption, uow: UnitOfWork, points: Points, limiter: AttemptLimiter, clock: Clock = utcnow
+    cmd: ConfirmRedemption, uow: UnitOfWork, points: Points, limits: PickupLimits, clock: Clock = utcnow
 ) -> Redemption:
     code, scanned, shop_id = _presentation(cmd)
     replay = idempotency.replayed(
@@ -41,9 +41,8 @@ def confirm(
     )
     if replay is not None:
         return replay
-    subject = _count_attempt(limiter, shop_id, cmd.actor)
+    _count_attempt(limits, shop_id, cmd.actor)
     found = _presented(uow, cmd.actor, shop_id, code, scanned)
-    limiter.reset(subject)
     found.require(AWAITING_PICKUP)
     try:
         points.capture(found.id)
@@ -66,9 +65,14 @@ def confirm(
         steps.collect(uow, redemption, cmd.actor.member_id, clock())
         return {"redemption_id": redemption.id}
 
-    return idempotency.run(
+    collected = idempotency.run(
         uow, "market.ConfirmRedemption", cmd, execute, lambda ref: known_redemption(uow, ref["redemption_id"])
     )
+    # Only an order handed over clears the counts: the code of an order already collected or
+    # cancelled, or a QR that is merely genuine, must not, or guesses could be mixed with it forever.
+    limits.staff.reset(_staff_subject(shop_id, cmd.actor))
+    limits.shop.reset(shop_id)
+    return collected
 
 
 def _presentation(cmd: ConfirmRedemption | FindPickup) -> tuple[str, str, str]:
@@ -86,14 +90,19 @@ def _presentation(cmd: ConfirmRedemption | FindPickup) -> tuple[str, str, str]:
     return (normalised_code(typed) if typed else ""), scanned, shop_id
 
 
-def _count_attempt(limiter: AttemptLimiter, shop_id: str, actor: Caller) -> str:
-    # Counted before the look-up, so parallel guesses cannot slip past the limit.
-    subject = f"{shop_id}:{actor.member_id}"
-    if not limiter.attempt(subject):
+def _staff_subject(shop_id: str, actor: Caller) -> str:
+    return f"{shop_id}:{actor.member_id}"
+
+
+def _count_attempt(limits: PickupLimits, shop_id: str, actor: Caller) -> None:
+    # Counted before the look-up, so parallel guesses cannot slip past the limit; both counts move
+    # on every attempt, so staff taking turns at one shop meet the shop's limit.
+    staff_ok = limits.staff.attempt(_staff_subject(shop_id, actor))
+    shop_ok = limits.shop.attempt(shop_id)
+    if not (staff_ok and shop_ok):
         raise ResourceExhausted(
             "核销码错误次数过多，请稍后再试", "too many wrong pickup codes; wait a while and try again"
         )
-    return subject
 
 
 def _presented(uow: UnitOfWork, actor: Caller, shop_id: str, code: str, scanned: str) -> Redemption:
@@ -102,11 +111,12 @@ def _presented(uow: UnitOfWork, actor: Caller, shop_id: str, code: str, scanned:
         shop = uow.shops.get(shop_id)
         if shop is None or not works_at(actor, shop):
             raise denied()
-        secret = uow.secrets.get(steps.PICKUP_SECRET)
+        ring = uow.secrets.ring()
         if scanned:
-            redemption_id = redemption_of(secret, scanned)
+            redemption_id = ring.qr_redemption_id(scanned)
             found = uow.redemptions.get(redemption_id) if redemption_id else None
-            if found is None:
+            # Signed over the order's current code hash: the QR of a code since reissued is worthless.
+            if found is None or not ring.qr_matches(scanned, found.id, found.code_hash):
                 raise NotFound("二维码无效，请让兑换人重新出示", "the QR is not a pickup code", "qr_payload")
             if found.shop_id != shop_id:
                 raise PermissionDenied(
@@ -114,10 +124,11 @@ def _presented(uow: UnitOfWork, actor: Caller, shop_id: str, code: str, scanned:
                     "this order is collected at another shop",
                 )
             return found
-        matches = uow.redemptions.with_code(shop_id, code_hash(secret, code))
+        matches = [r for digest in ring.code_hashes(code) for r in uow.redemptions.with_code(shop_id, digest)]
         if not matches:
             raise NotFound(*WRONG_CODE, "pickup_code")
-        return matches[0]
+        # The live order first, as each look-up orders them.
+        return min(matches, key=lambda r: r.status != AWAITING_PICKUP)
 
 
 def reissue_code(cmd: ReissuePickupCode, uow: UnitOfWork, clock: Clock = utcnow) -> steps.Issued:
@@ -142,7 +153,7 @@ def pickup_qr(redemption_id: str, actor: Caller, uow: UnitOfWork) -> str:
     with uow:
         redemption = _own(uow, actor, redemption_id)
         redemption.require(AWAITING_PICKUP)
-        return qr_payload(uow.secrets.get(steps.PICKUP_SECRET), redemption.id)
+        return uow.secrets.ring().qr_payload(redemption.id, redemption.code_hash)
 
 
 def _own(uow: UnitOfWork, actor: Caller, redemption_id: str, lock: bool = False) -> Redemption:

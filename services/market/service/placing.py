@@ -17,6 +17,7 @@ from jifen.clock import Clock, utcnow
 from jifen.errors import FailedPrecondition, InvalidArgument, PermissionDenied, Unavailable, required
 from jifen.ids import new_id
 
+from ..domain.limits import WEEK, period_start
 from ..domain.people import MemberCopy
 from ..domain.redemption import FAILED, RESERVING, Redemption
 from . import saga as steps
@@ -51,6 +52,8 @@ def place_redemption(
         now = clock()
         member = known_member(uow, member_id, lock=True)
         _may_redeem_for(cmd.actor, member, bool(on_behalf))
+        if member.id != cmd.actor.member_id:
+            _check_proxy(uow, member, saga, now)
         if not member.active:
             raise FailedPrecondition(
                 "该账号已停用，不能兑换", "this account is deactivated; it cannot redeem"
@@ -142,6 +145,22 @@ def _may_redeem_for(actor: Caller, member: MemberCopy, on_behalf: bool) -> None:
     if not actor.serves_grid(member.grid_id):
         raise PermissionDenied(
             "只能为本网格的志愿者代兑换", "a grid worker may redeem only for volunteers of their grid"
+        )
+
+
+def _check_proxy(uow: UnitOfWork, member: MemberCopy, saga: steps.SagaSettings, now) -> None:
+    """The volunteer's consent to 代兑换, and a weekly cap: the code goes to the grid worker, so an
+    order placed for someone is one they did not place themselves."""
+    if member.proxy_redemption_refused:
+        raise FailedPrecondition(
+            "该志愿者已关闭代兑换，请由本人兑换", "this volunteer has switched proxy redemption off"
+        )
+    placed = uow.redemptions.proxy_orders_since(member.id, period_start(WEEK, now))
+    if placed >= saga.proxy_orders_per_week:
+        cap = saga.proxy_orders_per_week
+        raise FailedPrecondition(
+            f"每位志愿者每周最多代兑换 {cap} 次，本周已满，请下周再试或由本人兑换",
+            f"at most {cap} proxy orders per volunteer a week; this week's are used",
         )
 
 

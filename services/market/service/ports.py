@@ -8,6 +8,7 @@ from typing import Protocol, Self
 
 from ..domain.catalog import Item, ItemDetails, Shop, StockChange
 from ..domain.people import CommunityCopy, MemberCopy
+from ..domain.pickup import KeyRing
 from ..domain.redemption import Redemption
 
 
@@ -100,6 +101,9 @@ class Redemptions(Protocol):
     def get(self, redemption_id: str, lock: bool = False) -> Redemption | None: ...
     def save(self, redemption: Redemption) -> None: ...
     def units_since(self, member_id: str, item_id: str, since: datetime | None) -> int: ...
+    def proxy_orders_since(self, member_id: str, since: datetime) -> int:
+        """Orders someone else placed for the member since then, failed ones aside."""
+        ...
     def with_code(self, shop_id: str, code_hash: str) -> list[Redemption]: ...
     def list(self, where: RedemptionFilter, offset: int, limit: int) -> list[Redemption]: ...
     def reserving_before(self, before: datetime, limit: int) -> list[Redemption]: ...
@@ -107,7 +111,11 @@ class Redemptions(Protocol):
 
 
 class Secrets(Protocol):
-    def get(self, name: str) -> bytes: ...
+    def ring(self) -> KeyRing:
+        """The pickup keys: the key file's, and the database's old key while an order needs it."""
+        ...
+
+    def forget_legacy_key(self) -> bool: ...
 
 
 class Outbox(Protocol):
@@ -170,7 +178,16 @@ class Points(Protocol):
 
 
 class AttemptLimiter(Protocol):
-    """Counts wrong pickup codes per staff member (Redis in production)."""
+    """Counts pickup-code attempts per subject (Redis in production)."""
 
     def attempt(self, subject: str) -> bool: ...
     def reset(self, subject: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class PickupLimits:
+    """Two counts of pickup-code attempts: per staff member, and per shop, so several staff of one
+    shop guessing together are stopped as well."""
+
+    staff: AttemptLimiter
+    shop: AttemptLimiter

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from jifen.clock import Clock
 
-from ..domain.pickup import code_hash, new_code
+from ..domain.pickup import new_code
 from ..domain.redemption import AWAITING_PICKUP, RESERVING, Redemption
 from . import redemption_events, stock_moves
 from .access import known_redemption
@@ -21,7 +21,6 @@ from .ports import Points, PointsRefused, UnitOfWork
 
 log = logging.getLogger("jifen.market.saga")
 
-PICKUP_SECRET = "pickup"
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,8 @@ class SagaSettings:
     hold_grace: timedelta = timedelta(days=1)
     # A redemption still "reserving" after this was left by a crash; the sweeper takes it over.
     abandoned_after: timedelta = timedelta(seconds=30)
+    # 代兑换: at most this many orders a grid worker places for one volunteer in a local week.
+    proxy_orders_per_week: int = 3
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,16 @@ def finish(uow: UnitOfWork, redemption_id: str, clock: Clock) -> Issued:
 def fresh_code(uow: UnitOfWork, shop_id: str) -> tuple[str, str]:
     """A code (and its hash) no other order awaiting pickup at the shop has: staff type only the
     code, so two live orders sharing one would hand one member's goods to the other."""
-    secret = uow.secrets.get(PICKUP_SECRET)
+    ring = uow.secrets.ring()
     while True:
         code = new_code()
-        digest = code_hash(secret, code)
-        if not any(r.status == AWAITING_PICKUP for r in uow.redemptions.with_code(shop_id, digest)):
-            return code, digest
+        # Under every key of the ring: a live order placed under the previous key counts too.
+        if not any(
+            r.status == AWAITING_PICKUP
+            for digest in ring.code_hashes(code)
+            for r in uow.redemptions.with_code(shop_id, digest)
+        ):
+            return code, ring.code_hash(code)
 
 
 def fail(uow: UnitOfWork, redemption_id: str, zh: str, en: str, clock: Clock) -> Redemption:

@@ -100,6 +100,7 @@ class SqlMemberRepository:
             "grid_id": member.grid_id,
             "status": member.status,
             "deactivation_reason": member.deactivation_reason,
+            "proxy_redemption_refused": member.proxy_redemption_refused,
             "created_at": member.created_at,
             "updated_at": member.updated_at,
         }
@@ -142,6 +143,7 @@ class SqlMemberRepository:
                 created_at=as_utc(r.created_at),
                 updated_at=as_utc(r.updated_at),
                 deactivation_reason=r.deactivation_reason,
+                proxy_redemption_refused=bool(r.proxy_redemption_refused),
             )
             for r in rows
         ]

@@ -52,6 +52,7 @@ members = sa.Table(
     sa.Column("grid_id", sa.String(40), nullable=False, server_default=""),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("deactivation_reason", sa.String(200), nullable=False, server_default=""),
+    sa.Column("proxy_redemption_refused", sa.Boolean, nullable=False, server_default=sa.false()),
     when("created_at"),
     when("updated_at"),
     sa.Index("ix_members_community", "community_id"),

@@ -30,6 +30,8 @@ class Member:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     deactivation_reason: str = field(default="")
+    # 代兑换 switched off by the member or their admin: no grid worker may redeem for them.
+    proxy_redemption_refused: bool = False
 
     @property
     def active(self) -> bool:

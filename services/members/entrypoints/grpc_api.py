@@ -104,6 +104,7 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
             phone=request.phone,
             community_id=request.community_id,
             grid_id=request.grid_id,
+            proxy_redemption_refused=request.proxy_redemption_refused,
         )
         return pb.UpdateMemberResponse(member=messages.member(members.update_member(cmd, self.uow()), caller))
 

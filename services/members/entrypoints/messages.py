@@ -77,6 +77,7 @@ def member(value: Member, viewer: Caller) -> pb.Member:
         organization_ids=list(value.organization_ids),
         created_at=to_timestamp(value.created_at),
         updated_at=to_timestamp(value.updated_at),
+        proxy_redemption_refused=value.proxy_redemption_refused,
     )
 
 

@@ -62,6 +62,7 @@ class UpdateMember:
     phone: str = ""
     community_id: str = ""
     grid_id: str = ""
+    proxy_redemption_refused: bool = False
 
 
 @dataclass(frozen=True)

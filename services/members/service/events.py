@@ -34,7 +34,10 @@ def registered(member: Member) -> events.MemberRegistered:
 
 def updated(member: Member) -> events.MemberUpdated:
     return events.MemberUpdated(
-        **_profile(member), status=member.status, updated_at=to_timestamp(member.updated_at)
+        **_profile(member),
+        status=member.status,
+        updated_at=to_timestamp(member.updated_at),
+        proxy_redemption_refused=member.proxy_redemption_refused,
     )
 
 

@@ -34,8 +34,10 @@ from .login import TOO_MANY
 from .ports import LoginLimiter, MemberFilter, PasswordHasher, UnitOfWork
 from .registration import PHONE_TAKEN
 
-SELF_EDITABLE = frozenset({"name", "phone"})
-EDITABLE = frozenset({"name", "phone", "community_id", "grid_id"})
+# 代兑换 hands a volunteer's points to a grid worker's order: the volunteer, or their admin, may
+# switch it off; a grid worker may not switch it back on.
+SELF_EDITABLE = frozenset({"name", "phone", "proxy_redemption_refused"})
+EDITABLE = frozenset({"name", "phone", "community_id", "grid_id", "proxy_redemption_refused"})
 
 
 def get_member(actor: Caller, member_id: str, uow: UnitOfWork) -> Member:
@@ -106,6 +108,8 @@ def update_member(cmd: UpdateMember, uow: UnitOfWork, clock: Clock = utcnow) -> 
         changes["name"] = valid_name(cmd.name)
     if "phone" in fields:
         changes["phone"] = normalize_phone(cmd.phone)
+    if "proxy_redemption_refused" in fields:
+        changes["proxy_redemption_refused"] = bool(cmd.proxy_redemption_refused)
 
     def execute() -> dict:
         member = lookups.member(uow, cmd.member_id, lock=True)
@@ -151,7 +155,10 @@ def change_password(
             limiter.reset(member.phone)
         else:
             scope.require_manage(uow, cmd.actor, member)
-        uow.members.save(replace(member, password_hash=new_hash, updated_at=clock()))
+        now = clock()
+        uow.members.save(replace(member, password_hash=new_hash, updated_at=now))
+        # Whoever learnt the old password may hold a session of it: every session ends, this one too.
+        uow.refresh_tokens.revoke_member(member.id, now)
         return {"member_id": member.id}
 
     idempotency.run(uow, "members.ChangePassword", cmd, execute)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from jifen.clock import as_utc
+from jifen.member_copies import grants_from_text, grants_to_text
 
 from ..domain.people import CommunityCopy, MemberCopy
 from .tables import communities, members
@@ -33,6 +34,7 @@ class SqlPeople:
             "grid_id": member.grid_id,
             "status": member.status,
             "updated_at": member.updated_at,
+            "grants": grants_to_text(member.grants),
         }
         changed = self.connection.execute(
             members.update().where(members.c.id == member.id).values(**values)
@@ -62,4 +64,5 @@ def _member(row) -> MemberCopy:
         grid_id=row.grid_id,
         status=row.status,
         updated_at=as_utc(row.updated_at),
+        grants=grants_from_text(row.grants),
     )

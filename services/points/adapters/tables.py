@@ -28,6 +28,9 @@ members = sa.Table(
     sa.Column("street_id", sa.String(40), nullable=False),
     sa.Column("grid_id", sa.String(40), nullable=False, server_default=""),
     sa.Column("status", sa.String(16), nullable=False),
+    # The roles of the last member event applied, as JSON claims; NULL for copies kept before
+    # copies held roles (the caller's token is trusted for them until their next member.updated).
+    sa.Column("grants", sa.Text, nullable=True),
     # The time of the member event last applied: delivery is unordered, older events are skipped.
     when("updated_at"),
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from jifen.caller import Grant
+
 ACTIVE = "active"
 DEACTIVATED = "deactivated"
 
@@ -18,6 +20,8 @@ class MemberCopy:
     grid_id: str
     status: str
     updated_at: datetime
+    # The roles members last announced for them; None for a copy kept before copies held roles.
+    grants: tuple[Grant, ...] | None = None
 
     @property
     def active(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from jifen.caller import Caller
 from jifen.envelope import Envelope
 from jifen.inbox import Handler
-from jifen.member_copies import refuse_deactivated
+from jifen.member_copies import known_caller
 
 from . import leaderboards, member_events
 from .leaderboards import Boards
@@ -37,7 +37,8 @@ def handlers(boards: Boards) -> dict[tuple[str, str], Handler]:
 
 
 def live_caller(caller: Caller, uow: UnitOfWork) -> Caller:
-    """Refuses a token of a member the members service has since deactivated (its token lives on)."""
+    """The caller with the roles members last announced for them: a deactivated member's token is
+    refused, and a demoted admin's or fired staff member's lost roles are gone (the token lives on)."""
     with uow:
         known = uow.people.member(caller.member_id)
-    return refuse_deactivated(caller, known)
+    return known_caller(caller, known)

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from jifen.envelope import Envelope
 from jifen.events.v1 import members_pb2 as events
-from jifen.member_copies import event_time, keep_newer
+from jifen.member_copies import event_time, grants_of, keep_newer
 
 from ..domain.ledger import ACTIVE, FROZEN, Account
 from ..domain.people import ACTIVE as MEMBER_ACTIVE
@@ -24,7 +24,14 @@ def member_registered(uow: UnitOfWork, envelope: Envelope) -> None:
     at = event_time(event.registered_at, envelope)
     _know_community(uow, event.community_id, event.street_id)
     copy = MemberCopy(
-        event.member_id, event.name, event.community_id, event.street_id, event.grid_id, MEMBER_ACTIVE, at
+        event.member_id,
+        event.name,
+        event.community_id,
+        event.street_id,
+        event.grid_id,
+        MEMBER_ACTIVE,
+        at,
+        grants_of(event),
     )
     keep_newer(uow.people, copy)
     uow.ledger.open(Account(member_id=event.member_id, community_id=event.community_id), at)
@@ -37,9 +44,8 @@ def member_updated(uow: UnitOfWork, envelope: Envelope) -> str:
     _know_community(uow, event.community_id, event.street_id)
     before = uow.people.member(event.member_id)
     status = DEACTIVATED if event.status == DEACTIVATED else MEMBER_ACTIVE
-    copy = MemberCopy(
-        event.member_id, event.name, event.community_id, event.street_id, event.grid_id, status, at
-    )
+    place = (event.community_id, event.street_id, event.grid_id)
+    copy = MemberCopy(event.member_id, event.name, *place, status, at, grants_of(event))
     if not keep_newer(uow.people, copy):
         return ""
     if uow.ledger.account(event.member_id) is None:

@@ -14,12 +14,14 @@ from jifen.caller import ADMIN, GRID_WORKER, STAFF, VOLUNTEER, Caller, Grant
 from jifen.errors import Conflict
 from services.market.domain.catalog import Item, Shop
 from services.market.domain.people import ACTIVE, CommunityCopy, MemberCopy
-from services.market.domain.redemption import AWAITING_PICKUP, COUNTED, RESERVING, Redemption
+from services.market.domain.pickup import KeyRing, PickupKey
+from services.market.domain.redemption import AWAITING_PICKUP, COUNTED, FAILED, RESERVING, Redemption
 from services.market.service.ports import (
     CAPTURED,
     HELD,
     RELEASED,
     ItemFilter,
+    PickupLimits,
     PointsBalance,
     PointsRefused,
     PointsUnavailable,
@@ -211,6 +213,16 @@ class FakeRedemptions:
             and (since is None or r.created_at >= since)
         )
 
+    def proxy_orders_since(self, member_id, since):
+        return sum(
+            1
+            for r in self.rows.values()
+            if r.member_id == member_id
+            and r.placed_by != member_id
+            and r.status != FAILED
+            and r.created_at >= since
+        )
+
     def with_code(self, shop_id, code_hash):
         found = [r for r in self.rows.values() if r.shop_id == shop_id and r.code_hash == code_hash]
         # The live order first, then newest: as the SQL orders them.
@@ -248,8 +260,19 @@ def _redemption_matches(r: Redemption, where: RedemptionFilter) -> bool:
 
 
 class FakeSecrets:
-    def get(self, name):
-        return SECRET
+    """The key file's ring; `previous` stands for keys a rotation left behind."""
+
+    def __init__(self):
+        self.keys = (PickupKey("k-current", SECRET),)
+
+    def ring(self):
+        return KeyRing(self.keys)
+
+    def rotate(self, key_id: str, secret: bytes) -> None:
+        self.keys = (PickupKey(key_id, secret), self.keys[0])
+
+    def forget_legacy_key(self):
+        return False
 
 
 class FakeUnitOfWork:
@@ -384,6 +407,10 @@ class FakeAttemptLimiter:
 
     def reset(self, subject):
         self.counts.pop(subject, None)
+
+
+def pickup_limits(per_staff: int = 5, per_shop: int = 20) -> PickupLimits:
+    return PickupLimits(staff=FakeAttemptLimiter(per_staff), shop=FakeAttemptLimiter(per_shop))
 
 
 class Clock:

@@ -22,7 +22,7 @@ from services.market.service.commands import (
 from services.market.service.saga import SagaSettings
 from tests.unit.runtime_fakes import GoneAfterCommit
 
-from .fakes import HOME, NOW, Clock, FakeAttemptLimiter, FakePoints, admin_of, member, staff, town, volunteer
+from .fakes import HOME, NOW, Clock, FakePoints, admin_of, member, pickup_limits, staff, town, volunteer
 
 ADMIN = admin_of(HOME)
 RICE = ItemDetails(name="大米 5kg", points_price=40)
@@ -67,7 +67,7 @@ def test_orders_at_the_counter_answer_from_what_they_committed():
     assert fresh.redemption.id == first.redemption.id and fresh.pickup_code
 
     confirm = ConfirmRedemption("c1", clerk, pickup_code=fresh.pickup_code)
-    done = pickup.confirm(confirm, GoneAfterCommit(uow), points, FakeAttemptLimiter(), clock)
+    done = pickup.confirm(confirm, GoneAfterCommit(uow), points, pickup_limits(), clock)
     assert done.status == COLLECTED
 
     cancel = CancelRedemption("x1", v1, second.redemption.id, "不需要了")

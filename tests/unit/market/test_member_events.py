@@ -203,3 +203,30 @@ def test_an_old_token_of_a_deactivated_member_is_refused_as_login_refuses_them(u
         access.live_caller(Caller(member_id="m1", grants=(Grant(VOLUNTEER),), community_id=HOME.id), uow)
 
     assert refused.value.message() == "账号已停用，请联系社区管理员"
+
+
+def test_a_fired_staff_members_token_loses_the_shop_once_the_change_arrives(uow):
+    from jifen.caller import STAFF
+
+    member_events.member_registered(uow, registered(shop_id=SHOP_A))
+    token = Caller(
+        member_id="m1",
+        grants=(Grant(VOLUNTEER), Grant(STAFF, shop_id=SHOP_A)),
+        community_id=HOME.id,
+        street_id=HOME.street_id,
+    )
+    assert access.staff_shop_id(access.live_caller(token, uow)) == SHOP_A
+
+    member_events.member_updated(uow, updated(at=NOW + timedelta(minutes=1)))
+
+    assert access.live_caller(token, uow).grants == (Grant(VOLUNTEER),)
+
+
+def test_a_member_copied_before_copies_held_roles_keeps_what_the_token_says(uow):
+    from dataclasses import replace
+
+    member_events.member_registered(uow, registered())
+    uow.people.put_member(replace(uow.people.member("m1"), grants=None))
+    token = Caller(member_id="m1", grants=(Grant(VOLUNTEER),), community_id=HOME.id)
+
+    assert access.live_caller(token, uow) == token

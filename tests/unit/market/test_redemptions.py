@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import timedelta
 
@@ -17,7 +18,6 @@ from jifen.errors import (
 )
 from services.market.domain.catalog import SHOP_CLOSED, Item, ItemDetails, Shop
 from services.market.domain.limits import MONTH
-from services.market.domain.pickup import qr_payload
 from services.market.domain.redemption import (
     AWAITING_PICKUP,
     CANCELLED,
@@ -42,13 +42,12 @@ from .fakes import (
     HOME,
     NOW,
     OTHER,
-    SECRET,
     Clock,
-    FakeAttemptLimiter,
     FakePoints,
     admin_of,
     grid_worker,
     member,
+    pickup_limits,
     staff,
     town,
     volunteer,
@@ -67,6 +66,8 @@ def uow():
     member(world, "v1")
     member(world, "v2", grid_id="gr-2")
     member(world, "clerk", staff_shop_id=SHOP.id)
+    member(world, "clerk-2", staff_shop_id=SHOP.id)
+    member(world, "clerk-3", staff_shop_id=SHOP.id)
     return world
 
 
@@ -95,8 +96,9 @@ def place(uow, points, clock, actor, item_id="towel", quantity=1, request_id=Non
 
 
 def confirm(uow, points, clock, actor, limiter=None, **presented):
-    cmd = ConfirmRedemption(f"c-{len(uow.outbox.events)}-{presented}", actor, **presented)
-    return pickup.confirm(cmd, uow, points, limiter or FakeAttemptLimiter(), clock)
+    shown = hashlib.sha256(repr(sorted(presented.items())).encode()).hexdigest()[:16]
+    cmd = ConfirmRedemption(f"c-{len(uow.outbox.events)}-{actor.member_id}-{shown}", actor, **presented)
+    return pickup.confirm(cmd, uow, points, limiter or pickup_limits(), clock)
 
 
 def cancel(uow, points, clock, actor, redemption_id, reason="不需要了"):
@@ -281,7 +283,7 @@ def test_the_qr_confirms_only_at_the_shop_of_the_order(uow, points, clock):
     stock(uow)
     order = place(uow, points, clock, V1).redemption
     payload = pickup.pickup_qr(order.id, V1, uow)
-    assert payload == qr_payload(SECRET, order.id)
+    assert payload == uow.secrets.ring().qr_payload(order.id, uow.redemptions.get(order.id).code_hash)
     member(uow, "clerk2", staff_shop_id="shop-2")
 
     with pytest.raises(PermissionDenied):
@@ -297,7 +299,7 @@ def test_the_qr_confirms_only_at_the_shop_of_the_order(uow, points, clock):
 def test_wrong_codes_are_limited_per_staff_member(uow, points, clock):
     stock(uow)
     issued = place(uow, points, clock, V1)
-    limiter = FakeAttemptLimiter(max_failures=3)
+    limiter = pickup_limits(per_staff=3)
     wrong = "00000000" if issued.pickup_code != "00000000" else "11111111"
     for _ in range(3):
         with pytest.raises(NotFound):
@@ -336,7 +338,8 @@ def test_the_member_or_an_admin_cancels_and_everything_comes_back(uow, points, c
     assert points.available["v1"] == 100 and units(uow) == (10, 0)
     assert uow.event_types.count("redemption.cancelled") == 2
     with pytest.raises(FailedPrecondition):
-        confirm(uow, points, clock, CLERK, qr_payload=qr_payload(SECRET, first.id))
+        payload = uow.secrets.ring().qr_payload(first.id, first.code_hash)
+        confirm(uow, points, clock, CLERK, qr_payload=payload)
     with pytest.raises(InvalidArgument):
         cancel(uow, points, clock, V1, first.id, reason=" ")
 
@@ -442,7 +445,7 @@ def test_one_order_points_will_not_release_does_not_stop_the_sweeper(uow, points
 def test_staff_see_who_and_what_before_handing_over_and_looking_changes_nothing(uow, points, clock):
     stock(uow)
     issued = place(uow, points, clock, V1)
-    limiter = FakeAttemptLimiter(max_failures=3)
+    limiter = pickup_limits(per_staff=3)
 
     found = pickup.find(FindPickup(CLERK, pickup_code=issued.pickup_code), uow, limiter)
 
@@ -458,7 +461,7 @@ def test_looking_up_wrong_codes_counts_against_the_same_limit_and_only_a_confirm
 ):
     stock(uow)
     issued = place(uow, points, clock, V1)
-    limiter = FakeAttemptLimiter(max_failures=3)
+    limiter = pickup_limits(per_staff=3)
     wrong = "00000000" if issued.pickup_code != "00000000" else "11111111"
     for _ in range(2):
         with pytest.raises(NotFound):
@@ -467,3 +470,137 @@ def test_looking_up_wrong_codes_counts_against_the_same_limit_and_only_a_confirm
     pickup.find(FindPickup(CLERK, pickup_code=issued.pickup_code), uow, limiter)
     with pytest.raises(ResourceExhausted):
         pickup.find(FindPickup(CLERK, pickup_code=issued.pickup_code), uow, limiter)
+
+
+def test_an_old_code_of_a_collected_order_does_not_reset_the_wrong_code_count(uow, points, clock):
+    stock(uow)
+    collected = place(uow, points, clock, V1)
+    limiter = pickup_limits(per_staff=3)
+    confirm(uow, points, clock, CLERK, limiter, pickup_code=collected.pickup_code)
+    payload = uow.secrets.ring().qr_payload(collected.redemption.id, collected.redemption.code_hash)
+    wrong = "00000000" if collected.pickup_code != "00000000" else "11111111"
+
+    with pytest.raises(NotFound):
+        confirm(uow, points, clock, CLERK, limiter, pickup_code=wrong)
+    with pytest.raises(FailedPrecondition):
+        confirm(uow, points, clock, CLERK, limiter, pickup_code=collected.pickup_code)
+    with pytest.raises(FailedPrecondition):
+        confirm(uow, points, clock, CLERK, limiter, qr_payload=payload)
+    with pytest.raises(ResourceExhausted):
+        confirm(uow, points, clock, CLERK, limiter, pickup_code=wrong)
+
+
+def test_staff_of_one_shop_taking_turns_at_wrong_codes_meet_the_shops_limit(uow, points, clock):
+    stock(uow)
+    issued = place(uow, points, clock, V1)
+    limits = pickup_limits(per_staff=3, per_shop=5)
+    wrong = "00000000" if issued.pickup_code != "00000000" else "11111111"
+    clerks = [CLERK, staff("clerk-2", SHOP.id), staff("clerk-3", SHOP.id)]
+    for clerk in clerks[:2]:
+        for _ in range(2):
+            with pytest.raises(NotFound):
+                confirm(uow, points, clock, clerk, limits, pickup_code=wrong)
+    with pytest.raises(NotFound):
+        confirm(uow, points, clock, clerks[2], limits, pickup_code=wrong)
+
+    with pytest.raises(ResourceExhausted):
+        confirm(uow, points, clock, clerks[2], limits, pickup_code=issued.pickup_code)
+    assert uow.redemptions.get(issued.redemption.id).status == AWAITING_PICKUP
+
+
+def test_handing_an_order_over_clears_the_counts(uow, points, clock):
+    stock(uow)
+    first, second = place(uow, points, clock, V1), place(uow, points, clock, V1)
+    limits = pickup_limits(per_staff=3)
+    shown = (first.pickup_code, second.pickup_code)
+    wrong = next(c for c in ("00000000", "11111111", "22222222") if c not in shown)
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            confirm(uow, points, clock, CLERK, limits, pickup_code=wrong)
+    assert confirm(uow, points, clock, CLERK, limits, pickup_code=first.pickup_code).status == COLLECTED
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            confirm(uow, points, clock, CLERK, limits, pickup_code=wrong)
+    assert confirm(uow, points, clock, CLERK, limits, pickup_code=second.pickup_code).status == COLLECTED
+
+
+def test_a_reissued_code_makes_the_old_qr_worthless(uow, points, clock):
+    stock(uow)
+    order = place(uow, points, clock, V1).redemption
+    old_qr = pickup.pickup_qr(order.id, V1, uow)
+
+    pickup.reissue_code(ReissuePickupCode("r-qr", V1, order.id), uow, clock)
+
+    with pytest.raises(NotFound):
+        confirm(uow, points, clock, CLERK, qr_payload=old_qr)
+    new_qr = pickup.pickup_qr(order.id, V1, uow)
+    assert new_qr != old_qr
+    assert confirm(uow, points, clock, CLERK, qr_payload=new_qr).status == COLLECTED
+
+
+def test_rotating_the_pickup_key_keeps_codes_and_qrs_of_the_previous_key_working(uow, points, clock):
+    stock(uow)
+    points.give("v1", 100)
+    before = place(uow, points, clock, V1)
+    also_before = place(uow, points, clock, V1)
+    old_qr = pickup.pickup_qr(also_before.redemption.id, V1, uow)
+
+    uow.secrets.rotate("k-next", bytes(range(32, 64)))
+    after = place(uow, points, clock, V1)
+
+    assert after.redemption.code_hash.startswith("k-next:")
+    assert before.redemption.code_hash.startswith("k-current:")
+    assert confirm(uow, points, clock, CLERK, pickup_code=before.pickup_code).status == COLLECTED
+    assert confirm(uow, points, clock, CLERK, pickup_code=after.pickup_code).status == COLLECTED
+    # Shown again now, the QR is signed with the current key; the one drawn before still works.
+    assert pickup.pickup_qr(also_before.redemption.id, V1, uow) != old_qr
+    assert confirm(uow, points, clock, CLERK, qr_payload=old_qr).status == COLLECTED
+
+
+# --- 代兑换: the volunteer sees it, a weekly cap, and their own switch ---
+
+
+def test_the_volunteer_sees_an_order_their_grid_worker_placed_for_them(uow, points, clock):
+    stock(uow)
+    order = place(uow, points, clock, grid_worker("gw", "gr-1"), on_behalf="v1").redemption
+
+    found, _ = redemption_views.list_redemptions(ListRedemptions(actor=V1), uow)
+
+    assert [(r.id, r.member_id, r.placed_by) for r in found] == [(order.id, "v1", "gw")]
+
+
+def test_proxy_orders_for_one_volunteer_are_capped_per_week(uow, points, clock):
+    stock(uow)
+    points.give("v1", 400)
+    worker = grid_worker("gw", "gr-1")
+    capped = replace(SAGA, proxy_orders_per_week=2)
+
+    def order(request_id, actor, on_behalf="v1"):
+        cmd = PlaceRedemption(request_id, actor, "towel", 1, on_behalf)
+        return placing.place_redemption(cmd, uow, points, capped, clock)
+
+    order("gw-1", worker)
+    order("gw-2", worker)
+    # The volunteer's own orders are theirs to place and do not count.
+    order("own", V1, on_behalf="")
+
+    with pytest.raises(FailedPrecondition) as refused:
+        order("gw-3", worker)
+    assert "每周最多代兑换 2 次" in refused.value.message()
+    assert units(uow) == (7, 3)
+
+    clock.advance(days=7)
+    order("gw-4", worker)
+    assert units(uow) == (6, 4)
+
+
+def test_a_volunteer_who_switched_proxy_redemption_off_cannot_be_redeemed_for(uow, points, clock):
+    stock(uow)
+    uow.people.put_member(replace(uow.people.member("v1"), proxy_redemption_refused=True))
+
+    with pytest.raises(FailedPrecondition) as refused:
+        place(uow, points, clock, grid_worker("gw", "gr-1"), on_behalf="v1")
+
+    assert "已关闭代兑换" in refused.value.message()
+    assert units(uow) == (10, 0) and points.available["v1"] == 100
+    assert place(uow, points, clock, V1).redemption.placed_by == "v1"

@@ -146,3 +146,34 @@ def test_lists_page_through_every_member_once(uow, passwords, place):
         if not token:
             break
     assert len(seen) == len(set(seen)) == 5
+
+
+SWITCH = ("proxy_redemption_refused",)
+
+
+def test_a_volunteer_or_their_admin_switches_proxy_redemption_off_and_the_market_hears_of_it(
+    uow, place, volunteer
+):
+    from jifen.caller import GRID_WORKER, Caller
+    from jifen.events.v1 import members_pb2 as events
+
+    off = members.update_member(
+        UpdateMember("p1", volunteer.caller(), volunteer.id, SWITCH, proxy_redemption_refused=True), uow
+    )
+    assert off.proxy_redemption_refused
+    event_type, message = uow.outbox.events[-1]
+    assert event_type == "member.updated"
+    assert events.MemberUpdated.FromString(message.SerializeToString()).proxy_redemption_refused
+
+    admin = place.admin_of(place.home)
+    on = members.update_member(
+        UpdateMember("p2", admin, volunteer.id, SWITCH, proxy_redemption_refused=False), uow
+    )
+    assert not on.proxy_redemption_refused
+    worker = Caller(
+        member_id="gw", grants=(Grant(GRID_WORKER, grid_id=place.grid.id),), community_id=place.home.id
+    )
+    with pytest.raises(PermissionDenied):
+        members.update_member(
+            UpdateMember("p3", worker, volunteer.id, SWITCH, proxy_redemption_refused=True), uow
+        )

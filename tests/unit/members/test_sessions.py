@@ -12,6 +12,7 @@ from services.members.domain.sessions import hash_refresh_token
 from services.members.service import login as login_case
 from services.members.service import members, sessions
 from services.members.service.commands import (
+    ChangePassword,
     DeactivateMember,
     Login,
     Logout,
@@ -173,3 +174,42 @@ def test_a_missing_malformed_or_unknown_refresh_token_is_refused_and_changes_not
 
     assert uow.refresh_tokens.rows == before
     assert refresh(uow, tokens, clock, first.refresh_token)
+
+
+def test_a_password_change_ends_every_session_the_member_had(
+    uow, passwords, limiter, tokens, volunteer, place, clock
+):
+    phone = log_in(uow, passwords, limiter, tokens, clock)
+    stolen = log_in(uow, passwords, limiter, tokens, clock)
+    me = login_case.current_identity(volunteer.caller(), uow)
+
+    cmd = ChangePassword("pw-1", me, volunteer.id, "secret-123", "brand-new-1")
+    members.change_password(cmd, uow, passwords, limiter, clock)
+
+    for session in (phone, stolen):
+        with pytest.raises(Unauthenticated):
+            refresh(uow, tokens, clock, session.refresh_token)
+    again = login_case.login(
+        Login(phone="13800000011", password="brand-new-1"),
+        uow,
+        passwords,
+        limiter,
+        tokens,
+        refresh_ttl=THIRTY_DAYS,
+        clock=clock,
+    )
+    assert refresh(uow, tokens, clock, again.refresh_token)
+
+
+def test_a_password_an_admin_sets_ends_the_members_sessions_too(
+    uow, passwords, limiter, tokens, volunteer, place, clock
+):
+    first = log_in(uow, passwords, limiter, tokens, clock)
+    admin = place.admin_of(place.home)
+
+    members.change_password(
+        ChangePassword("pw-2", admin, volunteer.id, "", "brand-new-1"), uow, passwords, limiter, clock
+    )
+
+    with pytest.raises(Unauthenticated):
+        refresh(uow, tokens, clock, first.refresh_token)
