@@ -161,3 +161,39 @@ def test_a_volunteer_switches_proxy_redemption_off_and_on_from_their_page(site):
         on = volunteer.post("/profile/proxy-redemption", data={"csrf_token": csrf, "allowed": "1"})
     assert on.status_code == 303
     assert "网格员可以为您代兑换" in volunteer.get("/profile").text
+
+
+def test_volunteers_and_staff_get_403_on_every_admin_route(site):
+    from services.gateway.entrypoints import api, pages_admin
+
+    admin_routes = [
+        route.path
+        for route in [*pages_admin.router.routes, *api.router.routes]
+        if getattr(route, "path", "").startswith(("/admin", "/api/v1/admin"))
+    ]
+    assert "/admin/people" in admin_routes and "/api/v1/admin/members" in admin_routes
+    for phone in (VOLUNTEER, demo.STAFF_PHONE):
+        person = signed_in(site, phone)
+        someone = person.get("/api/v1/me/orders")  # any member id will do: their own
+        assert someone.status_code == 200
+        for route in admin_routes:
+            path = route.replace("{member_id}", "01m8qdt8zg5y8448yajrnmagm5")
+            assert person.get(path).status_code == 403, (phone, path)
+
+
+def test_an_admin_of_one_community_sees_nothing_of_the_other(site):
+    home_admin = signed_in(site, "13800000001")
+    other_staff = signed_in(site, second_shop_staff(site, "13900000023", "天庆嘉园积分超市三店"))
+    stranger = other_staff.get("/api/v1/me/home").json()
+    assert stranger["name"] == "孙丽"
+    people = home_admin.get("/api/v1/admin/members").json()
+    assert "孙丽" not in {m["name"] for m in people["members"]}
+    assert len(people["communities"]) == 1
+    street_admin = signed_in(site, demo.ADMIN_PHONE)
+    communities = street_admin.get("/api/v1/admin/members").json()["communities"]
+    assert len(communities) == 2
+    tianqing = next(c["community_id"] for c in communities if c["name"] == "天庆嘉园社区")
+    assert home_admin.get(f"/api/v1/admin/members?community_id={tianqing}").status_code == 403
+    found = street_admin.get(f"/api/v1/admin/members?community_id={tianqing}&q=孙丽").json()["members"]
+    assert found and found[0]["name"] == "孙丽"
+    assert home_admin.get(f"/api/v1/admin/members/{found[0]['member_id']}").status_code in (403, 404)

@@ -43,6 +43,19 @@ class MembersClient:
             self.members.GetMember, pb.GetMemberRequest(member_id=member_id), who, self.timeout
         ).member
 
+    def community_members(
+        self, who: Credentials, community_id: str, query: str, role: int, status: int, page_token: str = ""
+    ) -> pb.ListMembersResponse:
+        request = pb.ListMembersRequest(
+            community_id=community_id,
+            query=query,
+            role=role,
+            status=status,
+            page_size=50,
+            page_token=page_token,
+        )
+        return call(self.members.ListMembers, request, who, self.timeout)
+
     def grid_members(
         self, who: Credentials, grid_id: str, query: str, page_size: int = 50
     ) -> list[pb.Member]:

@@ -24,8 +24,11 @@ class PointsClient:
         request = lpb.GetBalanceRequest(member_id=member_id)
         return call(self.ledger.GetBalance, request, who, self.timeout).balance
 
-    def entries(self, who: Credentials, after: datetime, before: datetime, page_token: str = ""):
+    def entries(
+        self, who: Credentials, after: datetime, before: datetime, page_token: str = "", member_id: str = ""
+    ):
         request = lpb.ListEntriesRequest(
+            member_id=member_id,
             created_after=to_timestamp(after),
             created_before=to_timestamp(before),
             page_size=100,

@@ -134,3 +134,39 @@ class Done(BaseModel):
     """A plain acknowledgement, with what the person should know next."""
 
     message: str
+
+
+class Community(BaseModel):
+    community_id: str
+    name: str
+
+
+class Member(BaseModel):
+    member_id: str
+    name: str
+    phone: str
+    community_id: str
+    grid_id: str
+    roles: list[str]
+    active: bool
+
+
+class People(BaseModel):
+    communities: list[Community]
+    community_id: str
+    query: str
+    role: str
+    status: str
+    members: list[Member]
+    more: bool
+
+
+class MemberRecord(BaseModel):
+    person: Member
+    available: int
+    held: int
+    certified_hours: float
+    star_level: int
+    hours_to_next_star: float
+    entries: list[Entry]
+    hours: list[HourRecord]

@@ -56,7 +56,9 @@ def statement(services: Services, session: Session, month: str = "") -> views.St
     return views.Statement(
         month=month,
         this_month=this_month,
-        previous_month=shift_month(month, -1), next_month=shift_month(month, 1), entries=entries
+        previous_month=shift_month(month, -1),
+        next_month=shift_month(month, 1),
+        entries=entries,
     )
 
 
