@@ -15,7 +15,7 @@ from jifen.db import make_engine
 from jifen.grpc_server import GrpcApp, build_server
 from jifen.inbox import EventConsumer
 from jifen.key_files import read_ring
-from jifen.market.v1 import market_pb2_grpc
+from jifen.market.v1 import market_pb2_grpc, reports_pb2_grpc
 from jifen.outbox import OutboxRelay
 from jifen.rate_limit import FailureLimiter
 from jifen.service_token import service_token
@@ -30,6 +30,7 @@ from .adapters.unit_of_work import MarketUnitOfWork
 from .domain.pickup import PickupKey
 from .entrypoints.market_api import MarketServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
+from .entrypoints.reports_api import MarketReportsServicer
 from .service import access, event_handlers, jobs
 from .service.ports import PickupLimits
 from .service.saga import SagaSettings
@@ -85,7 +86,10 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
     return build_server(
         NAME,
         settings.bind(NAME),
-        [(market_pb2_grpc.add_MarketServiceServicer_to_server, servicer)],
+        [
+            (market_pb2_grpc.add_MarketServiceServicer_to_server, servicer),
+            (reports_pb2_grpc.add_MarketReportsServiceServicer_to_server, MarketReportsServicer(uow)),
+        ],
         DESCRIPTORS,
         POLICY,
         TokenVerifier.from_file(settings.public_key_path),

@@ -15,7 +15,7 @@ from jifen.db import make_engine
 from jifen.grpc_server import GrpcApp, build_server
 from jifen.inbox import EventConsumer
 from jifen.outbox import OutboxRelay
-from jifen.points.v1 import activities_pb2_grpc, ledger_pb2_grpc, rules_pb2_grpc
+from jifen.points.v1 import activities_pb2_grpc, ledger_pb2_grpc, reports_pb2_grpc, rules_pb2_grpc
 from jifen.rate_limit import FailureLimiter
 from jifen.redis_client import connect
 from jifen.service_token import service_token
@@ -29,6 +29,7 @@ from .adapters.unit_of_work import PointsUnitOfWork
 from .entrypoints.activities_api import ActivitiesServicer
 from .entrypoints.ledger_api import LedgerServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
+from .entrypoints.reports_api import ReportsServicer
 from .entrypoints.rules_api import RulesServicer
 from .service import event_handlers, jobs, leaderboards
 from .service.check_in import CodeLimits
@@ -73,6 +74,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
             ),
             (rules_pb2_grpc.add_RulesServiceServicer_to_server, RulesServicer(uow)),
             (ledger_pb2_grpc.add_LedgerServiceServicer_to_server, LedgerServicer(uow, boards)),
+            (reports_pb2_grpc.add_ReportsServiceServicer_to_server, ReportsServicer(uow)),
         ],
         DESCRIPTORS,
         POLICY,

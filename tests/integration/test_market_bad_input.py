@@ -23,15 +23,17 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
-from jifen.caller import Caller
+from jifen.caller import ADMIN, Caller, Grant
 from jifen.clock import utcnow
 from jifen.market.v1 import market_pb2 as mk
+from jifen.market.v1 import reports_pb2 as rp
+from jifen.market.v1 import reports_pb2_grpc
 from jifen.tables import IDEMPOTENCY_KEYS, OUTBOX
 from jifen.timestamps import to_timestamp
 from services.market.adapters import tables
 from services.market.entrypoints.policy import DESCRIPTORS, POLICY
 from tests.integration.market_town import MarketTown
-from tests.integration.points_town import HOME
+from tests.integration.points_town import HOME, STREET
 from tests.undecodable import refusals_of_undecodable_requests
 
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
@@ -843,3 +845,25 @@ def test_proxy_orders_without_consent_or_over_the_weekly_cap_are_refused_and_cha
     wrong = [f"{c.name}: {why}" for c in (for_(refusing), for_(capped)) if (why := answer(town, c))]
     assert wrong == [], "\n".join(wrong)
     assert counts(market) == before
+
+
+def test_a_redemption_summary_over_a_bad_range_scope_or_top_n_is_refused_naming_the_field(town: Town):
+    street_admin = town.market.points.register("m-street", HOME, "", Grant(ADMIN, street_id=STREET))
+    reports = reports_pb2_grpc.MarketReportsServiceStub(town.market.channel)
+    token = town.market.token(street_admin)
+    months = {"from_month": "2026-09", "to_month": "2026-10"}
+    for fields, field in (
+        ({"community_id": HOME, "from_month": "2026-00", "to_month": "2026-10"}, "from_month"),
+        ({"community_id": HOME, "from_month": "2026-09", "to_month": "2026/10"}, "to_month"),
+        ({"community_id": HOME, "from_month": "2026-09", "to_month": "2026-08"}, "to_month"),
+        ({"community_id": HOME, "from_month": "2023-01", "to_month": "2026-01"}, "to_month"),
+        ({**months}, "community_id"),
+        ({"community_id": HOME, "street_id": STREET, **months}, "community_id"),
+        ({"community_id": HOME, "top_n": -1, **months}, "top_n"),
+        ({"street_id": STREET, "top_n": 101, **months}, "top_n"),
+    ):
+        with pytest.raises(grpc.RpcError) as err:
+            reports.GetRedemptionSummary(rp.GetRedemptionSummaryRequest(**fields), metadata=token)
+        assert err.value.code() == INVALID, (fields, err.value.details())
+        assert err.value.details().startswith(f"{field}: "), err.value.details()
+        assert not err.value.details().isascii(), err.value.details()

@@ -11,16 +11,17 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
-from jifen.caller import Caller
+from jifen.caller import ADMIN, Caller, Grant
 from jifen.clock import utcnow
 from jifen.points.v1 import activities_pb2 as ap
 from jifen.points.v1 import ledger_pb2 as lp
+from jifen.points.v1 import reports_pb2 as rep
 from jifen.points.v1 import rules_pb2 as rp
 from jifen.tables import IDEMPOTENCY_KEYS, OUTBOX
 from jifen.timestamps import to_timestamp
 from services.points.adapters import tables
 from services.points.entrypoints.policy import DESCRIPTORS, POLICY
-from tests.integration.points_town import HOME
+from tests.integration.points_town import HOME, STREET
 from tests.undecodable import refusals_of_undecodable_requests
 
 START = utcnow().replace(microsecond=0) - timedelta(days=7)
@@ -311,3 +312,29 @@ def test_a_check_in_qr_token_that_is_no_token_or_comes_with_a_code_is_bad_input(
         )
         refused(call, both, member, invalid, "code")
     assert counts(town) == before
+
+
+def test_a_monthly_summary_over_a_bad_range_or_scope_is_refused_naming_the_field(points_town):
+    town = points_town
+    street_admin = town.token(town.register("m-street", HOME, "", Grant(ADMIN, street_id=STREET)))
+    invalid = grpc.StatusCode.INVALID_ARGUMENT
+    for fields, field in (
+        ({"community_id": HOME, "from_month": "2026-13", "to_month": "2027-01"}, "from_month"),
+        ({"community_id": HOME, "from_month": "", "to_month": "2027-01"}, "from_month"),
+        ({"community_id": HOME, "from_month": "2026-09", "to_month": "26-1"}, "to_month"),
+        ({"community_id": HOME, "from_month": "2026-09", "to_month": "2026-08"}, "to_month"),
+        ({"community_id": HOME, "from_month": "2020-01", "to_month": "2026-01"}, "to_month"),
+        ({"from_month": "2026-09", "to_month": "2026-10"}, "community_id"),
+        ({"street_id": STREET, "from_month": "2026-09", "to_month": "2026"}, "to_month"),
+        (dict(community_id=HOME, street_id=STREET, from_month="2026-09", to_month="2026-10"), "community_id"),
+    ):
+        request = rep.GetMonthlySummaryRequest(**fields)
+        message = refused(town.reports.GetMonthlySummary, request, street_admin, invalid, field)
+        assert not message.isascii(), message
+    assert "早于" in refused(
+        town.reports.GetMonthlySummary,
+        rep.GetMonthlySummaryRequest(community_id=HOME, from_month="2026-09", to_month="2026-08"),
+        street_admin,
+        invalid,
+        "to_month",
+    )

@@ -27,6 +27,7 @@ from jifen.caller import ADMIN, MEMBER_ROLES, SERVICE, STAFF, Caller, Grant, ser
 from jifen.clock import utcnow
 from jifen.points.v1 import activities_pb2 as act
 from jifen.points.v1 import ledger_pb2 as led
+from jifen.points.v1 import reports_pb2 as rep
 from jifen.points.v1 import rules_pb2 as rul
 from jifen.policy import rpc_names
 from jifen.timestamps import to_timestamp
@@ -104,6 +105,8 @@ EXPECTED = {
     "LedgerService/Release": MARKET,
     "LedgerService/GetHold": MARKET,
     "LedgerService/GetLeaderboard": MEMBERS,
+    # HOME's figures: its admins and its street's.
+    "ReportsService/GetMonthlySummary": HOME_ADMINS,
 }
 
 TARGET = "m-target"
@@ -408,6 +411,9 @@ def requests(world: World) -> dict[str, Callable[[], object]]:
             period=led.LEADERBOARD_PERIOD_ALL_TIME,
             metric=led.LEADERBOARD_METRIC_POINTS,
         ),
+        "ReportsService/GetMonthlySummary": lambda: rep.GetMonthlySummaryRequest(
+            community_id=HOME, from_month="2026-01", to_month="2026-12"
+        ),
     }
 
 
@@ -420,6 +426,7 @@ def stub_for(world: World, service: str):
         "ActivitiesService": world.town.activities,
         "RulesService": world.town.rules,
         "LedgerService": world.town.ledger,
+        "ReportsService": world.town.reports,
     }[service]
 
 

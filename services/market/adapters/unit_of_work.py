@@ -11,6 +11,7 @@ from ..service.ports import Directory
 from .catalog_repository import SqlItems, SqlShops, SqlStockChanges
 from .people_repository import SqlPeople
 from .redemptions_repository import SqlRedemptions, SqlSecrets
+from .report_queries import SqlReportSums
 
 
 class MarketUnitOfWork(SqlUnitOfWork):
@@ -29,4 +30,5 @@ class MarketUnitOfWork(SqlUnitOfWork):
         self.items = SqlItems(connection)
         self.stock_changes = SqlStockChanges(connection)
         self.redemptions = SqlRedemptions(connection)
+        self.report_sums = SqlReportSums(connection)
         self.secrets = SqlSecrets(connection, self.pickup_keys)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from jifen.caller import ADMIN, GRID_WORKER, STAFF, VOLUNTEER
-from jifen.market.v1 import market_pb2
+from jifen.market.v1 import market_pb2, reports_pb2
 from jifen.policy import ANY_MEMBER, rule
 
 MARKET = market_pb2.DESCRIPTOR.services_by_name["MarketService"]
-DESCRIPTORS = [MARKET]
+REPORTS = reports_pb2.DESCRIPTOR.services_by_name["MarketReportsService"]
+DESCRIPTORS = [MARKET, REPORTS]
 
 _M = "/jifen.market.v1.MarketService/"
+_P = "/jifen.market.v1.MarketReportsService/"
 
 SHOP_KEEPERS = "staff of the shop (their token's shop, in its community) or an admin of its community"
 
@@ -45,4 +47,8 @@ POLICY = {
     ),
     _M + "ReissuePickupCode": rule(ANY_MEMBER, scope="the member or the grid worker who placed it"),
     _M + "GetPickupQr": rule(ANY_MEMBER, scope="the member or the grid worker who placed it"),
+    # --- Reports (the admin console's dashboard) ---
+    _P + "GetRedemptionSummary": rule(
+        ADMIN, scope="community: its admins and its street's admins; street: its street admins"
+    ),
 }

@@ -129,6 +129,8 @@ class UnitOfWork(Protocol):
     stock_changes: StockChanges
     redemptions: Redemptions
     secrets: Secrets
+    # service/reports.py.
+    report_sums: object
     outbox: Outbox
     # jifen.idempotency's store: request ids of commands already run.
     idempotency: object

@@ -11,6 +11,7 @@ from .activities_repository import SqlActivities, SqlHourRecords
 from .leaderboard_queries import SqlLeaderboardSums
 from .ledger_repository import SqlLedger
 from .people_repository import SqlPeople
+from .report_queries import SqlReportSums
 from .rules_repository import SqlRules
 
 
@@ -26,5 +27,6 @@ class PointsUnitOfWork(SqlUnitOfWork):
         self.ledger = SqlLedger(connection)
         self.rules = SqlRules(connection)
         self.leaderboard_sums = SqlLeaderboardSums(connection)
+        self.report_sums = SqlReportSums(connection)
         self.activities = SqlActivities(connection)
         self.hours = SqlHourRecords(connection)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from jifen.caller import ADMIN, SERVICE, service_role
-from jifen.points.v1 import activities_pb2, ledger_pb2, rules_pb2
+from jifen.points.v1 import activities_pb2, ledger_pb2, reports_pb2, rules_pb2
 from jifen.policy import ANY_MEMBER, rule
 
 ACTIVITIES = activities_pb2.DESCRIPTOR.services_by_name["ActivitiesService"]
 RULES = rules_pb2.DESCRIPTOR.services_by_name["RulesService"]
 LEDGER = ledger_pb2.DESCRIPTOR.services_by_name["LedgerService"]
-DESCRIPTORS = [ACTIVITIES, RULES, LEDGER]
+REPORTS = reports_pb2.DESCRIPTOR.services_by_name["ReportsService"]
+DESCRIPTORS = [ACTIVITIES, RULES, LEDGER, REPORTS]
 
 _A = "/jifen.points.v1.ActivitiesService/"
 _R = "/jifen.points.v1.RulesService/"
 _L = "/jifen.points.v1.LedgerService/"
+_P = "/jifen.points.v1.ReportsService/"
 
 # Holds move a member's points toward an order: only the market's own identity may place or settle them.
 MARKET = service_role("market")
@@ -76,4 +78,8 @@ POLICY = {
     _L + "Release": rule(MARKET, scope="the market"),
     _L + "GetHold": rule(MARKET, scope="the market's saga recovery"),
     _L + "GetLeaderboard": rule(ANY_MEMBER, scope="any member; the caller's own rank is added"),
+    # --- Reports (the admin console's dashboard) ---
+    _P + "GetMonthlySummary": rule(
+        ADMIN, scope="community: its admins and its street's admins; street: its street admins"
+    ),
 }

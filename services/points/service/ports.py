@@ -81,6 +81,8 @@ class UnitOfWork(Protocol):
     activities: object
     hours: object
     leaderboard_sums: object
+    # service/reports.py.
+    report_sums: object
     outbox: Outbox
     # Set in the api: a community or street created a moment ago is read through from members.
     directory: Directory | None
