@@ -8,6 +8,7 @@ from jifen.unit_of_work import SqlUnitOfWork
 
 from ..service.ports import Directory
 from .activities_repository import SqlActivities, SqlHourRecords
+from .audit_queries import SqlAuditTrail
 from .leaderboard_queries import SqlLeaderboardSums
 from .ledger_repository import SqlLedger
 from .people_repository import SqlPeople
@@ -26,5 +27,6 @@ class PointsUnitOfWork(SqlUnitOfWork):
         self.ledger = SqlLedger(connection)
         self.rules = SqlRules(connection)
         self.leaderboard_sums = SqlLeaderboardSums(connection)
+        self.audit_trail = SqlAuditTrail(connection)
         self.activities = SqlActivities(connection)
         self.hours = SqlHourRecords(connection)
