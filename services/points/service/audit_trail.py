@@ -8,6 +8,7 @@ from datetime import datetime
 
 from jifen import paging
 from jifen.caller import Caller
+from jifen.errors import InvalidArgument
 from jifen.timestamps import created_window
 
 from ..domain.audit_trail import AUDIT_KINDS, AuditEvent, AuditFilter
@@ -29,8 +30,11 @@ class ListAuditEvents:
 def list_audit_events(query: ListAuditEvents, uow: UnitOfWork) -> tuple[list[AuditEvent], str]:
     page = paging.page(query.page_size, query.page_token)
     created_window(query.created_after, query.created_before)
+    community_id = query.community_id or query.actor.community_id
+    if not community_id:
+        raise InvalidArgument("community_id", "请指定社区", "is required")
     with uow:
-        place = access.community(uow, query.community_id or query.actor.community_id)
+        place = access.community(uow, community_id)
         access.require_admin_of(query.actor, place)
         where = AuditFilter(
             community_id=place.id,
