@@ -73,6 +73,7 @@ UpdateItem                              U    U    U    D    D    D    D    D    
 Restock                                 U    U    U    D    D    ok   D    D    D    D    ok   D    ok   D
 ListStockChanges                        U    U    U    D    D    ok   D    D    D    D    ok   D    ok   D
 ListStockChanges/of_shop                U    U    U    D    D    ok   D    D    D    D    ok   D    ok   D
+ListStockChanges/of_community           U    U    U    D    D    D    D    D    D    D    ok   D    ok   D
 GetItem                                 U    U    U    ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   D
 ListItems                               U    U    U    ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   D
 ListItems/include_off_sale              U    U    U    D    D    ok   D    D    D    D    ok   D    ok   D
@@ -264,6 +265,7 @@ def requests(world: World) -> dict[str, Callable[[], object]]:
         ),
         "ListStockChanges": lambda: mk.ListStockChangesRequest(item_id=world.item_id),
         "ListStockChanges/of_shop": lambda: mk.ListStockChangesRequest(shop_id=world.shop_id),
+        "ListStockChanges/of_community": lambda: mk.ListStockChangesRequest(community_id=HOME),
         "GetItem": lambda: mk.GetItemRequest(item_id=world.item_id),
         "ListItems": lambda: mk.ListItemsRequest(shop_id=world.shop_id),
         "ListItems/include_off_sale": lambda: mk.ListItemsRequest(

@@ -50,6 +50,8 @@ EXPECTED = {
     "MembersService/SetRoles": HOME_ADMINS,
     "MembersService/DeactivateMember": HOME_ADMINS,
     "MembersService/ReactivateMember": HOME_ADMINS,
+    # HOME's audit trail: its admins and the street's; another community's admin is refused.
+    "MembersService/ListRoleChanges": HOME_ADMINS,
     "DirectoryService/CreateStreet": {"street_admin"},
     "DirectoryService/ListStreets": EVERYONE,
     "DirectoryService/CreateCommunity": {"street_admin"},
@@ -152,6 +154,7 @@ def requests(town, target: m.Member, organization: m.Organization):
         "MembersService/ReactivateMember": lambda: m.ReactivateMemberRequest(
             request_id=rid(), member_id=target.member_id
         ),
+        "MembersService/ListRoleChanges": lambda: m.ListRoleChangesRequest(community_id=home),
         "DirectoryService/CreateStreet": lambda: m.CreateStreetRequest(
             request_id=rid(), name=f"街道{rid()[:6]}"
         ),

@@ -94,6 +94,8 @@ EXPECTED = {
     "RulesService/PreviewRuleVersion": HOME_ADMINS,
     "LedgerService/GetBalance": READS_THE_ACCOUNT | SERVICES,
     "LedgerService/ListEntries": READS_THE_ACCOUNT,
+    # HOME's audit trail: its admins and the street's; another community's admin is refused.
+    "LedgerService/ListAuditEvents": HOME_ADMINS,
     "LedgerService/Award": HOME_ADMINS,
     "LedgerService/AwardCommendation": HOME_ADMINS,
     # A list holding the target (and a neighbour): whoever may award each of them.
@@ -375,6 +377,7 @@ def requests(world: World) -> dict[str, Callable[[], object]]:
         ),
         "LedgerService/GetBalance": lambda: led.GetBalanceRequest(member_id=TARGET),
         "LedgerService/ListEntries": lambda: led.ListEntriesRequest(member_id=TARGET),
+        "LedgerService/ListAuditEvents": lambda: led.ListAuditEventsRequest(community_id=HOME),
         "LedgerService/Award": lambda: led.AwardRequest(
             request_id=rid(), member_id=TARGET, points=10, reason="垃圾分类督导"
         ),

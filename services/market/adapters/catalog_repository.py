@@ -175,6 +175,11 @@ class SqlStockChanges:
             query = query.where(stock_changes.c.item_id == where.item_id)
         if where.shop_id:
             query = query.where(stock_changes.c.shop_id == where.shop_id)
+        if where.community_id:
+            of_community = sa.select(shops.c.id).where(shops.c.community_id == where.community_id)
+            query = query.where(stock_changes.c.shop_id.in_(of_community))
+        if where.kinds:
+            query = query.where(stock_changes.c.kind.in_(where.kinds))
         if where.created_after:
             query = query.where(stock_changes.c.created_at >= where.created_after)
         if where.created_before:

@@ -182,6 +182,7 @@ INITIAL = "initial"
 RESTOCK = "restock"
 RESERVED = "reserved"
 RETURNED = "returned"
+STOCK_CHANGE_KINDS = (INITIAL, RESTOCK, RESERVED, RETURNED)
 
 
 @dataclass(frozen=True)

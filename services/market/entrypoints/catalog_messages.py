@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jifen.errors import InvalidArgument
 from jifen.market.v1 import market_pb2 as pb
 from jifen.proto_enums import enum_names
 from jifen.timestamps import field_time, to_timestamp
@@ -85,6 +86,13 @@ def item(value: Item) -> pb.Item:
     )
 
 
+def stock_change_kinds(numbers) -> tuple[str, ...]:
+    """The kinds a ListStockChanges request filters on; an unknown number is bad input."""
+    if any(n not in STOCK_CHANGE_KIND_NAME for n in numbers):
+        raise InvalidArgument("kinds", "未知的库存变动类型", "holds an unknown stock change kind")
+    return tuple(STOCK_CHANGE_KIND_NAME[n] for n in numbers)
+
+
 def stock_change(value: StockChange) -> pb.StockChange:
     return pb.StockChange(
         stock_change_id=value.id,
@@ -96,4 +104,5 @@ def stock_change(value: StockChange) -> pb.StockChange:
         redemption_id=value.redemption_id,
         changed_by=value.changed_by,
         created_at=to_timestamp(value.created_at),
+        shop_id=value.shop_id,
     )

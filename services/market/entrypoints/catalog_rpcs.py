@@ -85,6 +85,8 @@ class CatalogRpcs:
             actor=current_caller(),
             item_id=request.item_id,
             shop_id=request.shop_id,
+            community_id=request.community_id,
+            kinds=messages.stock_change_kinds(request.kinds),
             created_after=field_time(request, "created_after"),
             created_before=field_time(request, "created_before"),
             page_size=request.page_size,

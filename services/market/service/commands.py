@@ -74,6 +74,8 @@ class ListStockChanges:
     actor: Caller
     item_id: str = ""
     shop_id: str = ""
+    community_id: str = ""
+    kinds: tuple[str, ...] = ()
     created_after: datetime | None = None
     created_before: datetime | None = None
     page_size: int = 0

@@ -17,7 +17,16 @@ from jifen.errors import FailedPrecondition, InvalidArgument, Unavailable, bound
 from jifen.ids import new_id
 from jifen.timestamps import created_window
 
-from ..domain.catalog import INITIAL, MAX_STOCK, RESTOCK, Item, ItemDetails, Shop, StockChange
+from ..domain.catalog import (
+    INITIAL,
+    MAX_STOCK,
+    RESTOCK,
+    STOCK_CHANGE_KINDS,
+    Item,
+    ItemDetails,
+    Shop,
+    StockChange,
+)
 from . import access, stock_moves
 from .commands import CreateItem, ListItems, ListStockChanges, Restock, UpdateItem
 from .ports import ItemFilter, Points, PointsBalance, PointsUnavailable, StockChangeFilter, UnitOfWork
@@ -173,24 +182,32 @@ def list_items(
 
 
 def list_stock_changes(query: ListStockChanges, uow: UnitOfWork) -> tuple[list[StockChange], str]:
-    item_id, shop_id = query.item_id.strip(), query.shop_id.strip()
-    if bool(item_id) == bool(shop_id):
+    item_id, shop_id, community_id = query.item_id.strip(), query.shop_id.strip(), query.community_id.strip()
+    if [bool(item_id), bool(shop_id), bool(community_id)].count(True) != 1:
         raise InvalidArgument(
-            "item_id", "请指定商品或门店中的一个", "give exactly one of item_id and shop_id"
+            "item_id",
+            "请指定商品、门店或社区中的一个",
+            "give exactly one of item_id, shop_id and community_id",
         )
+    if any(kind not in STOCK_CHANGE_KINDS for kind in query.kinds):
+        raise InvalidArgument("kinds", "未知的库存变动类型", "holds an unknown stock change kind")
     created_window(query.created_after, query.created_before)
     page = paging.page(query.page_size, query.page_token)
     with uow:
-        if item_id:
-            shop_id = access.known_item(uow, item_id).shop_id
-            shop = access.known_shop(uow, shop_id)
+        if community_id:
+            # The audit trail of every shop of the community: its admins', not a shop's staff.
+            access.known_community(uow, community_id)
+            if not access.administers(query.actor, uow, community_id):
+                raise access.denied()
         else:
-            shop = access.known_shop(uow, shop_id)
-        if not access.manages_shop(query.actor, uow, shop):
-            raise access.denied()
+            shop = access.known_shop(uow, access.known_item(uow, item_id).shop_id if item_id else shop_id)
+            if not access.manages_shop(query.actor, uow, shop):
+                raise access.denied()
         where = StockChangeFilter(
             item_id=item_id,
             shop_id="" if item_id else shop_id,
+            community_id=community_id,
+            kinds=query.kinds,
             created_after=query.created_after,
             created_before=query.created_before,
         )

@@ -72,6 +72,9 @@ class Items(Protocol):
 class StockChangeFilter:
     item_id: str = ""
     shop_id: str = ""
+    # Every shop of the community (the admins' audit trail).
+    community_id: str = ""
+    kinds: tuple[str, ...] = ()
     created_after: datetime | None = None
     created_before: datetime | None = None
 

@@ -72,6 +72,23 @@ member_roles = sa.Table(
     sa.Index("ix_member_roles_role", "role"),
 )
 
+# Append-only history of SetRoles, DeactivateMember and ReactivateMember (grants as JSON claims).
+role_changes = sa.Table(
+    "role_changes",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("member_id", sa.String(40), nullable=False),
+    sa.Column("community_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("street_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("actor_id", sa.String(40), nullable=False),
+    when("occurred_at"),
+    sa.Column("roles_before", sa.Text, nullable=False),
+    sa.Column("roles_after", sa.Text, nullable=False),
+    sa.Column("reason", sa.String(200), nullable=False, server_default=""),
+    sa.Index("ix_role_changes_community_time", "community_id", "occurred_at"),
+)
+
 organizations = sa.Table(
     "organizations",
     metadata,

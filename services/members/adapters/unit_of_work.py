@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 from jifen.unit_of_work import SqlUnitOfWork
 
 from .repositories import SqlDirectoryRepository, SqlMemberRepository
+from .role_changes_repository import SqlRoleChanges
 from .sessions_repository import SqlRefreshTokens
 
 
@@ -17,3 +18,4 @@ class MembersUnitOfWork(SqlUnitOfWork):
         self.members = SqlMemberRepository(connection)
         self.directory = SqlDirectoryRepository(connection)
         self.refresh_tokens = SqlRefreshTokens(connection)
+        self.role_changes = SqlRoleChanges(connection)

@@ -9,9 +9,9 @@ from jifen.grpc_server import current_caller, person_address
 from jifen.members.v1 import members_pb2 as pb
 from jifen.members.v1 import members_pb2_grpc as pb_grpc
 
-from ..service import commands, directory, login, members, registration, sessions
+from ..service import commands, directory, login, members, registration, role_history, sessions
 from ..service.ports import LoginLimiter, PasswordHasher, TokenMinter, UnitOfWork
-from . import messages
+from . import messages, role_change_messages
 
 
 class MembersServicer(pb_grpc.MembersServiceServicer):
@@ -141,10 +141,17 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
     def ReactivateMember(self, request, context):
         caller = current_caller()
         cmd = commands.ReactivateMember(
-            request_id=request.request_id, actor=caller, member_id=request.member_id
+            request_id=request.request_id, actor=caller, member_id=request.member_id, reason=request.reason
         )
         return pb.ReactivateMemberResponse(
             member=messages.member(members.reactivate_member(cmd, self.uow()), caller)
+        )
+
+    def ListRoleChanges(self, request, context):
+        query = role_change_messages.list_query(request, current_caller())
+        found, next_token = role_history.list_role_changes(query, self.uow())
+        return pb.ListRoleChangesResponse(
+            role_changes=[role_change_messages.role_change(c) for c in found], next_page_token=next_token
         )
 
 

@@ -40,6 +40,7 @@ POLICY = {
     _M + "SetRoles": rule(ADMIN, scope="admin of the member and of every role granted or removed"),
     _M + "DeactivateMember": rule(ADMIN, scope="admin of the member, not oneself"),
     _M + "ReactivateMember": rule(ADMIN, scope="admin of the member"),
+    _M + "ListRoleChanges": rule(ADMIN, scope="admin of the community (or its street)"),
     _D + "CreateStreet": rule(ADMIN, scope="street admins"),
     _D + "ListStreets": rule(PUBLIC, scope="registration pages list places"),
     _D + "CreateCommunity": rule(ADMIN, scope="admin of the street"),

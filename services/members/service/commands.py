@@ -95,6 +95,8 @@ class ReactivateMember:
     request_id: str
     actor: Caller
     member_id: str
+    # Optional: why the member is back, for the audit trail.
+    reason: str = ""
 
 
 @dataclass(frozen=True)

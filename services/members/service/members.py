@@ -17,11 +17,11 @@ from jifen.errors import (
     bounded,
 )
 
-from ..domain import access
+from ..domain import access, role_change
 from ..domain.access import Place
 from ..domain.member import ACTIVE, DEACTIVATED, Member, check_grants, valid_name, valid_password
 from ..domain.phone import normalize_phone
-from . import events, lookups, scope
+from . import events, lookups, role_history, scope
 from .commands import (
     ChangePassword,
     DeactivateMember,
@@ -173,6 +173,7 @@ def set_roles(cmd: SetRoles, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
         scope.require_manage(uow, cmd.actor, member, grants)
         updated = replace(member, grants=grants, updated_at=clock())
         uow.members.save(updated)
+        role_history.record(uow, role_change.ROLES_SET, cmd.actor, member, updated)
         uow.outbox.add(events.MEMBER_UPDATED, events.updated(updated), updated.updated_at)
         return {"member_id": member.id}
 
@@ -189,6 +190,7 @@ def deactivate_member(cmd: DeactivateMember, uow: UnitOfWork, clock: Clock = utc
             raise FailedPrecondition("不能停用自己的账号", "you cannot deactivate yourself")
         updated = member.deactivate(reason, clock())
         uow.members.save(updated)
+        role_history.record(uow, role_change.DEACTIVATED, cmd.actor, member, updated, reason)
         # Their sessions end with it: reactivated, they log in again.
         uow.refresh_tokens.revoke_member(member.id, updated.updated_at)
         uow.outbox.add(events.MEMBER_DEACTIVATED, events.deactivated(updated), updated.updated_at)
@@ -200,11 +202,14 @@ def deactivate_member(cmd: DeactivateMember, uow: UnitOfWork, clock: Clock = utc
 
 
 def reactivate_member(cmd: ReactivateMember, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
+    reason = bounded("reason", cmd.reason, 200, "恢复原因", optional=True)
+
     def execute() -> dict:
         member = lookups.member(uow, cmd.member_id, lock=True)
         scope.require_manage(uow, cmd.actor, member)
         updated = member.reactivate(clock())
         uow.members.save(updated)
+        role_history.record(uow, role_change.REACTIVATED, cmd.actor, member, updated, reason)
         uow.outbox.add(events.MEMBER_REACTIVATED, events.reactivated(updated), updated.updated_at)
         return {"member_id": member.id}
 

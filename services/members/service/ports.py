@@ -10,6 +10,7 @@ from jifen.caller import Caller
 
 from ..domain.directory import Community, Grid, Organization, Street
 from ..domain.member import Member
+from ..domain.role_change import RoleChange, RoleChangeFilter
 from ..domain.sessions import RefreshToken
 
 
@@ -65,6 +66,11 @@ class RefreshTokenRepository(Protocol):
     def forget_expired(self, member_id: str, now: datetime) -> None: ...
 
 
+class RoleChangeRepository(Protocol):
+    def add(self, change: RoleChange) -> None: ...
+    def list(self, where: RoleChangeFilter, offset: int, limit: int) -> list[RoleChange]: ...
+
+
 class Outbox(Protocol):
     def add(self, event_type: str, message, occurred_at: datetime | None = None): ...
 
@@ -73,6 +79,7 @@ class UnitOfWork(Protocol):
     members: MemberRepository
     directory: DirectoryRepository
     refresh_tokens: RefreshTokenRepository
+    role_changes: RoleChangeRepository
     outbox: Outbox
 
     def __enter__(self) -> Self: ...

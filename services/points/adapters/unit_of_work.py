@@ -8,6 +8,7 @@ from jifen.unit_of_work import SqlUnitOfWork
 
 from ..service.ports import Directory
 from .activities_repository import SqlActivities, SqlHourRecords
+from .audit_queries import SqlAuditTrail
 from .leaderboard_queries import SqlLeaderboardSums
 from .ledger_repository import SqlLedger
 from .people_repository import SqlPeople
@@ -28,5 +29,6 @@ class PointsUnitOfWork(SqlUnitOfWork):
         self.rules = SqlRules(connection)
         self.leaderboard_sums = SqlLeaderboardSums(connection)
         self.report_sums = SqlReportSums(connection)
+        self.audit_trail = SqlAuditTrail(connection)
         self.activities = SqlActivities(connection)
         self.hours = SqlHourRecords(connection)

@@ -11,10 +11,10 @@ from jifen.points.v1 import ledger_pb2 as pb
 from jifen.points.v1 import ledger_pb2_grpc as pb_grpc
 from jifen.timestamps import field_time
 
-from ..service import awards, balances, bulk_awards, holds
+from ..service import audit_trail, awards, balances, bulk_awards, holds
 from ..service import ledger_commands as commands
 from ..service.ports import UnitOfWork
-from . import leaderboard_messages
+from . import audit_messages, leaderboard_messages
 from . import ledger_messages as messages
 
 
@@ -45,6 +45,13 @@ class LedgerServicer(pb_grpc.LedgerServiceServicer):
         )
         found, next_token = balances.list_entries(query, self.uow())
         return pb.ListEntriesResponse(entries=[messages.entry(e) for e in found], next_page_token=next_token)
+
+    def ListAuditEvents(self, request, context):
+        query = audit_messages.list_query(request, current_caller())
+        found, next_token = audit_trail.list_audit_events(query, self.uow())
+        return pb.ListAuditEventsResponse(
+            events=[audit_messages.event(e) for e in found], next_page_token=next_token
+        )
 
     def Award(self, request, context):
         cmd = commands.Award(

@@ -66,6 +66,7 @@ POLICY = {
         ANY_MEMBER, SERVICE, scope="self, admin of the member, grid worker of the member's grid, service"
     ),
     _L + "ListEntries": rule(ANY_MEMBER, scope="self, admin of the member, grid worker of the member's grid"),
+    _L + "ListAuditEvents": rule(ADMIN, scope="admin of the community (or its street)"),
     _L + "Award": rule(ADMIN, scope="admin of the member's community or street, never oneself"),
     _L + "AwardCommendation": rule(ADMIN, scope="admin of the member's community or street, never oneself"),
     _L + "BulkAward": rule(ADMIN, scope="admin of every listed member's community or street, never oneself"),

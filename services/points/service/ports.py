@@ -83,6 +83,8 @@ class UnitOfWork(Protocol):
     leaderboard_sums: object
     # service/reports.py.
     report_sums: object
+    # The admins' audit trail (service/audit_trail.py).
+    audit_trail: object
     outbox: Outbox
     # Set in the api: a community or street created a moment ago is read through from members.
     directory: Directory | None

@@ -166,8 +166,10 @@ def _matches(item: Item, where: ItemFilter) -> bool:
 
 
 class FakeStockChanges:
-    def __init__(self):
+    def __init__(self, shops: FakeShops):
         self.rows: list = []
+        # Which shops a community has, for the community-wide list (the same object as the uow's).
+        self.shops = shops
 
     def add(self, change):
         self.rows.append(change)
@@ -181,6 +183,8 @@ class FakeStockChanges:
             for c in self.rows
             if (not where.item_id or c.item_id == where.item_id)
             and (not where.shop_id or c.shop_id == where.shop_id)
+            and (not where.community_id or self.shops.rows[c.shop_id].community_id == where.community_id)
+            and (not where.kinds or c.kind in where.kinds)
             and (where.created_after is None or c.created_at >= where.created_after)
             and (where.created_before is None or c.created_at < where.created_before)
         ]
@@ -284,7 +288,7 @@ class FakeUnitOfWork:
         self.people = FakePeople()
         self.shops = FakeShops()
         self.items = FakeItems()
-        self.stock_changes = FakeStockChanges()
+        self.stock_changes = FakeStockChanges(self.shops)
         self.redemptions = FakeRedemptions()
         self.secrets = FakeSecrets()
         self.outbox = FakeOutbox()

@@ -735,3 +735,28 @@ def test_item_details_read_from_a_request_round_trip():
     )
     assert messages.item_details(pb.CreateItemRequest(status=99, limit_period=99)).status == ""
     assert messages.item_details(pb.CreateItemRequest(limit_period=99)).limit_period == ""
+
+
+def test_the_community_audit_lists_restocks_of_every_shop_of_the_community_and_nothing_else(
+    uow, clock, shop, rice
+):
+    second = open_shop(uow, clock, name="张苏滩二号店")
+    oil = list_item(uow, clock, second, replace(RICE, name="食用油"), request_id="oil")
+    elsewhere = list_item(uow, clock, open_shop(uow, clock, community=OTHER), request_id="far")
+    clock.advance(hours=1)
+    restock(uow, clock, rice, 10, staff("s1", shop.id), reason="安居供热站捐赠")
+    clock.advance(hours=1)
+    restock(uow, clock, oil, -1, admin_of(HOME), reason="破损报废")
+    restock(uow, clock, elsewhere, 3, admin_of(OTHER), reason="天庆嘉园自购")
+
+    query = ListStockChanges(actor=admin_of(HOME), community_id=HOME.id, kinds=(RESTOCK,))
+    found, _ = items.list_stock_changes(query, uow)
+
+    assert [(c.item_id, c.delta, c.changed_by, c.reason) for c in found] == [
+        (oil.id, -1, admin_of(HOME).member_id, "破损报废"),
+        (rice.id, 10, "s1", "安居供热站捐赠"),
+    ]
+    with pytest.raises(PermissionDenied):
+        items.list_stock_changes(ListStockChanges(actor=staff("s1", shop.id), community_id=HOME.id), uow)
+    with pytest.raises(PermissionDenied):
+        items.list_stock_changes(ListStockChanges(actor=admin_of(OTHER), community_id=HOME.id), uow)

@@ -166,6 +166,25 @@ class FakeRefreshTokens:
                 self.rows[token_hash] = replace(token, revoked_at=now)
 
 
+class FakeRoleChanges:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, change):
+        self.rows.append(change)
+
+    def list(self, where, offset, limit):
+        found = [
+            c
+            for c in self.rows
+            if c.community_id == where.community_id
+            and c.kind in where.kinds
+            and (where.created_after is None or c.occurred_at >= where.created_after)
+            and (where.created_before is None or c.occurred_at < where.created_before)
+        ]
+        return sorted(found, key=lambda c: (c.occurred_at, c.id), reverse=True)[offset : offset + limit]
+
+
 class FakeUnitOfWork:
     """Keeps state across transactions; a transaction that is not committed leaves no trace."""
 
@@ -173,15 +192,18 @@ class FakeUnitOfWork:
         self.members = FakeMembers()
         self.directory = FakeDirectory()
         self.refresh_tokens = FakeRefreshTokens()
+        self.role_changes = FakeRoleChanges()
         self.outbox = FakeOutbox()
         self.idempotency = FakeIdempotency()
         self.commits = 0
 
     def __enter__(self):
-        self._snapshot = copy.deepcopy(
-            (self.members, self.directory, self.refresh_tokens, self.outbox, self.idempotency)
-        )
+        self._snapshot = copy.deepcopy(self._parts())
         return self
+
+    def _parts(self):
+        parts = (self.members, self.directory, self.refresh_tokens, self.role_changes)
+        return (*parts, self.outbox, self.idempotency)
 
     def commit(self):
         self._snapshot = None
@@ -189,7 +211,14 @@ class FakeUnitOfWork:
 
     def __exit__(self, *exc):
         if self._snapshot is not None:
-            self.members, self.directory, self.refresh_tokens, self.outbox, self.idempotency = self._snapshot
+            (
+                self.members,
+                self.directory,
+                self.refresh_tokens,
+                self.role_changes,
+                self.outbox,
+                self.idempotency,
+            ) = self._snapshot
         self._snapshot = None
 
     @property

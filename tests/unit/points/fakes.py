@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from jifen.errors import Conflict
+from services.points.domain.audit_trail import ADJUSTMENT, AWARD, COMMENDATION, RULE_PUBLICATION, AuditEvent
 from services.points.domain.ledger import HELD, Account, Entry, Hold, Lot
 from services.points.domain.people import CommunityCopy, MemberCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
@@ -163,6 +164,41 @@ class FixedRules:
         raise AssertionError("the built-in version is always in force")
 
 
+class FakeAuditTrail:
+    """Reads the fake ledger's entries and the rule versions as the SQL union does."""
+
+    def __init__(self, uow):
+        self.uow = uow
+
+    def events(self, where, offset, limit):
+        def within(at):
+            return (where.created_after is None or at >= where.created_after) and (
+                where.created_before is None or at < where.created_before
+            )
+
+        found = []
+        for e in self.uow.ledger.entry_rows:
+            if e.community_id != where.community_id or e.kind not in ("award", "adjustment"):
+                continue
+            kind = ADJUSTMENT if e.kind == "adjustment" else COMMENDATION if e.rule_version_id else AWARD
+            if kind in where.kinds and within(e.created_at):
+                found.append(
+                    AuditEvent(
+                        e.id, kind, e.created_by, e.created_at, e.reason, e.member_id, e.amount,
+                        e.source_id, e.rule_version_id,
+                    )
+                )
+        for v in self.uow.rules.versions:
+            scoped = (v.community_id, v.street_id) in ((where.community_id, ""), ("", where.street_id))
+            if RULE_PUBLICATION in where.kinds and scoped and v.published_at and within(v.published_at):
+                reason = f"{v.title}：{v.note}" if v.note else v.title
+                found.append(
+                    AuditEvent(v.id, RULE_PUBLICATION, v.published_by, v.published_at, reason, "", 0, v.id)
+                )
+        found.sort(key=lambda a: (a.occurred_at, a.id), reverse=True)
+        return found[offset : offset + limit]
+
+
 class FakeUnitOfWork:
     """Keeps state across transactions; a transaction that is not committed leaves no trace."""
 
@@ -172,6 +208,7 @@ class FakeUnitOfWork:
         self.rules = rules or FixedRules()
         self.activities = activities
         self.hours = hours
+        self.audit_trail = FakeAuditTrail(self)
         self.outbox = FakeOutbox()
         self.idempotency = FakeIdempotency()
         # The members service asked directly; None: only what its events brought is known.
