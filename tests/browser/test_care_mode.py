@@ -86,3 +86,37 @@ def test_the_english_switch_turns_every_page_into_english_and_back(visitor):
     assert "Points supermarket" in page.inner_text("body")
     page.get_by_role("link", name="中文").click()
     assert "可用积分" in page.inner_text("body")
+
+
+def test_the_pages_behind_each_action_pass_the_checks_in_care_mode(visitor, site):
+    """The pages reached by acting (check-in, the organiser's screen, 代兑换, the counter's order) are
+    checked in care mode too: axe-core, no sideways scrolling, large text and tap targets."""
+    from tests.web.people import redeem, signed_in
+
+    figures = FIGURES[True]
+    volunteer = visitor("care-actions", care=True)
+    page = volunteer.log_in(demo.BUYER_PHONE)
+    page = volunteer.go("/activities", "activities")
+    volunteer.follow(page.locator("main").get_by_role("link", name="文明交通劝导"), "activity")
+    activity_path = page.url.removeprefix(site.url)
+    check(volunteer.follow(page.get_by_role("link", name="签到 / 签退"), "check-in"), "check-in", figures)
+
+    organiser = visitor("care-organiser", care=True)
+    organiser.log_in("13800000001")
+    check(organiser.go(activity_path + "/screen", "check-in-screen"), "screen", figures)
+
+    grid = visitor("care-grid-worker", care=True)
+    page = grid.log_in(GRID_WORKER)
+    page = grid.go("/grid?q=0011", "grid-search")
+    grid.follow(page.get_by_role("link", name="为他/她兑换").first, "grid-goods")
+    check(page, "grid goods", figures)
+    grid.follow(page.locator("li", has_text="牙膏").get_by_role("link", name="兑换"), "grid-confirm")
+    check(page, "grid confirm", figures)
+
+    order = redeem(signed_in(site, demo.BUYER_PHONE), "牙膏")
+    staff = visitor("care-staff", care=True)
+    page = staff.log_in(STAFF)
+    page = staff.go("/counter", "counter")
+    page.fill("#pickup_code", order["pickup_code"])
+    staff.follow(page.get_by_role("button", name="查看兑换单"), "counter-order")
+    check(page, "counter order", figures)

@@ -18,5 +18,9 @@ router = APIRouter(include_in_schema=False)
 def screen(request: Request, activity_id: str, me: Session = Depends(session)):
     found = organiser.check_in_screen(gateway(request).services, me, activity_id, str(request.base_url))
     # Drawn into the page itself, so the code and its QR always belong to the same moment.
-    qr = Markup(segno.make(found.check_in_url, error="m").svg_inline(scale=8, border=2, title=found.code))
+    qr = Markup(
+        segno.make(found.check_in_url, error="m").svg_inline(
+            scale=8, border=2, title=found.code, omitsize=True
+        )
+    )
     return render(request, "screen.html", me, screen=found, qr=qr)
