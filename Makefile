@@ -7,7 +7,7 @@ PROTOS := $(shell find protos -name '*.proto')
 PYTEST_ARGS ?=
 RUN_ARGS ?= --demo
 
-.PHONY: run test protos lint install node clean
+.PHONY: run test protos lint install node messages clean
 
 run: $(STAMPS)/protos $(STAMPS)/node
 	$(VENV)/bin/jifen up $(RUN_ARGS)
@@ -50,6 +50,12 @@ $(STAMPS)/node: package.json package-lock.json
 	npm install --no-audit --no-fund --loglevel=error
 	cp node_modules/qr-scanner/qr-scanner.umd.min.js node_modules/qr-scanner/qr-scanner-worker.min.js $(VENDOR)/
 	@touch $@
+
+# New Chinese texts join the English catalogue, for a person to translate (services/gateway/catalogue.py).
+messages: $(STAMPS)/install
+	$(VENV)/bin/pybabel extract -F services/gateway/babel.cfg -k _ -k gettext --no-location --omit-header \
+		-o $(STAMPS)/messages.pot services/gateway
+	$(PY) -m services.gateway.catalogue $(STAMPS)/messages.pot
 
 clean:
 	rm -rf $(STAMPS) $(VENV) node_modules gen services/gateway/static/vendor

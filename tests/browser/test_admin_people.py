@@ -13,7 +13,7 @@ def test_a_community_admin_finds_a_volunteer_and_opens_their_record(visitor, vie
     admin = visitor("admin-people", viewport)
     page = admin.log_in(COMMUNITY_ADMIN)
     admin.follow(page.get_by_role("link", name="管理"), "admin-people")
-    rows = page.locator("table.people tbody tr")
+    rows = page.locator("table.data tbody tr")
     assert rows.count() >= 5
     page.fill("#q", "王秀兰")
     admin.follow(page.get_by_role("button", name="查找"), "admin-people-found")

@@ -6,8 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from ..service import admin_people, grid, organiser, staff, views, volunteer
+from ..service import grid, organiser, staff, views, volunteer
 from ..service.session import Session
+from . import api_admin
 from .context import checked_call, gateway, log_in, log_out, session
 from .sessions import csrf_token
 
@@ -238,18 +239,4 @@ def redeem_for(member_id: str, item_id: str, body: Redeem, request: Request, me:
     return grid.redeem_for(_services(request), me, member_id, item_id, body.quantity, body.request_id)
 
 
-@router.get("/admin/members", response_model=views.People, tags=["admin"])
-def admin_members(
-    request: Request,
-    community_id: str = "",
-    q: str = "",
-    role: str = "",
-    status: str = "",
-    me: Session = Depends(session),
-):
-    return admin_people.people(_services(request), me, community_id, q, role, status)
-
-
-@router.get("/admin/members/{member_id}", response_model=views.MemberRecord, tags=["admin"])
-def admin_member(member_id: str, request: Request, me: Session = Depends(session)):
-    return admin_people.person(_services(request), me, member_id)
+router.include_router(api_admin.router)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from jifen.caller import ADMIN
 from jifen.members.v1 import members_pb2 as mpb
 
-from . import translate, views
+from . import admin_scope, translate, views
 from .errors import ActionError, Kind
 from .gateway import Services
 from .session import Session, require
@@ -22,31 +21,11 @@ STATUSES = {"active": mpb.MEMBER_STATUS_ACTIVE, "deactivated": mpb.MEMBER_STATUS
 ROLE_NAMES = {value: key for key, value in ROLES.items()}
 
 
-def communities(services: Services, session: Session) -> list[views.Community]:
-    """The communities this admin looks after: their own, or every community of their street."""
-    require(session.is_admin, session)
-    found: dict[str, views.Community] = {}
-    for grant in session.caller.grants:
-        if grant.role != ADMIN:
-            continue
-        if grant.street_id:
-            for c in services.members.communities(session.credentials, grant.street_id):
-                found[c.community_id] = views.Community(community_id=c.community_id, name=c.name)
-        elif grant.community_id and grant.community_id not in found:
-            found[grant.community_id] = views.Community(community_id=grant.community_id, name="")
-    return list(found.values())
-
-
 def people(
     services: Services, session: Session, community_id: str, query: str = "", role: str = "", status: str = ""
 ) -> views.People:
     """Members of one community the admin looks after, found by name or phone, role and status."""
-    mine = communities(services, session)
-    if not mine:
-        raise ActionError(Kind.FORBIDDEN, session.gettext("您没有权限打开这个页面"))
-    chosen = community_id or mine[0].community_id
-    if chosen not in {c.community_id for c in mine}:
-        raise ActionError(Kind.FORBIDDEN, session.gettext("您只能查看自己管理的社区"))
+    mine, chosen = admin_scope.chosen(services, session, community_id)
     if role and role not in ROLES:
         raise ActionError(Kind.INVALID, session.gettext("请选择列表中的角色"), "role")
     if status and status not in STATUSES:

@@ -1,0 +1,7 @@
+"""/api/v1/admin: the dashboard and the audit trail."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""/api/v1/admin: commendations, adjustments, the rule editor and the leaderboard."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

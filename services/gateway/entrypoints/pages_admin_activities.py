@@ -1,0 +1,7 @@
+"""Admin pages for activities, their participants and hours, and the approval queue."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
