@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
 import pytest
@@ -22,9 +25,9 @@ class Site:
     process: Process
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("web")
+@contextmanager
+def running_site(folder: Path) -> Iterator[Site]:
+    """A whole embedded system with its demo data, stopped (and checked to stop cleanly) at the end."""
     env, ports = embedded_env()
     process = jifen("jifen-up-web", ["up", "--demo", "--data-dir", str(folder / "data")], env, folder)
     wait_until(lambda: "demo logins" in process.log(), timeout=90, what="the demo", processes=(process,))
@@ -36,8 +39,17 @@ def site(tmp_path_factory):
         market=grpc.insecure_channel(f"127.0.0.1:{ports['market']}"),
         process=process,
     )
-    yield found
-    found.points.close()
-    found.market.close()
-    members.close()
+    try:
+        yield found
+    finally:
+        found.points.close()
+        found.market.close()
+        members.close()
     assert process.stop() == 0, process.log()[-3000:]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The one system every web and browser test of a run shares."""
+    with running_site(tmp_path_factory.mktemp("web")) as found:
+        yield found
