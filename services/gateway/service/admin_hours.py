@@ -1,0 +1,155 @@
+"""The approval queue (时长审核): a community's pending hour records with their flags and the points
+each will earn, approved or rejected in bulk with the admin's own token.
+
+Approving without the override approves the clean records chosen and leaves the flagged ones pending,
+named on the page; a flagged record is approved only with the override and its reason. The points
+shown come from the points service, computed as approval computes them, so they are what is paid.
+"""
+
+from __future__ import annotations
+
+from jifen.points.v1 import activities_pb2 as apb
+
+from . import admin_scope, translate
+from . import views_activities as views
+from .errors import ActionError, Kind
+from .gateway import Services
+from .session import Session
+
+MAX_REASON = 200
+
+
+def flag_names(session: Session) -> dict[str, str]:
+    _ = session.gettext
+    return {
+        "overlap": _("时间重叠"),
+        "daily_cap_exceeded": _("超过每日时长上限"),
+        "longer_than_activity": _("长于活动时长"),
+    }
+
+
+def queue(services: Services, session: Session, community_id: str) -> views.HourQueue:
+    """The community's pending records, newest first."""
+    mine, chosen = admin_scope.chosen(services, session, community_id)
+    answer = services.points.community_hour_records(
+        session.credentials, community_id=chosen, status=apb.HOUR_RECORD_STATUS_PENDING
+    )
+    return views.HourQueue(
+        communities=mine,
+        community_id=chosen,
+        records=[queued(r) for r in answer.hour_records],
+        more=bool(answer.next_page_token),
+    )
+
+
+def approve(
+    services: Services,
+    session: Session,
+    community_id: str,
+    record_ids: list[str],
+    override: bool,
+    override_reason: str,
+    request_id: str,
+) -> views.Decided:
+    _ = session.gettext
+    chosen = _pending(services, session, community_id, record_ids, _("请先勾选要通过的记录"))
+    override_reason = (override_reason or "").strip()
+    if override and not override_reason:
+        raise ActionError(Kind.INVALID, _("特批须填写理由：您核实了什么"), "override_reason")
+    if len(override_reason) > MAX_REASON:
+        raise ActionError(Kind.INVALID, _("理由不能超过 200 个字"), "override_reason")
+    key = request_key(session, request_id)
+    if override:
+        clean, held_back = chosen, []
+    else:
+        clean = [r for r in chosen if not r.flags]
+        held_back = [r for r in chosen if r.flags]
+        if not clean:
+            raise ActionError(Kind.CONFLICT, held_back_sentence(session, held_back), "override")
+    approved = services.points.approve_hours(
+        session.credentials,
+        key,
+        [r.hour_record_id for r in clean],
+        override,
+        override_reason if override else "",
+    )
+    return views.Decided(approved=[queued(r) for r in approved], held_back=held_back)
+
+
+def reject(
+    services: Services,
+    session: Session,
+    community_id: str,
+    record_ids: list[str],
+    reason: str,
+    request_id: str,
+) -> list[views.QueuedRecord]:
+    _ = session.gettext
+    reason = (reason or "").strip()
+    chosen = _pending(services, session, community_id, record_ids, _("请先勾选要驳回的记录"))
+    if not reason:
+        raise ActionError(Kind.INVALID, _("驳回须填写原因，志愿者会看到它"), "reject_reason")
+    if len(reason) > MAX_REASON:
+        raise ActionError(Kind.INVALID, _("理由不能超过 200 个字"), "reject_reason")
+    answer = services.points.reject_hours(
+        session.credentials, request_key(session, request_id), [r.hour_record_id for r in chosen], reason
+    )
+    return [queued(r) for r in answer]
+
+
+def queued(value: apb.HourRecord) -> views.QueuedRecord:
+    status = translate.HOUR_STATUS.get(value.status, "")
+    pending = status == "pending"
+    return views.QueuedRecord(
+        hour_record_id=value.hour_record_id,
+        activity_id=value.activity_id,
+        activity_title=value.activity_title,
+        member_id=value.member_id,
+        member_name=value.member_name,
+        minutes=value.minutes,
+        check_in_time=translate.when(value, "check_in_time"),
+        check_out_time=translate.when(value, "check_out_time"),
+        status=status,
+        flags=[translate.HOUR_FLAG.get(f, "") for f in value.flags],
+        points=value.points_preview if pending else value.points_accrued,
+        calculation=value.preview_calculation if pending else value.calculation,
+        reject_reason=value.reject_reason,
+    )
+
+
+def _pending(
+    services: Services, session: Session, community_id: str, record_ids: list[str], none_chosen: str
+) -> list[views.QueuedRecord]:
+    """The chosen records, each still pending in a community the admin looks after."""
+    ids = list(dict.fromkeys(i.strip() for i in record_ids if i.strip()))
+    if not ids:
+        raise ActionError(Kind.INVALID, none_chosen, "records")
+    found = {r.hour_record_id: r for r in queue(services, session, community_id).records}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ActionError(
+            Kind.NOT_FOUND, session.gettext("有记录已审核或不在本社区的待审核列表中，请刷新后重试"), "records"
+        )
+    return [found[i] for i in ids]
+
+
+def held_back_sentence(session: Session, records: list[views.QueuedRecord]) -> str:
+    names = flag_names(session)
+    listed = "；".join(
+        f"{r.member_name} · {r.activity_title}（{'、'.join(names.get(f, f) for f in r.flags)}）"
+        for r in records
+    )
+    return (
+        session.gettext(
+            "以下记录有异常标记，未通过；如已核实，请勾选“我已核实，仍然通过”并填写理由后再提交："
+        )
+        + listed
+    )
+
+
+def request_key(session: Session, request_id: str) -> str:
+    """The idempotency key the form was rendered with; without one a repeat could act twice."""
+    key = (request_id or "").strip()
+    if not key or len(key) > 100:
+        raise ActionError(Kind.INVALID, session.gettext("页面已过期，请刷新后重新提交"), "request_id")
+    return key
