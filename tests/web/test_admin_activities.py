@@ -324,3 +324,60 @@ def test_an_admin_opens_the_check_in_screen_of_an_activity_someone_else_organise
     assert f'href="/activities/{soon["activity_id"]}/screen"' in page.text
     screen = community_admin.get(f"/activities/{soon['activity_id']}/screen")
     assert screen.status_code == 200 and "签到屏幕：文明交通劝导" in screen.text
+
+
+def test_an_admin_edits_an_activity_in_the_page_and_the_api(site, community_admin):
+    home = communities(site)["张苏滩社区"]
+    start = (datetime.now(LOCAL) + timedelta(days=4)).replace(hour=14, minute=0, second=0, microsecond=0)
+    made = plan(community_admin, home, "修改测试：垃圾分类宣传", start, category="publicity", difficulty=1)
+    form = community_admin.get(f"/admin/activities/{made['activity_id']}/edit")
+    assert f'value="{local(start)}"' in form.text and "selected>宣传倡导" in form.text.replace(
+        '"publicity" ', ""
+    )
+
+    later = start + timedelta(days=1)
+    page = community_admin.post(
+        f"/admin/activities/{made['activity_id']}/edit",
+        data={
+            "csrf_token": community_admin.headers["x-csrf-token"],
+            "request_id": rid(),
+            "title": "修改测试：垃圾分类入户宣传",
+            "category": "publicity",
+            "difficulty": "2",
+            "place": "张苏滩社区 7 号楼",
+            "capacity": "8",
+            "start_time": local(later),
+            "end_time": local(later + timedelta(hours=3)),
+            "description": "",
+        },
+    )
+    assert page.status_code == 303 and page.headers["location"] == f"/admin/activities/{made['activity_id']}"
+    seen = community_admin.get(f"/api/v1/admin/activities/{made['activity_id']}").json()["activity"]
+    assert (seen["title"], seen["difficulty"], seen["capacity"], seen["place"]) == (
+        "修改测试：垃圾分类入户宣传",
+        2,
+        8,
+        "张苏滩社区 7 号楼",
+    )
+    assert datetime.fromisoformat(seen["start_time"]) == later
+
+    refused = community_admin.put(
+        f"/api/v1/admin/activities/{made['activity_id']}",
+        json={
+            **{k: seen[k] for k in ("title", "category", "difficulty", "place")},
+            "capacity": 8,
+            "start_time": local(later),
+            "end_time": local(later - timedelta(hours=1)),
+            "request_id": rid(),
+        },
+    )
+    assert refused.status_code == 422 and refused.json()["error"]["message"] == "结束时间须晚于开始时间"
+    no_reason = community_admin.post(
+        f"/api/v1/admin/activities/{made['activity_id']}/cancel", json={"reason": " ", "request_id": rid()}
+    )
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["field"] == "reason"
+    after = community_admin.get(f"/api/v1/admin/activities/{made['activity_id']}").json()["activity"]
+    assert (after["status"], datetime.fromisoformat(after["end_time"])) == (
+        "scheduled",
+        later + timedelta(hours=3),
+    )

@@ -10,7 +10,7 @@ from jifen.ids import new_id
 
 from ..service import admin_activities, admin_hours
 from ..service.admin_activities import ActivityInput
-from ..service.errors import ActionError
+from ..service.errors import ActionError, Kind
 from ..service.session import Session
 from .context import checked_form, gateway, session
 from .render import form_error, redirect, render
@@ -113,6 +113,9 @@ def record_hours(
         )
     except ActionError as error:
         return _activity_page(request, me, activity_id, form, error)
+    if not done.recorded:
+        refused = ActionError(Kind.CONFLICT, me.gettext("未记录：") + "；".join(done.refused), "members")
+        return _activity_page(request, me, activity_id, form, refused)
     flash = me.gettext("已为 %(n)s 位志愿者记录服务时长，待审核") % {"n": len(done.recorded)}
     if done.refused:
         flash += me.gettext("；未记录：") + "；".join(done.refused)
