@@ -95,8 +95,15 @@ class PointsClient:
         self.channel.close()
 
     # Admin console: activities and hours.
-    def community_activities(self, who: Credentials, community_id: str, page_token: str = ""):
-        request = apb.ListActivitiesRequest(community_id=community_id, page_size=100, page_token=page_token)
+    def community_activities(
+        self, who: Credentials, community_id: str, status: int, starts_after: datetime | None = None
+    ) -> apb.ListActivitiesResponse:
+        request = apb.ListActivitiesRequest(
+            community_id=community_id,
+            status=status,
+            starts_after=to_timestamp(starts_after) if starts_after else None,
+            page_size=100,
+        )
         return call(self.activities.ListActivities, request, who, self.timeout)
 
     def create_activity(self, who: Credentials, request: apb.CreateActivityRequest) -> apb.Activity:

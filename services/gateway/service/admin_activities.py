@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from google.protobuf.field_mask_pb2 import FieldMask
 
@@ -24,6 +24,7 @@ from .session import Session
 CATEGORIES = ("environment", "elderly_care", "traffic", "emergency", "publicity", "education", "health")
 MAX_CAPACITY = 10000
 MAX_PHONES = 50
+RECENT_DAYS = 90
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 EDITABLE = ("title", "description", "category", "difficulty", "start_time", "end_time", "place", "capacity")
 
@@ -65,23 +66,27 @@ def local_input(moment: datetime | None) -> str:
 
 
 def activities(services: Services, session: Session, community_id: str) -> views.Activities:
-    """The community's activities: upcoming (soonest first), past (latest first) and cancelled."""
+    """The community's activities: upcoming and under way (soonest first), and those that ended or were
+    cancelled in the last RECENT_DAYS (latest first)."""
     mine, chosen = admin_scope.chosen(services, session, community_id)
-    found: list[views.AdminActivity] = []
-    token = ""
-    # A community plans tens of activities a month; five pages are years of them.
-    for _ in range(5):
-        answer = services.points.community_activities(session.credentials, chosen, token)
-        found += [admin_activity(a) for a in answer.activities]
-        token = answer.next_page_token
-        if not token:
-            break
+    since = services.clock() - timedelta(days=RECENT_DAYS)
+
+    def listed(status: int, starts_after=None) -> tuple[list[views.AdminActivity], bool]:
+        answer = services.points.community_activities(session.credentials, chosen, status, starts_after)
+        return [admin_activity(a) for a in answer.activities], bool(answer.next_page_token)
+
+    under_way, more_under_way = listed(apb.ACTIVITY_STATUS_IN_PROGRESS)
+    scheduled, more_scheduled = listed(apb.ACTIVITY_STATUS_SCHEDULED)
+    ended, more_ended = listed(apb.ACTIVITY_STATUS_ENDED, since)
+    cancelled, more_cancelled = listed(apb.ACTIVITY_STATUS_CANCELLED, since)
     return views.Activities(
         communities=mine,
         community_id=chosen,
-        upcoming=[a for a in found if a.status in ("scheduled", "in_progress")],
-        past=[a for a in reversed(found) if a.status == "ended"],
-        cancelled=[a for a in reversed(found) if a.status == "cancelled"],
+        upcoming=under_way + scheduled,
+        past=ended[::-1],
+        cancelled=cancelled[::-1],
+        recent_days=RECENT_DAYS,
+        more=more_under_way or more_scheduled or more_ended or more_cancelled,
     )
 
 

@@ -32,6 +32,10 @@ class Activities(BaseModel):
     upcoming: list[AdminActivity]
     past: list[AdminActivity]
     cancelled: list[AdminActivity]
+    # Past and cancelled ones go back this many days.
+    recent_days: int
+    # Some list was longer than one page (100) and shows its first page only.
+    more: bool
 
 
 class Participant(BaseModel):
