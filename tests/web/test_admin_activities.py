@@ -286,11 +286,13 @@ def test_bulk_approval_passes_the_clean_records_holds_the_flagged_and_pays_what_
     assert all(r["calculation"].endswith(f"= {r['points']}") for r in ours.values())
 
     ids = [r["hour_record_id"] for r in ours.values()]
-    decided = community_admin.post(
-        "/api/v1/admin/hours/approve", json={"hour_record_ids": ids, "request_id": rid()}
-    )
+    approval = {"hour_record_ids": ids, "request_id": rid()}
+    decided = community_admin.post("/api/v1/admin/hours/approve", json=approval)
     assert decided.status_code == 200, decided.text
     body = decided.json()
+    # Sent twice (a double click): the same answer, nothing paid twice.
+    again = community_admin.post("/api/v1/admin/hours/approve", json=approval)
+    assert again.status_code == 200 and again.json()["approved"] == body["approved"]
     assert sorted(r["points"] for r in body["approved"]) == [22, 37]
     assert [r["hour_record_id"] for r in body["held_back"]] == [flagged["hour_record_id"]]
     overridden = community_admin.post(

@@ -52,26 +52,19 @@ def approve(
     request_id: str,
 ) -> views.Decided:
     _ = session.gettext
-    chosen = _pending(services, session, community_id, record_ids, _("请先勾选要通过的记录"))
+    ids, pending = _chosen(services, session, community_id, record_ids, _("请先勾选要通过的记录"))
     override_reason = (override_reason or "").strip()
     if override and not override_reason:
         raise ActionError(Kind.INVALID, _("特批须填写理由：您核实了什么"), "override_reason")
     if len(override_reason) > MAX_REASON:
         raise ActionError(Kind.INVALID, _("理由不能超过 200 个字"), "override_reason")
     key = request_key(session, request_id)
-    if override:
-        clean, held_back = chosen, []
-    else:
-        clean = [r for r in chosen if not r.flags]
-        held_back = [r for r in chosen if r.flags]
-        if not clean:
-            raise ActionError(Kind.CONFLICT, held_back_sentence(session, held_back), "override")
+    held_back = [] if override else [pending[i] for i in ids if i in pending and pending[i].flags]
+    sent = [i for i in ids if i not in {r.hour_record_id for r in held_back}]
+    if not sent:
+        raise ActionError(Kind.CONFLICT, held_back_sentence(session, held_back), "override")
     approved = services.points.approve_hours(
-        session.credentials,
-        key,
-        [r.hour_record_id for r in clean],
-        override,
-        override_reason if override else "",
+        session.credentials, key, sent, override, override_reason if override else ""
     )
     return views.Decided(approved=[queued(r) for r in approved], held_back=held_back)
 
@@ -86,14 +79,12 @@ def reject(
 ) -> list[views.QueuedRecord]:
     _ = session.gettext
     reason = (reason or "").strip()
-    chosen = _pending(services, session, community_id, record_ids, _("请先勾选要驳回的记录"))
+    ids = _chosen(services, session, community_id, record_ids, _("请先勾选要驳回的记录"))[0]
     if not reason:
         raise ActionError(Kind.INVALID, _("驳回须填写原因，志愿者会看到它"), "reject_reason")
     if len(reason) > MAX_REASON:
         raise ActionError(Kind.INVALID, _("理由不能超过 200 个字"), "reject_reason")
-    answer = services.points.reject_hours(
-        session.credentials, request_key(session, request_id), [r.hour_record_id for r in chosen], reason
-    )
+    answer = services.points.reject_hours(session.credentials, request_key(session, request_id), ids, reason)
     return [queued(r) for r in answer]
 
 
@@ -117,20 +108,19 @@ def queued(value: apb.HourRecord) -> views.QueuedRecord:
     )
 
 
-def _pending(
+def _chosen(
     services: Services, session: Session, community_id: str, record_ids: list[str], none_chosen: str
-) -> list[views.QueuedRecord]:
-    """The chosen records, each still pending in a community the admin looks after."""
+) -> tuple[list[str], dict[str, views.QueuedRecord]]:
+    """The ids chosen, and the community's pending records by id (the admin's scope checked).
+
+    A chosen record that is no longer pending still goes to the service: a form submitted twice
+    repeats its idempotency key and gets the first answer, and a stale page gets the service's
+    sentence naming the record that was decided meanwhile."""
     ids = list(dict.fromkeys(i.strip() for i in record_ids if i.strip()))
     if not ids:
         raise ActionError(Kind.INVALID, none_chosen, "records")
-    found = {r.hour_record_id: r for r in queue(services, session, community_id).records}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise ActionError(
-            Kind.NOT_FOUND, session.gettext("有记录已审核或不在本社区的待审核列表中，请刷新后重试"), "records"
-        )
-    return [found[i] for i in ids]
+    pending = {r.hour_record_id: r for r in queue(services, session, community_id).records}
+    return ids, pending
 
 
 def held_back_sentence(session: Session, records: list[views.QueuedRecord]) -> str:
