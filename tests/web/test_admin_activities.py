@@ -149,6 +149,17 @@ def test_a_community_admin_sees_and_changes_nothing_of_the_other_community(site,
     ), {name: (a.status_code, a.text[:200]) for name, a in refused.items()}
     assert "您只能查看自己管理的社区" in refused["list"].json()["error"]["message"]
 
+    # The street admin recorded it, so someone else must certify it: held back, and said so.
+    own = street.post(
+        "/api/v1/admin/hours/approve",
+        json={"community_id": other, "hour_record_ids": [pending["hour_record_id"]], "request_id": rid()},
+    )
+    assert own.status_code == 409
+    assert (
+        (own.json()["error"]["message"])
+        == "以下记录是您记录的或您本人的，须由其他管理员或组织者审核，未通过：韩冬梅 · 天庆嘉园楼道清理"
+    )
+
     # Nothing changed: the activity keeps its title and time, the record is still pending.
     after = street.get(f"/api/v1/admin/activities/{theirs['activity_id']}").json()
     assert after["activity"]["title"] == "天庆嘉园楼道清理" and after["activity"]["status"] == "ended"

@@ -8,6 +8,8 @@ shown come from the points service, computed as approval computes them, so they 
 
 from __future__ import annotations
 
+import re
+
 from jifen.points.v1 import activities_pb2 as apb
 
 from . import admin_scope, translate
@@ -59,13 +61,20 @@ def approve(
     if len(override_reason) > MAX_REASON:
         raise ActionError(Kind.INVALID, _("理由不能超过 200 个字"), "override_reason")
     key = request_key(session, request_id)
-    held_back = [] if override else [pending[i] for i in ids if i in pending and pending[i].flags]
+    held_back = [
+        pending[i]
+        for i in ids
+        if i in pending and (_own(session, pending[i]) or (pending[i].flags and not override))
+    ]
     sent = [i for i in ids if i not in {r.hour_record_id for r in held_back}]
     if not sent:
         raise ActionError(Kind.CONFLICT, held_back_sentence(session, held_back), "override")
-    approved = services.points.approve_hours(
-        session.credentials, key, sent, override, override_reason if override else ""
-    )
+    try:
+        approved = services.points.approve_hours(
+            session.credentials, key, sent, override, override_reason if override else ""
+        )
+    except ActionError as error:
+        raise ActionError(error.kind, _named(error, sent, pending), "records") from None
     return views.Decided(approved=[queued(r) for r in approved], held_back=held_back)
 
 
@@ -79,12 +88,17 @@ def reject(
 ) -> list[views.QueuedRecord]:
     _ = session.gettext
     reason = (reason or "").strip()
-    ids = _chosen(services, session, community_id, record_ids, _("请先勾选要驳回的记录"))[0]
+    ids, pending = _chosen(services, session, community_id, record_ids, _("请先勾选要驳回的记录"))
     if not reason:
         raise ActionError(Kind.INVALID, _("驳回须填写原因，志愿者会看到它"), "reject_reason")
     if len(reason) > MAX_REASON:
         raise ActionError(Kind.INVALID, _("理由不能超过 200 个字"), "reject_reason")
-    answer = services.points.reject_hours(session.credentials, request_key(session, request_id), ids, reason)
+    try:
+        answer = services.points.reject_hours(
+            session.credentials, request_key(session, request_id), ids, reason
+        )
+    except ActionError as error:
+        raise ActionError(error.kind, _named(error, ids, pending), "records") from None
     return [queued(r) for r in answer]
 
 
@@ -105,6 +119,7 @@ def queued(value: apb.HourRecord) -> views.QueuedRecord:
         points=value.points_preview if pending else value.points_accrued,
         calculation=value.preview_calculation if pending else value.calculation,
         reject_reason=value.reject_reason,
+        recorded_by=value.recorded_by,
     )
 
 
@@ -124,17 +139,53 @@ def _chosen(
 
 
 def held_back_sentence(session: Session, records: list[views.QueuedRecord]) -> str:
+    """Which records were left pending, and what the admin can do about each kind."""
     names = flag_names(session)
-    listed = "；".join(
-        f"{r.member_name} · {r.activity_title}（{'、'.join(names.get(f, f) for f in r.flags)}）"
-        for r in records
-    )
-    return (
-        session.gettext(
-            "以下记录有异常标记，未通过；如已核实，请勾选“我已核实，仍然通过”并填写理由后再提交："
+
+    def listed(chosen: list[views.QueuedRecord]) -> str:
+        return "；".join(
+            f"{r.member_name} · {r.activity_title}"
+            + (f"（{'、'.join(names.get(f, f) for f in r.flags)}）" if r.flags else "")
+            for r in chosen
         )
-        + listed
-    )
+
+    own = [r for r in records if _own(session, r)]
+    flagged = [r for r in records if r not in own]
+    sentences = []
+    if flagged:
+        sentences.append(
+            session.gettext(
+                "以下记录有异常标记，未通过；如已核实，请勾选“我已核实，仍然通过”并填写理由后再提交："
+            )
+            + listed(flagged)
+        )
+    if own:
+        sentences.append(
+            session.gettext("以下记录是您记录的或您本人的，须由其他管理员或组织者审核，未通过：")
+            + listed(own)
+        )
+    return "。".join(sentences)
+
+
+def _own(session: Session, record: views.QueuedRecord) -> bool:
+    """记录谁记录谁证明, but never one's own: the points service refuses both, so they are not sent."""
+    return session.member_id in (record.recorded_by, record.member_id)
+
+
+FIELD = re.compile(r"^hour_record_ids\[(\d+)\]")
+
+
+def _named(error: ActionError, sent: list[str], pending: dict[str, views.QueuedRecord]) -> str:
+    """The service's refusal with the record it names told by volunteer and activity, not by id."""
+    message = error.message
+    index = FIELD.match(error.field) or FIELD.match(message)
+    message = re.sub(r"^hour_record_ids\[\d+\]: ", "", message)
+    record = pending.get(sent[int(index.group(1))]) if index and int(index.group(1)) < len(sent) else None
+    for record_id, found in pending.items():
+        message = message.replace(f"记录 {record_id}", f"{found.member_name} · {found.activity_title} 的记录")
+    if record is not None and record.member_name not in message:
+        message = f"{record.member_name} · {record.activity_title}：{message}"
+    return message
 
 
 def request_key(session: Session, request_id: str) -> str:

@@ -64,6 +64,8 @@ class QueuedRecord(BaseModel):
     points: int
     calculation: str
     reject_reason: str = ""
+    # Who recorded it: they may not approve it themselves.
+    recorded_by: str = ""
 
 
 class ActivityRecord(BaseModel):
@@ -89,7 +91,8 @@ class Recorded(BaseModel):
 
 
 class Decided(BaseModel):
-    """An approval: the records approved, and the flagged ones left pending for want of an override."""
+    """An approval: the records approved, and those left pending: flagged ones without the override,
+    and ones the admin recorded or served, which someone else must certify."""
 
     approved: list[QueuedRecord]
     held_back: list[QueuedRecord]
