@@ -169,7 +169,7 @@ def _queue_page(request: Request, me: Session, community: str, form: dict, held_
         queue=found,
         flag_names=admin_hours.flag_names(me),
         held=held,
-        held_sentence=admin_hours.held_back_sentence(me, held) if held else "",
+        held_sentences=admin_hours.held_back_sentences(me, held),
         request_id=new_id(),
     )
     if error is not None:

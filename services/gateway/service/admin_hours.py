@@ -139,6 +139,10 @@ def _chosen(
 
 
 def held_back_sentence(session: Session, records: list[views.QueuedRecord]) -> str:
+    return "。".join(held_back_sentences(session, records))
+
+
+def held_back_sentences(session: Session, records: list[views.QueuedRecord]) -> list[str]:
     """Which records were left pending, and what the admin can do about each kind."""
     names = flag_names(session)
 
@@ -164,7 +168,7 @@ def held_back_sentence(session: Session, records: list[views.QueuedRecord]) -> s
             session.gettext("以下记录是您记录的或您本人的，须由其他管理员或组织者审核，未通过：")
             + listed(own)
         )
-    return "。".join(sentences)
+    return sentences
 
 
 def _own(session: Session, record: views.QueuedRecord) -> bool:
