@@ -202,3 +202,24 @@ def test_statuses_flags_and_scopes_are_decided_in_sql(uow, town):
     assert hours.list_hour_records(ListHourRecords(actor=other_admin), uow())[0] == []
     mine, _ = hours.list_hour_records(ListHourRecords(actor=Caller(member_id="vol-1")), uow())
     assert len(mine) == 2
+
+
+def test_the_queue_shows_what_approval_then_posts_to_the_ledger(uow, town):
+    activity = plan(uow, town, start=NOW - timedelta(days=2), difficulty=4)
+    member(uow, "vol-1")
+    member(uow, "vol-2")
+    later = NOW + timedelta(hours=1)
+    entries = (HoursEntry("vol-1", 100), HoursEntry("vol-2", 45))
+    hours.record_hours(RecordHours("rec-1", ADMIN_HOME, activity.id, entries), uow(), lambda: later)
+    queue, _ = hours.list_hour_records(
+        ListHourRecords(STREET_ADMIN, community_id=HOME.id, status="pending"), uow()
+    )
+    shown = {v.record.id: v.preview for v in queue}
+    # 100 minutes round down to 90: 1.5 h × 10 × 1.8 (difficulty 4) = 27; 45 → 30 minutes: 9.
+    assert sorted(p.points for p in shown.values()) == [9, 27]
+    hour_decisions.approve_hours(ApproveHours("ap-1", town, tuple(shown)), uow(), lambda: later)
+    with uow() as tx:
+        posted = {row.source_id: row for row in tx.connection.execute(sa.select(tables.entries))}
+    assert {i: (e.amount, e.calculation, e.rule_version_id) for i, e in posted.items()} == {
+        i: (p.points, p.calculation, p.version.id) for i, p in shown.items()
+    }

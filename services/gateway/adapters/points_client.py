@@ -93,3 +93,63 @@ class PointsClient:
 
     def close(self) -> None:
         self.channel.close()
+
+    # Admin console: activities and hours.
+    def community_activities(
+        self, who: Credentials, community_id: str, status: int, starts_after: datetime | None = None
+    ) -> apb.ListActivitiesResponse:
+        request = apb.ListActivitiesRequest(
+            community_id=community_id,
+            status=status,
+            starts_after=to_timestamp(starts_after) if starts_after else None,
+            page_size=100,
+        )
+        return call(self.activities.ListActivities, request, who, self.timeout)
+
+    def create_activity(self, who: Credentials, request: apb.CreateActivityRequest) -> apb.Activity:
+        return call(self.activities.CreateActivity, request, who, self.timeout).activity
+
+    def update_activity(self, who: Credentials, request: apb.UpdateActivityRequest) -> apb.Activity:
+        return call(self.activities.UpdateActivity, request, who, self.timeout).activity
+
+    def cancel_activity(
+        self, who: Credentials, request_id: str, activity_id: str, reason: str
+    ) -> apb.Activity:
+        request = apb.CancelActivityRequest(request_id=request_id, activity_id=activity_id, reason=reason)
+        return call(self.activities.CancelActivity, request, who, self.timeout).activity
+
+    def participants(self, who: Credentials, activity_id: str) -> list[apb.Participant]:
+        request = apb.ListParticipantsRequest(activity_id=activity_id, page_size=100)
+        return list(call(self.activities.ListParticipants, request, who, self.timeout).participants)
+
+    def record_hours(
+        self, who: Credentials, request_id: str, activity_id: str, member_id: str, minutes: int
+    ) -> apb.HourRecord:
+        request = apb.RecordHoursRequest(
+            request_id=request_id,
+            activity_id=activity_id,
+            entries=[apb.HoursInput(member_id=member_id, minutes=minutes)],
+        )
+        return call(self.activities.RecordHours, request, who, self.timeout).hour_records[0]
+
+    def community_hour_records(
+        self, who: Credentials, community_id: str = "", activity_id: str = "", status: int = 0
+    ) -> apb.ListHourRecordsResponse:
+        request = apb.ListHourRecordsRequest(
+            community_id=community_id, activity_id=activity_id, status=status, page_size=100
+        )
+        return call(self.activities.ListHourRecords, request, who, self.timeout)
+
+    def approve_hours(
+        self, who: Credentials, request_id: str, ids: list[str], override: bool, reason: str
+    ) -> list[apb.HourRecord]:
+        request = apb.ApproveHoursRequest(
+            request_id=request_id, hour_record_ids=ids, override=override, override_reason=reason
+        )
+        return list(call(self.activities.ApproveHours, request, who, self.timeout).hour_records)
+
+    def reject_hours(
+        self, who: Credentials, request_id: str, ids: list[str], reason: str
+    ) -> list[apb.HourRecord]:
+        request = apb.RejectHoursRequest(request_id=request_id, hour_record_ids=ids, reason=reason)
+        return list(call(self.activities.RejectHours, request, who, self.timeout).hour_records)

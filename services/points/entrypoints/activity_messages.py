@@ -76,6 +76,7 @@ def participant(view: ParticipantView) -> pb.Participant:
 
 def hour_record(view: HourRecordView) -> pb.HourRecord:
     value = view.record
+    preview = view.preview
     return pb.HourRecord(
         hour_record_id=value.id,
         activity_id=value.activity_id,
@@ -100,6 +101,9 @@ def hour_record(view: HourRecordView) -> pb.HourRecord:
         calculation=value.calculation,
         created_at=to_timestamp(value.created_at),
         updated_at=to_timestamp(value.updated_at),
+        points_preview=preview.points if preview else 0,
+        preview_rule_version_id=preview.version.id if preview else "",
+        preview_calculation=preview.calculation if preview else "",
     )
 
 

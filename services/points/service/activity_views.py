@@ -9,6 +9,7 @@ from jifen.caller import Caller
 
 from ..domain.activity import Activity, Participant
 from ..domain.hours import HourRecord
+from .hour_points import Earning, earning, rules_in_force
 from .ports import UnitOfWork
 
 
@@ -30,6 +31,8 @@ class HourRecordView:
     record: HourRecord
     activity_title: str
     member_name: str
+    # For a pending record: what approving it would accrue now.
+    preview: Earning | None = None
 
 
 def activities(uow: UnitOfWork, found: list[Activity], actor: Caller, now: datetime) -> list[ActivityView]:
@@ -48,12 +51,19 @@ def participants(uow: UnitOfWork, found: list[Participant]) -> list[ParticipantV
 
 def records(uow: UnitOfWork, found: list[HourRecord]) -> list[HourRecordView]:
     people = uow.people.members([r.member_id for r in found])
-    titles = {a.id: a.title for a in uow.activities.many([r.activity_id for r in found]).values()}
+    activities = uow.activities.many([r.activity_id for r in found])
+    versions = {
+        a: rules_in_force(uow, activities[a])
+        for a in {r.activity_id for r in found if r.pending and r.activity_id in activities}
+    }
     return [
         HourRecordView(
             r,
-            titles.get(r.activity_id, ""),
+            activities[r.activity_id].title if r.activity_id in activities else "",
             people[r.member_id].name if r.member_id in people else "",
+            earning(versions[r.activity_id], r, activities[r.activity_id])
+            if r.activity_id in versions and r.pending
+            else None,
         )
         for r in found
     ]

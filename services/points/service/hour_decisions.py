@@ -27,7 +27,7 @@ from ..domain.hours import (
     describe,
     not_yet_served,
 )
-from . import access, activity_scope, hour_events
+from . import access, activity_scope, hour_events, hour_points
 from .activity_commands import ApproveHours, RejectHours
 from .activity_views import HourRecordView
 from .hour_flags import Flagger
@@ -98,9 +98,8 @@ def approve_hours(
 def _approve(
     uow: UnitOfWork, actor: Caller, record: HourRecord, activity: Activity, override_reason: str, now
 ) -> None:
-    community = activity_scope.community_of(uow, activity)
-    version = uow.rules.in_force(activity.community_id, community.street_id, activity.start_time)
-    points, calculation = version.rules.points_for(record.minutes, activity.difficulty, activity.category)
+    earned = hour_points.earning(hour_points.rules_in_force(uow, activity), record, activity)
+    version = earned.version
     certified = post_approved_hours(
         uow,
         ApprovedHours(
@@ -108,16 +107,18 @@ def _approve(
             hour_record_id=record.id,
             activity_id=activity.id,
             minutes=record.minutes,
-            points=points,
+            points=earned.points,
             rule_version_id=version.id,
-            calculation=calculation,
+            calculation=earned.calculation,
             lot_expires_at=version.rules.lot_expiry(now),
             reason=f"{activity.title} 服务 {record.minutes} 分钟",
             approved_by=actor.member_id,
         ),
         now,
     )
-    approved = record.approve(actor.member_id, now, points, version.id, calculation, override_reason)
+    approved = record.approve(
+        actor.member_id, now, earned.points, version.id, earned.calculation, override_reason
+    )
     if not uow.hours.save(approved, was=PENDING):
         raise FailedPrecondition(
             f"记录 {record.id} 刚被审核过", f"record {record.id} was just decided", "hour_record_ids"
