@@ -43,11 +43,12 @@ def rules(services: Services, session: Session, community_id: str) -> views_poin
     and the versions published for the community itself, latest effective first."""
     mine, chosen = admin_scope.chosen(services, session, community_id)
     who = session.credentials
+    now = services.clock()
     return views_points.Rules(
         communities=mine,
         community_id=chosen,
         in_force=version(services.points.rule_in_force(who, chosen)),
-        history=[version(v) for v in services.points.rule_versions(who, chosen)],
+        history=[version(v, now) for v in services.points.rule_versions(who, chosen)],
     )
 
 
@@ -140,16 +141,18 @@ def digest(community_id: str, draft: views_points.RuleDraft) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def version(value: rpb.RuleVersion) -> views_points.RuleVersion:
+def version(value: rpb.RuleVersion, now: datetime | None = None) -> views_points.RuleVersion:
     scope = "community" if value.community_id else "street" if value.street_id else "default"
+    effective_from = when(value, "effective_from")
     return views_points.RuleVersion(
         rule_version_id=value.rule_version_id,
         title=value.title,
         scope=scope,
-        effective_from=when(value, "effective_from"),
+        effective_from=effective_from,
         published_at=when(value, "published_at"),
         note=value.note,
         rules=draft_of(value),
+        upcoming=bool(now and effective_from and effective_from > now),
     )
 
 

@@ -78,6 +78,8 @@ class RuleVersion(BaseModel):
     published_at: datetime | None
     note: str
     rules: RuleDraft
+    # Published with an effective date still to come.
+    upcoming: bool = False
 
 
 class Rules(BaseModel):
