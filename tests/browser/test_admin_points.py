@@ -87,19 +87,25 @@ def test_an_admin_awards_a_commendation_and_publishes_a_previewed_rule_change(
 
     # A rule change: the draft starts from the rules in force; the preview shows before → after.
     admin.follow(page.get_by_role("link", name="积分规则"), "rules")
-    assert page.locator("#points_per_hour").input_value() == "10"
+    in_force = page.locator("dl.rule-terms dd").first.inner_text()
+    assert page.locator("#points_per_hour").input_value() == in_force
     effective = (datetime.now(LOCAL) + timedelta(days=ahead)).date()
     title = f"{effective.year}年试行积分办法（{name}）"
     page.fill("#title", title)
     page.fill("#effective_date", effective.isoformat())
     page.fill("#points_per_hour", "15")
+    page.fill("#difficulty_2", "1.2")
+    page.fill("#category_environment", "")
+    page.fill("#rounding_minutes", "30")
     admin.follow(page.get_by_role("button", name="预览"), "rules-preview")
     before = int(page.locator("#total-before").inner_text())
     after = int(page.locator("#total-after").inner_text())
-    assert after > before
-    row = page.locator("table.preview tbody tr", has_text=name)
-    # Two hours at difficulty 2 (×1.2): the version then in force gave 24, ×15 a hour gives 36.
-    assert "→" in row.inner_text() and "36" in row.inner_text()
+    rows = page.locator("table.preview tbody tr")
+    assert rows.count() >= 1
+    # Two hours at difficulty 2: the built-in version in force last month gave 2 × 10 × 1.2 = 24;
+    # the draft gives 2 × 15 × 1.2 = 36.
+    assert "24 → 36（+12）" in rows.filter(has_text=name).inner_text()
+    assert page.locator("table.preview tfoot").inner_text().count(f"{before} → {after}") == 1
     admin.follow(page.get_by_role("button", name="发布"), "rules-published")
     assert f"已发布积分规则“{title}”" in page.inner_text("main")
     assert page.locator("table.data", has_text=title).count() == 1

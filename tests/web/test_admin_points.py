@@ -131,19 +131,21 @@ def test_a_commendation_for_a_list_gives_each_member_the_points_once(site):
     first = volunteer(site, "孙志明", "13720000103", "张苏滩社区")
     second = volunteer(site, "周桂芳", "13720000104", "张苏滩社区")
     admin = signed_in(site, COMMUNITY_ADMIN)
+    # The commendations the rules in force define, as the page offers them.
+    kind = admin.get("/api/v1/admin/points/desk").json()["commendations"][-1]
     request = {
         "member_ids": [first, second],
-        "commendation": "文明家庭",
+        "commendation": kind["name"],
         "citation": "2026年度",
         "request_id": rid(),
     }
     done = admin.post("/api/v1/admin/points/commendations", json=request)
     assert done.status_code == 200, done.text
-    assert [m["points"] for m in done.json()["members"]] == [100, 100]
+    assert [m["points"] for m in done.json()["members"]] == [kind["points"]] * 2
     # The same form submitted twice awards nobody twice.
     assert admin.post("/api/v1/admin/points/commendations", json=request).status_code == 200
-    assert available(admin, first) == 100 and available(admin, second) == 100
-    assert [e["reason"] for e in entries(admin, first)] == ["表彰：文明家庭（2026年度）"]
+    assert available(admin, first) == available(admin, second) == kind["points"]
+    assert [e["reason"] for e in entries(admin, first)] == [f"表彰：{kind['name']}（2026年度）"]
 
 
 def test_an_adjustment_without_a_reason_is_a_chinese_refusal_that_changes_nothing(site):
