@@ -166,7 +166,7 @@ def draft_of(value: rpb.RuleVersion) -> views_points.RuleDraft:
         rounding_minutes=rules.rounding_minutes,
         rounding_mode=ROUNDING_MODE_NAMES.get(rules.rounding_mode, "down"),
         daily_hour_cap_minutes=rules.daily_hour_cap_minutes,
-        commendations=[views_points.Commendation(name=c.name, points=c.points) for c in rules.commendations],
+        commendations={c.name: c.points for c in rules.commendations},
         expiry_policy=EXPIRY_POLICY_NAMES.get(rules.expiry_policy, "never"),
         expiry_value=rules.expiry_value,
     )
@@ -180,7 +180,9 @@ def rule_set(draft: views_points.RuleDraft) -> rpb.RuleSet:
         rounding_minutes=draft.rounding_minutes,
         rounding_mode=ROUNDING_MODES.get(draft.rounding_mode, rpb.ROUNDING_MODE_UNSPECIFIED),
         daily_hour_cap_minutes=draft.daily_hour_cap_minutes,
-        commendations=[rpb.Commendation(name=c.name.strip(), points=c.points) for c in draft.commendations],
+        commendations=[
+            rpb.Commendation(name=name.strip(), points=points) for name, points in draft.commendations.items()
+        ],
         expiry_policy=EXPIRY_POLICIES.get(draft.expiry_policy, rpb.EXPIRY_POLICY_UNSPECIFIED),
         expiry_value=draft.expiry_value,
     )
@@ -212,9 +214,9 @@ def form_of(draft: views_points.RuleDraft) -> dict[str, str]:
         form[f"difficulty_{number}"] = _decimal(value, 100)
     for code, value in draft.category_multipliers.items():
         form[f"category_{code}"] = _decimal(value, 100)
-    for index, commendation in enumerate(draft.commendations):
-        form[f"commendation_name_{index}"] = commendation.name
-        form[f"commendation_points_{index}"] = str(commendation.points)
+    for index, (name, points) in enumerate(draft.commendations.items()):
+        form[f"commendation_name_{index}"] = name
+        form[f"commendation_points_{index}"] = str(points)
     return form
 
 
@@ -235,7 +237,7 @@ def draft_from_form(session: Session, form: dict[str, str]) -> views_points.Rule
             categories[key.removeprefix("category_")[:40]] = _hundredths(
                 session, value, key, _("类别系数请填写如 1.2 这样的数，最多两位小数")
             )
-    commendations = []
+    commendations: dict[str, int] = {}
     for index in range(50):
         name = form.get(f"commendation_name_{index}", "").strip()
         points = form.get(f"commendation_points_{index}", "").strip()
@@ -245,11 +247,10 @@ def draft_from_form(session: Session, form: dict[str, str]) -> views_points.Rule
             raise ActionError(
                 Kind.INVALID, _("请填写表彰名称，或把这一行的积分也清空"), f"commendation_name_{index}"
             )
-        commendations.append(
-            views_points.Commendation(
-                name=name[:40],
-                points=_integer(session, points, f"commendation_points_{index}", _("表彰积分请填写整数")),
-            )
+        if name[:40] in commendations:
+            raise ActionError(Kind.INVALID, _("表彰名称不能重复"), f"commendation_name_{index}")
+        commendations[name[:40]] = _integer(
+            session, points, f"commendation_points_{index}", _("表彰积分请填写整数")
         )
     return views_points.RuleDraft(
         points_per_hour=_integer(

@@ -59,7 +59,8 @@ class RuleDraft(BaseModel):
     # down, nearest or up.
     rounding_mode: str = Field(default="down", max_length=20)
     daily_hour_cap_minutes: Whole = 0
-    commendations: list[Commendation] = Field(default=[], max_length=50)
+    # Commendation name → its points, in the order the rules list them.
+    commendations: dict[Annotated[str, Field(max_length=40)], Whole] = Field(default={}, max_length=50)
     # never, months_after_accrual or end_of_year.
     expiry_policy: str = Field(default="never", max_length=30)
     expiry_value: Small = 0

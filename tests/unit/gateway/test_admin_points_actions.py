@@ -16,7 +16,7 @@ from services.gateway.service import admin_points, admin_rules
 from services.gateway.service.errors import ActionError, Kind
 from services.gateway.service.gateway import Services
 from services.gateway.service.session import Session
-from services.gateway.service.views_points import Commendation, RuleDraft
+from services.gateway.service.views_points import RuleDraft
 
 NOW = datetime(2026, 11, 30, 17, 30, tzinfo=UTC)  # 01:30 on 1 December in Beijing
 IN_FORCE = rpb.RuleVersion(
@@ -183,9 +183,14 @@ def test_a_parameter_typed_wrong_is_a_sentence_beside_its_field(field, typed, se
 def test_an_emptied_commendation_row_drops_the_commendation():
     form = dict(admin_rules.form_of(a_draft()), commendation_name_0="", commendation_points_0="")
     form.update(commendation_name_1="文明家庭", commendation_points_1="100")
-    assert admin_rules.draft_from_form(admin_of(), form).commendations == [
-        Commendation(name="文明家庭", points=100)
-    ]
+    assert admin_rules.draft_from_form(admin_of(), form).commendations == {"文明家庭": 100}
+
+
+def test_a_commendation_named_twice_is_refused_beside_the_second():
+    form = dict(admin_rules.form_of(a_draft()), commendation_name_1="优秀志愿者", commendation_points_1="300")
+    with pytest.raises(ActionError) as refused:
+        admin_rules.draft_from_form(admin_of(), form)
+    assert refused.value.field == "commendation_name_1" and refused.value.message == "表彰名称不能重复"
 
 
 @pytest.mark.parametrize(
