@@ -8,6 +8,8 @@ from jifen.points.v1 import activities_pb2 as apb
 from jifen.points.v1 import activities_pb2_grpc as apb_grpc
 from jifen.points.v1 import ledger_pb2 as lpb
 from jifen.points.v1 import ledger_pb2_grpc as lpb_grpc
+from jifen.points.v1 import rules_pb2 as rpb
+from jifen.points.v1 import rules_pb2_grpc as rpb_grpc
 from jifen.timestamps import to_timestamp
 
 from .grpc_calls import Credentials, call, open_channel
@@ -153,3 +155,60 @@ class PointsClient:
     ) -> list[apb.HourRecord]:
         request = apb.RejectHoursRequest(request_id=request_id, hour_record_ids=ids, reason=reason)
         return list(call(self.activities.RejectHours, request, who, self.timeout).hour_records)
+
+    # Admin console: points and rules.
+    def award_commendation(
+        self, who: Credentials, request_id: str, member_id: str, commendation: str, citation: str
+    ) -> lpb.AwardCommendationResponse:
+        request = lpb.AwardCommendationRequest(
+            request_id=request_id, member_id=member_id, commendation=commendation, citation=citation
+        )
+        return call(self.ledger.AwardCommendation, request, who, self.timeout)
+
+    def bulk_award_commendation(
+        self, who: Credentials, request_id: str, member_ids: list[str], commendation: str, citation: str
+    ) -> lpb.BulkAwardCommendationResponse:
+        request = lpb.BulkAwardCommendationRequest(
+            request_id=request_id, member_ids=member_ids, commendation=commendation, citation=citation
+        )
+        return call(self.ledger.BulkAwardCommendation, request, who, self.timeout)
+
+    def adjust(
+        self, who: Credentials, request_id: str, member_id: str, points: int, reason: str
+    ) -> lpb.AdjustResponse:
+        request = lpb.AdjustRequest(request_id=request_id, member_id=member_id, points=points, reason=reason)
+        return call(self.ledger.Adjust, request, who, self.timeout)
+
+    def leaderboard(
+        self, who: Credentials, community_id: str, period: int, metric: int, year: int, month: int
+    ) -> lpb.GetLeaderboardResponse:
+        request = lpb.GetLeaderboardRequest(
+            community_id=community_id, period=period, metric=metric, year=year, month=month, page_size=50
+        )
+        return call(self.ledger.GetLeaderboard, request, who, self.timeout)
+
+    def rule_in_force(self, who: Credentials, community_id: str) -> rpb.RuleVersion:
+        request = rpb.ResolveRuleVersionRequest(community_id=community_id)
+        return call(self._rules().ResolveRuleVersion, request, who, self.timeout).rule_version
+
+    def rule_versions(self, who: Credentials, community_id: str) -> list[rpb.RuleVersion]:
+        request = rpb.ListRuleVersionsRequest(community_id=community_id, page_size=50)
+        return list(call(self._rules().ListRuleVersions, request, who, self.timeout).rule_versions)
+
+    def preview_rules(
+        self, who: Credentials, community_id: str, rules: rpb.RuleSet, start: datetime, end: datetime
+    ) -> rpb.PreviewRuleVersionResponse:
+        request = rpb.PreviewRuleVersionRequest(
+            community_id=community_id,
+            rules=rules,
+            period_start=to_timestamp(start),
+            period_end=to_timestamp(end),
+            page_size=200,
+        )
+        return call(self._rules().PreviewRuleVersion, request, who, self.timeout)
+
+    def publish_rules(self, who: Credentials, request: rpb.PublishRuleVersionRequest) -> rpb.RuleVersion:
+        return call(self._rules().PublishRuleVersion, request, who, self.timeout).rule_version
+
+    def _rules(self) -> rpb_grpc.RulesServiceStub:
+        return rpb_grpc.RulesServiceStub(self.channel)

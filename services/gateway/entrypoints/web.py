@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from jifen.tokens import TokenVerifier
 
+from ..adapters.rule_previews import RulePreviews
 from ..service.errors import ActionError, Kind
 from ..service.gateway import Services
 from . import api, pages
@@ -73,6 +74,8 @@ def build_app(services: Services, verifier: TokenVerifier, redis_client, namespa
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters.update(local_time=local_time, local_clock=local_clock, local_date=local_date)
     app.state.gateway = Gateway(services, verifier, LoggedOut(redis_client, namespace), templates)
+    # Admin console, rules: which drafts each admin has seen previewed (publishing needs it).
+    app.state.rule_previews = RulePreviews(redis_client, namespace)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
