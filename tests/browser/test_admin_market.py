@@ -93,6 +93,13 @@ def test_an_admin_lists_restocks_and_cancels_and_a_volunteer_redeems(site, visit
     assert page.locator("img.item-image").evaluate("img => img.complete && img.naturalWidth === 96")
     item_url = page.url
 
+    # Low on stock (3, at most the warning level 5): first in the list, marked, and the reason given.
+    page = admin.go("/admin/market", "market-low-stock")
+    first = page.locator("table.goods tbody tr").first
+    assert name in first.inner_text() and "库存低：不高于预警线 5 件" in first.inner_text()
+    assert "low" in first.get_attribute("class")
+    page.goto(item_url)
+
     # A restock with a reason; the history says who, how many and why.
     page.fill("#quantity", "10")
     page.fill("#reason", "社区手工坊捐赠")
