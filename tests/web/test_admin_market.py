@@ -127,7 +127,8 @@ def test_a_community_admin_sees_and_changes_nothing_of_another_community(site, t
 
     street = tianqing["street"]
     seen = street.get(f"/api/v1/admin/market?community_id={other}").json()
-    assert [s["name"] for s in seen["shops"]] == ["天庆嘉园便民店"] and seen["shops"][0]["open"]
+    mine = next(s for s in seen["shops"] if s["shop_id"] == shop_id)
+    assert (mine["name"], mine["address"], mine["open"]) == ("天庆嘉园便民店", "天庆路 8 号", True)
     item = street.get(f"/api/v1/admin/market/items/{item_id}").json()["item"]
     assert (item["name"], item["points_price"], item["stock"], item["image_url"]) == ("酱油 500ml", 20, 4, "")
     assert street.get(f"/api/v1/admin/market/orders/{order_id}").json()["status"] == "awaiting_pickup"
