@@ -147,7 +147,7 @@ def item(services: Services, me: Session, item_id: str) -> views_market.ItemReco
     who = me.credentials
     shop_names = {s.shop_id: s.name for s in services.market.shops(who, found.community_id)}
     changes = services.market.stock_changes(who, item_id)
-    people = _member_names(services, me, found.community_id)
+    people = _member_names(services, me, found.community_id, {c.changed_by for c in changes if c.changed_by})
     return views_market.ItemRecord(
         item=_item(found, shop_names, _organization_names(services, me, found.community_id)),
         changes=[_change(c, people) for c in changes],
@@ -353,13 +353,19 @@ def _staff_names(services: Services, me: Session, community_id: str) -> dict[str
     return {m.member_id: m.name for m in answer.members}
 
 
-def _member_names(services: Services, me: Session, community_id: str) -> dict[str, str]:
-    """Names of the community's admins and staff: the people who move stock by hand."""
+def _member_names(services: Services, me: Session, community_id: str, wanted: set[str]) -> dict[str, str]:
+    """Names of the people who moved stock by hand: the community's admins and staff, and the few
+    others (a street admin, staff since moved on) asked one by one, as far as members lets this admin."""
     names = _staff_names(services, me, community_id)
     admins = services.members.community_members(me.credentials, community_id, "", mempb.ROLE_ADMIN, 0)
     names.update({m.member_id: m.name for m in admins.members})
     if me.member_id:
         names.setdefault(me.member_id, me.caller.name)
+    for member_id in sorted(wanted - set(names))[:10]:
+        try:
+            names[member_id] = services.members.member(me.credentials, member_id).name
+        except ActionError:
+            continue
     return names
 
 
