@@ -95,6 +95,8 @@ ReissuePickupCode/placed_by_grid_worker U    U    U    ok   D    D    D    D    
 GetPickupQr                             U    U    U    ok   D    D    D    D    D    D    D    D    D    D
 GetPickupQr/placed_by_grid_worker       U    U    U    ok   D    D    D    D    ok   D    D    D    D    D
 GetRedemptionSummary                    U    U    U    D    D    D    D    D    D    D    ok   D    ok   D
+UploadItemImage                         U    U    U    D    D    D    D    D    D    D    ok   D    ok   D
+GetItemImage                            U    U    U    ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   D
 """
 
 
@@ -117,6 +119,7 @@ OTHER_GRID = "gr-home-2"
 PRICE = 10
 FUNDED = 5_000
 STOCK = 1_000
+PICTURE = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def rid() -> str:
@@ -140,6 +143,8 @@ class World:
     # Awaiting pickup, placed by self; and one a grid worker placed for self (代兑换).
     open_id: str = ""
     proxy_id: str = ""
+    # A picture of the item, uploaded by the admin.
+    image_id: str = ""
 
     def as_(self, name: str) -> list[tuple[str, str]] | None:
         return self.tokens[name]
@@ -222,6 +227,10 @@ def world(market_town: MarketTown, tmp_path) -> World:
     world = World(town, callers, tokens, shop.shop_id, other_shop.shop_id, item.item_id)
     world.open_id = world.place().redemption_id
     world.proxy_id = world.place(by="grid_worker").redemption_id
+    world.image_id = town.market.UploadItemImage(
+        mk.UploadItemImageRequest(request_id=rid(), item_id=item.item_id, image=PICTURE),
+        metadata=tokens["admin"],
+    ).image_id
     return world
 
 
@@ -298,6 +307,10 @@ def requests(world: World) -> dict[str, Callable[[], object]]:
             request_id=rid(), redemption_id=world.proxy_id
         ),
         "GetPickupQr": lambda: mk.GetPickupQrRequest(redemption_id=world.open_id),
+        "UploadItemImage": lambda: mk.UploadItemImageRequest(
+            request_id=rid(), item_id=world.item_id, image=PICTURE
+        ),
+        "GetItemImage": lambda: mk.GetItemImageRequest(image_id=world.image_id),
         "GetPickupQr/placed_by_grid_worker": lambda: mk.GetPickupQrRequest(redemption_id=world.proxy_id),
         # HOME's figures.
         "GetRedemptionSummary": lambda: rp.GetRedemptionSummaryRequest(

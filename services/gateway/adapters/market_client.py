@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from google.protobuf.field_mask_pb2 import FieldMask
+
 from jifen.market.v1 import market_pb2 as pb
 from jifen.market.v1 import market_pb2_grpc as pb_grpc
 from jifen.timestamps import to_timestamp
@@ -71,3 +73,78 @@ class MarketClient:
 
     def close(self) -> None:
         self.channel.close()
+
+    # The admin console's supermarket: shops, goods, stock, pictures and a community's orders.
+    def shops(self, who: Credentials, community_id: str) -> list[pb.Shop]:
+        request = pb.ListShopsRequest(community_id=community_id, page_size=100)
+        return list(call(self.market.ListShops, request, who, self.timeout).shops)
+
+    def create_shop(
+        self, who: Credentials, request_id: str, community_id: str, name: str, address: str, hours: str
+    ) -> pb.Shop:
+        request = pb.CreateShopRequest(
+            request_id=request_id, community_id=community_id, name=name, address=address, opening_hours=hours
+        )
+        return call(self.market.CreateShop, request, who, self.timeout).shop
+
+    def update_shop(self, who: Credentials, request_id: str, shop_id: str, **fields) -> pb.Shop:
+        request = pb.UpdateShopRequest(
+            request_id=request_id, shop_id=shop_id, update_mask=FieldMask(paths=sorted(fields)), **fields
+        )
+        return call(self.market.UpdateShop, request, who, self.timeout).shop
+
+    def all_items(self, who: Credentials, community_id: str) -> list[pb.Item]:
+        """Every item of the community, off-sale ones too (admins and staff only)."""
+        request = pb.ListItemsRequest(community_id=community_id, include_off_sale=True, page_size=100)
+        return list(call(self.market.ListItems, request, who, self.timeout).items)
+
+    def create_item(
+        self, who: Credentials, request_id: str, shop_id: str, initial_stock: int, **fields
+    ) -> pb.Item:
+        request = pb.CreateItemRequest(
+            request_id=request_id, shop_id=shop_id, initial_stock=initial_stock, **_times(fields)
+        )
+        return call(self.market.CreateItem, request, who, self.timeout).item
+
+    def update_item(self, who: Credentials, request_id: str, item_id: str, **fields) -> pb.Item:
+        request = pb.UpdateItemRequest(
+            request_id=request_id,
+            item_id=item_id,
+            update_mask=FieldMask(paths=sorted(fields)),
+            **_times(fields),
+        )
+        return call(self.market.UpdateItem, request, who, self.timeout).item
+
+    def restock(self, who: Credentials, request_id: str, item_id: str, delta: int, reason: str) -> pb.Item:
+        request = pb.RestockRequest(
+            request_id=request_id, item_id=item_id, quantity_delta=delta, reason=reason
+        )
+        return call(self.market.Restock, request, who, self.timeout).item
+
+    def stock_changes(self, who: Credentials, item_id: str) -> list[pb.StockChange]:
+        request = pb.ListStockChangesRequest(item_id=item_id, page_size=100)
+        return list(call(self.market.ListStockChanges, request, who, self.timeout).stock_changes)
+
+    def upload_item_image(self, who: Credentials, request_id: str, item_id: str, image: bytes) -> pb.Item:
+        request = pb.UploadItemImageRequest(request_id=request_id, item_id=item_id, image=image)
+        return call(self.market.UploadItemImage, request, who, self.timeout).item
+
+    def item_image(self, who: Credentials, image_id: str) -> pb.GetItemImageResponse:
+        return call(self.market.GetItemImage, pb.GetItemImageRequest(image_id=image_id), who, self.timeout)
+
+    def community_orders(
+        self, who: Credentials, community_id: str, statuses: list[int], page_size: int = 100
+    ) -> pb.ListRedemptionsResponse:
+        request = pb.ListRedemptionsRequest(community_id=community_id, statuses=statuses, page_size=page_size)
+        return call(self.market.ListRedemptions, request, who, self.timeout)
+
+
+def _times(fields: dict) -> dict:
+    """The sale window as timestamps; an empty one stays unset (no limit on that side)."""
+    out = dict(fields)
+    for name in ("sale_starts_at", "sale_ends_at"):
+        if name in out:
+            value = out.pop(name)
+            if value is not None:
+                out[name] = to_timestamp(value)
+    return out

@@ -89,3 +89,8 @@ class MembersClient:
 
     def close(self) -> None:
         self.channel.close()
+
+    # The admin console's supermarket: the units that may donate goods (共建单位).
+    def donor_organizations(self, who: Credentials, community_id: str) -> list[pb.Organization]:
+        request = pb.ListOrganizationsRequest(community_id=community_id, page_size=100)
+        return list(call(self.directory.ListOrganizations, request, who, self.timeout).organizations)

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import pages_admin, pages_auth, pages_counter, pages_grid, pages_organiser, pages_volunteer
+from . import (
+    pages_admin,
+    pages_auth,
+    pages_counter,
+    pages_grid,
+    pages_media,
+    pages_organiser,
+    pages_volunteer,
+)
 
 router = APIRouter(include_in_schema=False)
-for area in (pages_auth, pages_volunteer, pages_organiser, pages_counter, pages_grid, pages_admin):
+areas = (pages_auth, pages_volunteer, pages_organiser, pages_counter, pages_grid, pages_admin, pages_media)
+for area in areas:
     router.include_router(area.router)

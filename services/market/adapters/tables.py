@@ -75,6 +75,8 @@ items = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     when("created_at"),
     when("updated_at"),
+    # Migration 0007: the most units a restock may bring the stock to; 0 = no cap of its own.
+    sa.Column("stock_cap", sa.BigInteger, nullable=False, server_default="0"),
     sa.CheckConstraint("stock >= 0", name="ck_items_stock"),
     sa.CheckConstraint("reserved >= 0", name="ck_items_reserved"),
     sa.CheckConstraint("points_price > 0", name="ck_items_price"),
@@ -95,6 +97,19 @@ stock_changes = sa.Table(
     when("created_at"),
     sa.Index("ix_stock_changes_item_created", "item_id", "created_at"),
     sa.Index("ix_stock_changes_shop_created", "shop_id", "created_at"),
+)
+
+# Pictures of goods, kept here so every web app replica serves the same one (migration 0007).
+item_images = sa.Table(
+    "item_images",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("item_id", sa.String(40), sa.ForeignKey("items.id"), nullable=False, index=True),
+    sa.Column("content_type", sa.String(20), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("uploaded_by", sa.String(40), nullable=False, server_default=""),
+    when("created_at"),
 )
 
 # --- Redemptions and the saga's state. ---

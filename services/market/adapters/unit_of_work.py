@@ -9,6 +9,7 @@ from jifen.unit_of_work import SqlUnitOfWork
 from ..domain.pickup import PickupKey
 from ..service.ports import Directory
 from .catalog_repository import SqlItems, SqlShops, SqlStockChanges
+from .item_images_repository import SqlItemImages
 from .people_repository import SqlPeople
 from .redemptions_repository import SqlRedemptions, SqlSecrets
 from .report_queries import SqlReportSums
@@ -29,6 +30,7 @@ class MarketUnitOfWork(SqlUnitOfWork):
         self.shops = SqlShops(connection)
         self.items = SqlItems(connection)
         self.stock_changes = SqlStockChanges(connection)
+        self.item_images = SqlItemImages(connection)
         self.redemptions = SqlRedemptions(connection)
         self.report_sums = SqlReportSums(connection)
         self.secrets = SqlSecrets(connection, self.pickup_keys)

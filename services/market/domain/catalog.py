@@ -61,6 +61,8 @@ class ItemDetails:
     donor_organization_id: str = ""
     low_stock_threshold: int = 0
     status: str = ON_SALE
+    # Most units a restock may bring the stock to; 0: no cap but MAX_STOCK.
+    stock_cap: int = 0
 
     def validated(self) -> ItemDetails:
         if not 0 < self.points_price <= MAX_PRICE:
@@ -90,6 +92,10 @@ class ItemDetails:
                 "low_stock_threshold",
                 f"库存预警值须在 0 到 {MAX_STOCK} 之间",
                 f"must be between 0 and {MAX_STOCK}",
+            )
+        if not 0 <= self.stock_cap <= MAX_STOCK:
+            raise InvalidArgument(
+                "stock_cap", f"库存上限须在 0 到 {MAX_STOCK} 之间", f"must be between 0 and {MAX_STOCK}"
             )
         if self.status not in (ON_SALE, OFF_SALE):
             raise InvalidArgument("status", "商品状态无效", "is not a known item status")
@@ -170,6 +176,11 @@ class Item:
                 f"{self.name}库存不足，仅剩 {self.stock} 件" if self.stock else f"{self.name}已兑完",
                 f"only {self.stock} of {self.name} left" if self.stock else f"{self.name} is out of stock",
             )
+
+    @property
+    def cap(self) -> int:
+        """The most units a restock may bring the stock to."""
+        return self.details.stock_cap or MAX_STOCK
 
     def low_after(self, stock_before: int, stock_after: int) -> bool:
         """True when this change takes stock to or below the warning threshold (not when already there)."""

@@ -45,6 +45,7 @@ def item_details(request: pb.CreateItemRequest | pb.UpdateItemRequest) -> ItemDe
         donor_organization_id=request.donor_organization_id,
         low_stock_threshold=request.low_stock_threshold,
         status=status,
+        stock_cap=request.stock_cap,
     )
 
 
@@ -81,6 +82,7 @@ def item(value: Item) -> pb.Item:
         donor_organization_id=d.donor_organization_id,
         status=ITEM_STATUS.get(d.status, pb.ITEM_STATUS_UNSPECIFIED),
         low_stock_threshold=d.low_stock_threshold,
+        stock_cap=d.stock_cap,
         created_at=to_timestamp(value.created_at),
         updated_at=to_timestamp(value.updated_at),
     )

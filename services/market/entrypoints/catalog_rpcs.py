@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from jifen.grpc_server import current_caller
 from jifen.market.v1 import market_pb2 as pb
-from jifen.timestamps import field_time
+from jifen.timestamps import field_time, to_timestamp
 
-from ..service import commands, items, shops
+from ..service import commands, item_images, items, shops
 from . import catalog_messages as messages
 
 
@@ -115,3 +115,24 @@ class CatalogRpcs:
         )
         found, next_token = items.list_items(query, self.uow(), self.points, self.clock)
         return pb.ListItemsResponse(items=[messages.item(i) for i in found], next_page_token=next_token)
+
+    def UploadItemImage(self, request, context):
+        cmd = commands.UploadItemImage(
+            request_id=request.request_id,
+            actor=current_caller(),
+            item_id=request.item_id,
+            sha256=item_images.digest(request.image),
+            image=request.image,
+        )
+        item, image_id = item_images.upload_item_image(cmd, self.uow(), self.clock)
+        return pb.UploadItemImageResponse(item=messages.item(item), image_id=image_id)
+
+    def GetItemImage(self, request, context):
+        image = item_images.get_item_image(request.image_id, self.uow())
+        return pb.GetItemImageResponse(
+            image_id=image.id,
+            item_id=image.item_id,
+            content_type=image.content_type,
+            image=image.data,
+            created_at=to_timestamp(image.created_at),
+        )

@@ -47,6 +47,8 @@ POLICY = {
     ),
     _M + "ReissuePickupCode": rule(ANY_MEMBER, scope="the member or the grid worker who placed it"),
     _M + "GetPickupQr": rule(ANY_MEMBER, scope="the member or the grid worker who placed it"),
+    _M + "UploadItemImage": rule(ADMIN, scope="admin of the item's community (or its street)"),
+    _M + "GetItemImage": rule(ANY_MEMBER, scope="any member"),
     # --- Reports (the admin console's dashboard) ---
     _P + "GetRedemptionSummary": rule(
         ADMIN, scope="community: its admins and its street's admins; street: its street admins"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from jifen.caller import Caller
+from jifen.idempotency import secret
 
 from ..domain.catalog import ItemDetails
 
@@ -67,6 +68,16 @@ class Restock:
     item_id: str
     quantity_delta: int
     reason: str
+
+
+@dataclass(frozen=True)
+class UploadItemImage:
+    request_id: str
+    actor: Caller
+    item_id: str
+    # The picture's digest: a retry with the same request id must carry the same picture.
+    sha256: str
+    image: bytes = secret(b"")
 
 
 @dataclass(frozen=True)

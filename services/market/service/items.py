@@ -43,6 +43,12 @@ def create_item(cmd: CreateItem, uow: UnitOfWork, clock: Clock = utcnow) -> Item
         raise InvalidArgument(
             "initial_stock", f"初始库存须在 0 到 {MAX_STOCK} 之间", f"must be between 0 and {MAX_STOCK}"
         )
+    if details.stock_cap and cmd.initial_stock > details.stock_cap:
+        raise InvalidArgument(
+            "initial_stock",
+            f"初始库存不能超过库存上限 {details.stock_cap} 件",
+            f"may not exceed the stock cap of {details.stock_cap}",
+        )
 
     def execute() -> dict:
         shop = access.known_shop(uow, cmd.shop_id)
@@ -120,11 +126,11 @@ def restock(cmd: Restock, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[Item,
                 f"库存不足，不能减少 {-delta} 件（现有 {stock} 件）",
                 f"cannot remove {-delta} units: only {stock} in stock",
             )
-        if after > MAX_STOCK:
+        if delta > 0 and after > item.cap:
             # Raising rolls the update back.
             raise FailedPrecondition(
-                f"库存不能超过 {MAX_STOCK} 件（加上后为 {after} 件）",
-                f"stock may not exceed {MAX_STOCK} (it would be {after})",
+                f"库存不能超过上限 {item.cap} 件（加上后为 {after} 件）",
+                f"stock may not exceed its cap of {item.cap} (it would be {after})",
             )
         # Recorded with the update's own answer, not the earlier read: a redemption may have moved stock.
         change = stock_moves.record(

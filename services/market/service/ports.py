@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol, Self
 
 from ..domain.catalog import Item, ItemDetails, Shop, StockChange
+from ..domain.item_image import ItemImage
 from ..domain.people import CommunityCopy, MemberCopy
 from ..domain.pickup import KeyRing
 from ..domain.redemption import Redemption
@@ -85,6 +86,11 @@ class StockChanges(Protocol):
     def list(self, where: StockChangeFilter, offset: int, limit: int) -> list[StockChange]: ...
 
 
+class ItemImages(Protocol):
+    def add(self, image: ItemImage) -> None: ...
+    def get(self, image_id: str) -> ItemImage | None: ...
+
+
 @dataclass(frozen=True)
 class RedemptionFilter:
     member_id: str = ""
@@ -107,6 +113,7 @@ class Redemptions(Protocol):
     def proxy_orders_since(self, member_id: str, since: datetime) -> int:
         """Orders someone else placed for the member since then, failed ones aside."""
         ...
+
     def with_code(self, shop_id: str, code_hash: str) -> list[Redemption]: ...
     def list(self, where: RedemptionFilter, offset: int, limit: int) -> list[Redemption]: ...
     def reserving_before(self, before: datetime, limit: int) -> list[Redemption]: ...
@@ -130,6 +137,7 @@ class UnitOfWork(Protocol):
     shops: Shops
     items: Items
     stock_changes: StockChanges
+    item_images: ItemImages
     redemptions: Redemptions
     secrets: Secrets
     # service/reports.py.

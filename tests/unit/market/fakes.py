@@ -165,6 +165,17 @@ def _matches(item: Item, where: ItemFilter) -> bool:
     )
 
 
+class FakeItemImages:
+    def __init__(self):
+        self.rows: dict = {}
+
+    def add(self, image):
+        self.rows[image.id] = image
+
+    def get(self, image_id):
+        return self.rows.get(image_id)
+
+
 class FakeStockChanges:
     def __init__(self, shops: FakeShops):
         self.rows: list = []
@@ -282,13 +293,23 @@ class FakeSecrets:
 class FakeUnitOfWork:
     """Keeps state across transactions; a transaction that is not committed leaves no trace."""
 
-    STATE = ("people", "shops", "items", "stock_changes", "redemptions", "outbox", "idempotency")
+    STATE = (
+        "people",
+        "shops",
+        "items",
+        "stock_changes",
+        "item_images",
+        "redemptions",
+        "outbox",
+        "idempotency",
+    )
 
     def __init__(self):
         self.people = FakePeople()
         self.shops = FakeShops()
         self.items = FakeItems()
         self.stock_changes = FakeStockChanges(self.shops)
+        self.item_images = FakeItemImages()
         self.redemptions = FakeRedemptions()
         self.secrets = FakeSecrets()
         self.outbox = FakeOutbox()
