@@ -8,6 +8,8 @@ from jifen.points.v1 import activities_pb2 as apb
 from jifen.points.v1 import activities_pb2_grpc as apb_grpc
 from jifen.points.v1 import ledger_pb2 as lpb
 from jifen.points.v1 import ledger_pb2_grpc as lpb_grpc
+from jifen.points.v1 import reports_pb2 as rpb
+from jifen.points.v1 import reports_pb2_grpc as rpb_grpc
 from jifen.timestamps import to_timestamp
 
 from .grpc_calls import Credentials, call, open_channel
@@ -90,6 +92,24 @@ class PointsClient:
     def check_in_code(self, who: Credentials, activity_id: str) -> apb.GetCheckInCodeResponse:
         request = apb.GetCheckInCodeRequest(activity_id=activity_id)
         return call(self.activities.GetCheckInCode, request, who, self.timeout)
+
+    # The dashboard and the audit trail.
+    def monthly_summary(
+        self, who: Credentials, from_month: str, to_month: str, community_id: str = "", street_id: str = ""
+    ) -> list[rpb.MonthlySummary]:
+        request = rpb.GetMonthlySummaryRequest(
+            community_id=community_id, street_id=street_id, from_month=from_month, to_month=to_month
+        )
+        stub = rpb_grpc.ReportsServiceStub(self.channel)
+        return list(call(stub.GetMonthlySummary, request, who, self.timeout).months)
+
+    def audit_events(
+        self, who: Credentials, community_id: str, kinds: list[int], before: datetime | None, page_size: int
+    ) -> list[lpb.AuditEvent]:
+        request = lpb.ListAuditEventsRequest(community_id=community_id, kinds=kinds, page_size=page_size)
+        if before is not None:
+            request.created_before.CopyFrom(to_timestamp(before))
+        return list(call(self.ledger.ListAuditEvents, request, who, self.timeout).events)
 
     def close(self) -> None:
         self.channel.close()
