@@ -89,7 +89,7 @@ class MembersClient:
         request = pb.ListCommunitiesRequest(street_id=street_id, page_size=100)
         return list(call(self.directory.ListCommunities, request, who, self.timeout).communities)
 
-    # The audit trail.
+    # The dashboard and the audit trail.
     def role_changes(
         self, who: Credentials, community_id: str, before: datetime | None, page_size: int
     ) -> list[pb.RoleChange]:
@@ -97,6 +97,10 @@ class MembersClient:
         if before is not None:
             request.created_before.CopyFrom(to_timestamp(before))
         return list(call(self.members.ListRoleChanges, request, who, self.timeout).role_changes)
+
+    def community(self, who: Credentials, community_id: str) -> pb.Community:
+        request = pb.GetCommunityRequest(community_id=community_id)
+        return call(self.directory.GetCommunity, request, who, self.timeout).community
 
     def close(self) -> None:
         self.channel.close()

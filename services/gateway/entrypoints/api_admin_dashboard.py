@@ -42,7 +42,7 @@ def admin_dashboard_table(
 ):
     """One table of the dashboard (points, hours, volunteers, shops, goods) as an xlsx file."""
     board = admin_dashboard.dashboard(gateway(request).services, me, community_id, from_month, to_month)
-    community = admin_dashboard.community_name(board, me.gettext)
+    community = admin_dashboard.community_name(gateway(request).services, me, board)
     return xlsx_response(*admin_dashboard.xlsx(board, name, community, me.gettext))
 
 

@@ -39,10 +39,10 @@ def dashboard_table(
     to_month: str = "",
     me: Session = Depends(session),
 ):
-    board = admin_dashboard.dashboard(gateway(request).services, me, community, from_month, to_month)
-    return xlsx_response(
-        *admin_dashboard.xlsx(board, name, admin_dashboard.community_name(board, me.gettext), me.gettext)
-    )
+    services = gateway(request).services
+    board = admin_dashboard.dashboard(services, me, community, from_month, to_month)
+    community_name = admin_dashboard.community_name(services, me, board)
+    return xlsx_response(*admin_dashboard.xlsx(board, name, community_name, me.gettext))
 
 
 def xlsx_response(file_name: str, content: bytes) -> Response:

@@ -217,7 +217,8 @@ def xlsx(board: Dashboard, name: str, community_name: str, gettext) -> tuple[str
     return f"{community_name}{title}_{board.from_month}至{board.to_month}.xlsx", out.getvalue()
 
 
-def community_name(board: Dashboard, gettext) -> str:
+def community_name(services: Services, session: Session, board: Dashboard) -> str:
     if board.community_id == ALL:
-        return gettext("全街道")
-    return next((c.name for c in board.communities if c.community_id == board.community_id), "")
+        return session.gettext("全街道")
+    known = next((c.name for c in board.communities if c.community_id == board.community_id), "")
+    return known or services.members.community(session.credentials, board.community_id).name
