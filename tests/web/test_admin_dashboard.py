@@ -179,4 +179,4 @@ def test_a_month_written_wrongly_gets_a_plain_chinese_error(site):
     assert answer.status_code == 422
     assert "月份" in answer.json()["error"]["message"]
     page = admin.get("/admin/dashboard", params={"from_month": "去年", "to_month": "2026-12"})
-    assert page.status_code == 422 and "月份须写作" in page.text
+    assert page.status_code == 422 and "月份须写作" in page.text and 'aria-invalid="true"' in page.text

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from ..service import admin_audit, admin_dashboard
+from ..service.errors import ActionError, Kind
 from ..service.session import Session
 from .context import gateway, session
 from .render import render
@@ -24,10 +25,28 @@ def dashboard(
     to_month: str = "",
     me: Session = Depends(session),
 ):
-    board = admin_dashboard.dashboard(gateway(request).services, me, community, from_month, to_month)
+    services = gateway(request).services
+    try:
+        board = admin_dashboard.dashboard(services, me, community, from_month, to_month)
+        error = None
+    except ActionError as exc:
+        if exc.kind is not Kind.INVALID:
+            raise
+        # A month written wrongly: the sentence above the form, and the last 12 months below it.
+        board, error = admin_dashboard.dashboard(services, me, community), exc
     tables = {name: admin_dashboard.table(board, name, me.gettext) for name in admin_dashboard.TABLES}
     charts = admin_dashboard.charts(board, me.gettext)
-    return render(request, "admin/dashboard.html", me, board=board, tables=tables, charts=charts)
+    return render(
+        request,
+        "admin/dashboard.html",
+        me,
+        status=422 if error else 200,
+        board=board,
+        tables=tables,
+        charts=charts,
+        error=error,
+        form={"from_month": from_month, "to_month": to_month} if error else {},
+    )
 
 
 @router.get("/dashboard/{name}.xlsx")

@@ -8,18 +8,23 @@
   var PALETTE = ["#a61b1b", "#1f5f9e", "#3d7a2a", "#8a5a00", "#6b3fa0"];
   var drawn = [];
 
-  function option(spec) {
+  function option(spec, element) {
     var horizontal = spec.kind === "hbar";
-    var categories = { type: "category", data: spec.labels, axisLabel: { hideOverlap: true } };
-    var numbers = { type: "value", minInterval: 1 };
+    // Care mode's larger text reaches the charts too.
+    var size = document.documentElement.classList.contains("care") ? 16 : 12;
+    var narrow = element.clientWidth < 480;
+    var legendRows = spec.series.length > 1 ? (narrow ? 2 : 1) : 0;
+    var categories = { type: "category", data: spec.labels, axisLabel: { hideOverlap: true, fontSize: size } };
+    var numbers = { type: "value", minInterval: 1, axisLabel: { fontSize: size } };
     return {
       color: PALETTE,
       animation: false,
       aria: { enabled: false },
+      textStyle: { fontSize: size },
       // Tooltips drawn inside the chart, not as HTML with inline styles the CSP would refuse.
-      tooltip: { trigger: "axis", renderMode: "richText" },
-      legend: spec.series.length > 1 ? { top: 0, type: "scroll" } : { show: false },
-      grid: { left: 8, right: 16, top: spec.series.length > 1 ? 36 : 12, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", renderMode: "richText", textStyle: { fontSize: size } },
+      legend: legendRows ? { top: 0, textStyle: { fontSize: size } } : { show: false },
+      grid: { left: 8, right: 16, top: 12 + legendRows * (size + 14), bottom: 8, containLabel: true },
       xAxis: horizontal ? numbers : categories,
       yAxis: horizontal ? Object.assign({ inverse: true }, categories) : numbers,
       series: spec.series.map(function (s) {
@@ -37,7 +42,7 @@
   document.querySelectorAll(".chart[data-chart]").forEach(function (element) {
     var spec = JSON.parse(element.getAttribute("data-chart"));
     var chart = echarts.init(element);
-    chart.setOption(option(spec));
+    chart.setOption(option(spec, element));
     element.classList.add("drawn");
     drawn.push(chart);
   });
