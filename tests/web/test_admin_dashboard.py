@@ -180,3 +180,19 @@ def test_a_month_written_wrongly_gets_a_plain_chinese_error(site):
     assert "月份" in answer.json()["error"]["message"]
     page = admin.get("/admin/dashboard", params={"from_month": "去年", "to_month": "2026-12"})
     assert page.status_code == 422 and "月份须写作" in page.text and 'aria-invalid="true"' in page.text
+
+
+def test_without_javascript_the_page_holds_every_figure_in_its_tables_and_no_inline_script(site, seeded):
+    town, _ = seeded
+    admin = signed_in(site, town.admin_phone)
+    page = admin.get("/admin/dashboard", params={"community": town.community_id})
+    assert page.status_code == 200
+    html = page.text
+    goods = html[html.index('id="table-goods"') :]
+    goods = goods[: goods.index("</table>")]
+    assert "纯棉毛巾" in goods and ">30<" in goods and "硫磺香皂" in goods
+    assert html.count('role="img"') == 5 and html.count("data-chart=") == 5
+    assert '<script src="/static/vendor/echarts.min.js"></script>' in html
+    assert html.count("<script") == html.count("<script src=")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert admin.get("/static/vendor/echarts.min.js").status_code == 200
