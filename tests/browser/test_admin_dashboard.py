@@ -21,6 +21,11 @@ def test_an_admin_sees_a_redemption_on_the_dashboard_and_exports_its_table(visit
     town.hand_over(town.redeem("赵晓梅", kettle)["pickup_code"])
 
     admin = visitor("admin-dashboard", viewport)
+    refused = []
+    admin.page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security" in message.text else None,
+    )
     page = admin.log_in(town.admin_phone)
     page.goto("/admin")
     admin.follow(page.get_by_role("link", name="数据看板"), "dashboard")
@@ -29,6 +34,7 @@ def test_an_admin_sees_a_redemption_on_the_dashboard_and_exports_its_table(visit
     for index in range(5):
         assert charts.nth(index).locator("canvas, svg").count() >= 1
         assert charts.nth(index).get_attribute("role") == "img"
+    assert refused == []  # the charts draw within the page's CSP
     goods = page.locator("#table-goods tbody tr")
     assert goods.count() == 1
     shown = [[c.inner_text().split("：")[-1] for c in row.locator("td").all()] for row in goods.all()]

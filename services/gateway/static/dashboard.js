@@ -15,6 +15,10 @@
     var narrow = element.clientWidth < 480;
     var legendRows = spec.series.length > 1 ? (narrow ? 2 : 1) : 0;
     var categories = { type: "category", data: spec.labels, axisLabel: { hideOverlap: true, fontSize: size } };
+    if (horizontal) {
+      // Long names of goods are cut short beside their bars; the table below has them whole.
+      Object.assign(categories.axisLabel, { width: narrow ? 96 : 180, overflow: "truncate" });
+    }
     var numbers = { type: "value", minInterval: 1, axisLabel: { fontSize: size } };
     return {
       color: PALETTE,
