@@ -94,7 +94,10 @@ def test_a_dashboard_table_downloads_as_an_xlsx_with_the_same_rows(site, seeded)
         [2, "硫磺香皂", f"{town.name}积分超市", 1, 12],
     ]
     missing = admin.get("/api/v1/admin/dashboard/nothing.xlsx", params={"community_id": town.community_id})
-    assert missing.status_code == 404
+    assert missing.status_code == 422
+    assert (
+        admin.get("/admin/dashboard/nothing.xlsx", params={"community": town.community_id}).status_code == 404
+    )
 
 
 def test_the_audit_trail_names_who_did_what_and_why_newest_first(site, seeded):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -12,6 +14,8 @@ from .context import gateway, session
 from .pages_admin_dashboard import XLSX, xlsx_response
 
 router = APIRouter()
+# The dashboard's tables, as admin_dashboard.TABLES names them.
+Table = Literal["points", "hours", "volunteers", "shops", "goods"]
 
 
 @router.get("/dashboard", response_model=Dashboard, tags=["admin"])
@@ -34,7 +38,7 @@ def admin_dashboard_figures(
 )
 def admin_dashboard_table(
     request: Request,
-    name: str,
+    name: Table,
     community_id: str = "",
     from_month: str = "",
     to_month: str = "",

@@ -195,3 +195,11 @@ def test_a_broken_page_link_and_an_unknown_kind_are_plain_sentences():
         with pytest.raises(ActionError) as refused:
             admin_audit.trail(services(), me, "", kind, token)
         assert refused.value.kind is Kind.INVALID and refused.value.message
+
+
+def test_the_json_api_documents_exactly_the_tables_the_page_exports():
+    from typing import get_args
+
+    from services.gateway.entrypoints.api_admin_dashboard import Table
+
+    assert get_args(Table) == admin_dashboard.TABLES
