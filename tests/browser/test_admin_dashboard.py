@@ -15,6 +15,9 @@ def test_an_admin_sees_a_redemption_on_the_dashboard_and_exports_its_table(visit
     town = DashboardTown(site, base=100 if viewport == DESKTOP else 200)
     town.volunteer("赵晓梅", 1)
     town.award("赵晓梅", 80, "楼道清洁表彰")
+    town.adjust("赵晓梅", -5, "重复发放，扣回")
+    town.register("赵晓军", 3)
+    town.deactivate("赵晓军", "已搬离本社区")
     town.shop("赵店员", 2)
     kettle = town.item("不锈钢水壶", 50, 5)
     town.restock(kettle, 3, "街道慈善超市调拨")
@@ -40,7 +43,7 @@ def test_an_admin_sees_a_redemption_on_the_dashboard_and_exports_its_table(visit
     shown = [[c.inner_text().split("：")[-1] for c in row.locator("td").all()] for row in goods.all()]
     assert shown == [["1", "不锈钢水壶", f"{town.name}积分超市", "1", "50"]]
     points = page.locator("#table-points tbody tr").last.locator("td").all()
-    assert [c.inner_text().split("：")[-1] for c in points][1:4] == ["80", "0", "50"]
+    assert [c.inner_text().split("：")[-1] for c in points][1:4] == ["80", "5", "50"]
 
     with page.expect_download() as download:
         page.get_by_role("link", name="导出热门商品（xlsx）").click()
@@ -55,8 +58,16 @@ def test_an_admin_sees_a_redemption_on_the_dashboard_and_exports_its_table(visit
     rows = [r.inner_text() for r in page.locator("table.audit tbody tr").all()]
     award = next(r for r in rows if "楼道清洁表彰" in r)
     assert "韩看板" in award and "赵晓梅" in award and "+80" in award
+    adjustment = next(r for r in rows if "重复发放，扣回" in r)
+    assert (
+        "积分调整" in adjustment and "韩看板" in adjustment and "赵晓梅" in adjustment and "-5" in adjustment
+    )
+    leaving = next(r for r in rows if "赵晓军" in r)
+    assert (
+        "角色变更" in leaving and "韩看板" in leaving and "停用账号" in leaving and "已搬离本社区" in leaving
+    )
     role = next(r for r in rows if "赵店员" in r and "角色变更" in r)
-    assert "街道管理员" in role and "店员" in role
+    assert "街道管理员" in role and "志愿者 → 店员、志愿者" in role
     restock = next(r for r in rows if "街道慈善超市调拨" in r)
     assert "不锈钢水壶" in restock and "+3" in restock
     page.select_option("#kind", "restock")

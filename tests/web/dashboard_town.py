@@ -89,6 +89,10 @@ class DashboardTown:
         )
         self.ledger.Adjust(request, metadata=bearer(self.admin))
 
+    def deactivate(self, name: str, reason: str) -> None:
+        request = m.DeactivateMemberRequest(request_id=rid(), member_id=self.members[name], reason=reason)
+        self.site.members.members.DeactivateMember(request, metadata=bearer(self.admin))
+
     def hours(self, minutes: dict[str, int]) -> None:
         """Difficulty 1, ended an hour ago: the admin records, the street admin approves."""
         # Two admins: whoever records hours may not also certify them.
