@@ -115,25 +115,32 @@ class _Names:
         self.members: dict[str, str] = {}
         self.items: dict[str, str] = {}
 
-    def member(self, member_id: str) -> str:
+    def member(self, member_id: str, acting: bool = False) -> str:
         if not member_id:
             return ""
         if member_id not in self.members:
             try:
-                self.members[member_id] = self.services.members.member(
-                    self.session.credentials, member_id
-                ).name
-            except ActionError:
-                # Only a street admin acts in a community without belonging to it; a community admin
-                # may not look them up, but may know who they are.
-                self.members[member_id] = self.session.gettext("街道管理员")
-        return self.members[member_id]
+                found = self.services.members.member(self.session.credentials, member_id)
+                self.members[member_id] = found.name
+            except ActionError as refused:
+                if refused.kind not in (Kind.FORBIDDEN, Kind.NOT_FOUND):
+                    raise
+                self.members[member_id] = ""
+        if self.members[member_id]:
+            return self.members[member_id]
+        # Only a street admin acts in a community without belonging to it: a community admin may not
+        # look them up, but may know who they are. Someone acted upon has since left the community.
+        if acting:
+            return self.session.gettext("街道管理员")
+        return self.session.gettext("已不在本社区的成员")
 
     def item(self, item_id: str) -> str:
         if item_id not in self.items:
             try:
                 self.items[item_id] = self.services.market.item(self.session.credentials, item_id).name
-            except ActionError:
+            except ActionError as refused:
+                if refused.kind is not Kind.NOT_FOUND:
+                    raise
                 self.items[item_id] = item_id
         return self.items[item_id]
 
@@ -154,7 +161,7 @@ def _row(source: str, event, names: _Names, _) -> AuditRow:
             kind=kind,
             occurred_at=from_timestamp(event.occurred_at),
             actor_id=event.actor_id,
-            actor=names.member(event.actor_id),
+            actor=names.member(event.actor_id, acting=True),
             target=target,
             detail=detail,
             reason=event.reason,
@@ -170,7 +177,7 @@ def _row(source: str, event, names: _Names, _) -> AuditRow:
             kind="role",
             occurred_at=from_timestamp(event.occurred_at),
             actor_id=event.actor_id,
-            actor=names.member(event.actor_id),
+            actor=names.member(event.actor_id, acting=True),
             target=names.member(event.member_id),
             detail=detail,
             reason=event.reason,
@@ -179,7 +186,7 @@ def _row(source: str, event, names: _Names, _) -> AuditRow:
         kind="restock",
         occurred_at=from_timestamp(event.created_at),
         actor_id=event.changed_by,
-        actor=names.member(event.changed_by),
+        actor=names.member(event.changed_by, acting=True),
         target=names.item(event.item_id),
         detail=_("%(n)s 件，库存 %(after)s") % {"n": f"{event.delta:+d}", "after": event.stock_after},
         reason=event.reason,

@@ -203,3 +203,40 @@ def test_the_json_api_documents_exactly_the_tables_the_page_exports():
     from services.gateway.entrypoints.api_admin_dashboard import Table
 
     assert get_args(Table) == admin_dashboard.TABLES
+
+
+class Guarded(Members):
+    """Members as a community admin meets it: the street admin is not theirs to look up."""
+
+    def __init__(self, changes, down: bool = False):
+        super().__init__(changes)
+        self.down = down
+
+    def member(self, who, member_id):
+        if self.down:
+            raise ActionError(Kind.UNAVAILABLE, "服务暂时不可用，请稍后再试")
+        if member_id in ("m-street", "m-gone"):
+            raise ActionError(Kind.FORBIDDEN if member_id == "m-street" else Kind.NOT_FOUND, "不可查看")
+        return super().member(who, member_id)
+
+
+def test_someone_the_admin_may_not_look_up_is_named_by_what_they_are_and_an_outage_is_no_name():
+    change = mpb.RoleChange(
+        role_change_id="r1",
+        kind=mpb.ROLE_CHANGE_KIND_ROLES_SET,
+        member_id="m-gone",
+        actor_id="m-street",
+        occurred_at=to_timestamp(NOW),
+        roles_before=[mpb.RoleGrant(role=mpb.ROLE_VOLUNTEER)],
+        roles_after=[mpb.RoleGrant(role=mpb.ROLE_VOLUNTEER), mpb.RoleGrant(role=mpb.ROLE_STAFF)],
+    )
+    me = admin_of(Grant(ADMIN, community_id="c1"))
+    [row] = admin_audit.trail(services(members=Guarded([change])), me, "", "role").events
+    assert (row.actor, row.target, row.detail) == (
+        "街道管理员",
+        "已不在本社区的成员",
+        "志愿者 → 店员、志愿者",
+    )
+    with pytest.raises(ActionError) as refused:
+        admin_audit.trail(services(members=Guarded([change], down=True)), me, "", "role")
+    assert refused.value.kind is Kind.UNAVAILABLE
