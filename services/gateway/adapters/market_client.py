@@ -71,6 +71,9 @@ class MarketClient:
         request = pb.ConfirmRedemptionRequest(request_id=request_id, pickup_code=code, qr_payload=qr)
         return call(self.market.ConfirmRedemption, request, who, self.timeout).redemption
 
+    def close(self) -> None:
+        self.channel.close()
+
     # The dashboard and the audit trail.
     def redemption_summary(
         self, who: Credentials, from_month: str, to_month: str, community_id: str = "", street_id: str = ""
@@ -90,6 +93,3 @@ class MarketClient:
         if before is not None:
             request.created_before.CopyFrom(to_timestamp(before))
         return list(call(self.market.ListStockChanges, request, who, self.timeout).stock_changes)
-
-    def close(self) -> None:
-        self.channel.close()

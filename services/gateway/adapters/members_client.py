@@ -89,6 +89,9 @@ class MembersClient:
         request = pb.ListCommunitiesRequest(street_id=street_id, page_size=100)
         return list(call(self.directory.ListCommunities, request, who, self.timeout).communities)
 
+    def close(self) -> None:
+        self.channel.close()
+
     # The dashboard and the audit trail.
     def role_changes(
         self, who: Credentials, community_id: str, before: datetime | None, page_size: int
@@ -101,6 +104,3 @@ class MembersClient:
     def community(self, who: Credentials, community_id: str) -> pb.Community:
         request = pb.GetCommunityRequest(community_id=community_id)
         return call(self.directory.GetCommunity, request, who, self.timeout).community
-
-    def close(self) -> None:
-        self.channel.close()

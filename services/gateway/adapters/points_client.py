@@ -93,6 +93,9 @@ class PointsClient:
         request = apb.GetCheckInCodeRequest(activity_id=activity_id)
         return call(self.activities.GetCheckInCode, request, who, self.timeout)
 
+    def close(self) -> None:
+        self.channel.close()
+
     # The dashboard and the audit trail.
     def monthly_summary(
         self, who: Credentials, from_month: str, to_month: str, community_id: str = "", street_id: str = ""
@@ -110,6 +113,3 @@ class PointsClient:
         if before is not None:
             request.created_before.CopyFrom(to_timestamp(before))
         return list(call(self.ledger.ListAuditEvents, request, who, self.timeout).events)
-
-    def close(self) -> None:
-        self.channel.close()
