@@ -457,6 +457,7 @@ def test_proxy_orders_show_on_the_volunteers_page_are_capped_and_can_be_switched
     assert town.get_item(item.item_id, admin).reserved == cap + 1
 
 
+
 def test_a_volunteer_who_switched_proxy_redemption_off_is_not_redeemed_for(market_town: MarketTown, shop_of):
     from jifen.caller import VOLUNTEER, Grant
     from jifen.events.v1 import members_pb2 as member_events

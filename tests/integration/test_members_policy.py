@@ -130,7 +130,6 @@ def requests(town, target: m.Member, organization: m.Organization):
     def fresh_refresh_token() -> str:
         # 李建国's, not the target's: the table deactivates the target, which ends their sessions.
         return town.client.members.Login(m.LoginRequest(phone="13800000012", password=PASSWORD)).refresh_token
-
     return {
         "MembersService/RegisterVolunteer": lambda: m.RegisterVolunteerRequest(
             request_id=rid(), name="新志愿者", phone=str(next(phones)), password=PASSWORD, community_id=home

@@ -88,7 +88,9 @@ def _scope(actor: Caller, uow: UnitOfWork, community_id: str, street_id: str) ->
     return Scope(community_id=community_id)
 
 
-def redemption_summary(query: GetRedemptionSummary, uow: UnitOfWork) -> tuple[list[ShopMonth], list[TopGood]]:
+def redemption_summary(
+    query: GetRedemptionSummary, uow: UnitOfWork
+) -> tuple[list[ShopMonth], list[TopGood]]:
     months = month_range(query.from_month, query.to_month)
     limit = _top_n(query.top_n)
     with uow:

@@ -22,6 +22,7 @@ from .ports import Points, PointsRefused, UnitOfWork
 log = logging.getLogger("jifen.market.saga")
 
 
+
 @dataclass(frozen=True)
 class SagaSettings:
     # How long a volunteer has to collect.
