@@ -49,6 +49,7 @@ $(STAMPS)/node: package.json package-lock.json
 	@mkdir -p $(STAMPS) $(VENDOR)
 	npm install --no-audit --no-fund --loglevel=error
 	cp node_modules/qr-scanner/qr-scanner.umd.min.js node_modules/qr-scanner/qr-scanner-worker.min.js $(VENDOR)/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	@touch $@
 
 # New Chinese texts join the English catalogue, for a person to translate (services/gateway/catalogue.py).

@@ -8,6 +8,8 @@ from google.protobuf.field_mask_pb2 import FieldMask
 
 from jifen.market.v1 import market_pb2 as pb
 from jifen.market.v1 import market_pb2_grpc as pb_grpc
+from jifen.market.v1 import reports_pb2 as rpb
+from jifen.market.v1 import reports_pb2_grpc as rpb_grpc
 from jifen.timestamps import to_timestamp
 
 from .grpc_calls import Credentials, call, open_channel
@@ -148,3 +150,23 @@ def _times(fields: dict) -> dict:
             if value is not None:
                 out[name] = to_timestamp(value)
     return out
+
+    # The dashboard and the audit trail.
+    def redemption_summary(
+        self, who: Credentials, from_month: str, to_month: str, community_id: str = "", street_id: str = ""
+    ) -> rpb.GetRedemptionSummaryResponse:
+        request = rpb.GetRedemptionSummaryRequest(
+            community_id=community_id, street_id=street_id, from_month=from_month, to_month=to_month
+        )
+        stub = rpb_grpc.MarketReportsServiceStub(self.channel)
+        return call(stub.GetRedemptionSummary, request, who, self.timeout)
+
+    def restocks(
+        self, who: Credentials, community_id: str, before: datetime | None, page_size: int
+    ) -> list[pb.StockChange]:
+        request = pb.ListStockChangesRequest(
+            community_id=community_id, kinds=[pb.STOCK_CHANGE_KIND_RESTOCK], page_size=page_size
+        )
+        if before is not None:
+            request.created_before.CopyFrom(to_timestamp(before))
+        return list(call(self.market.ListStockChanges, request, who, self.timeout).stock_changes)

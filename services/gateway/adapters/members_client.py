@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from google.protobuf.field_mask_pb2 import FieldMask
 
 from jifen.grpc_server import CLIENT_ADDRESS_HEADER
 from jifen.members.v1 import members_pb2 as pb
 from jifen.members.v1 import members_pb2_grpc as pb_grpc
+from jifen.timestamps import to_timestamp
 
 from .grpc_calls import Credentials, call, open_channel
 
@@ -94,3 +96,16 @@ class MembersClient:
     def donor_organizations(self, who: Credentials, community_id: str) -> list[pb.Organization]:
         request = pb.ListOrganizationsRequest(community_id=community_id, page_size=100)
         return list(call(self.directory.ListOrganizations, request, who, self.timeout).organizations)
+
+    # The dashboard and the audit trail.
+    def role_changes(
+        self, who: Credentials, community_id: str, before: datetime | None, page_size: int
+    ) -> list[pb.RoleChange]:
+        request = pb.ListRoleChangesRequest(community_id=community_id, page_size=page_size)
+        if before is not None:
+            request.created_before.CopyFrom(to_timestamp(before))
+        return list(call(self.members.ListRoleChanges, request, who, self.timeout).role_changes)
+
+    def community(self, who: Credentials, community_id: str) -> pb.Community:
+        request = pb.GetCommunityRequest(community_id=community_id)
+        return call(self.directory.GetCommunity, request, who, self.timeout).community

@@ -8,6 +8,8 @@ from jifen.points.v1 import activities_pb2 as apb
 from jifen.points.v1 import activities_pb2_grpc as apb_grpc
 from jifen.points.v1 import ledger_pb2 as lpb
 from jifen.points.v1 import ledger_pb2_grpc as lpb_grpc
+from jifen.points.v1 import reports_pb2 as reports
+from jifen.points.v1 import reports_pb2_grpc as reports_grpc
 from jifen.points.v1 import rules_pb2 as rpb
 from jifen.points.v1 import rules_pb2_grpc as rpb_grpc
 from jifen.timestamps import to_timestamp
@@ -212,3 +214,21 @@ class PointsClient:
 
     def _rules(self) -> rpb_grpc.RulesServiceStub:
         return rpb_grpc.RulesServiceStub(self.channel)
+
+    # The dashboard and the audit trail.
+    def monthly_summary(
+        self, who: Credentials, from_month: str, to_month: str, community_id: str = "", street_id: str = ""
+    ) -> list[reports.MonthlySummary]:
+        request = reports.GetMonthlySummaryRequest(
+            community_id=community_id, street_id=street_id, from_month=from_month, to_month=to_month
+        )
+        stub = reports_grpc.ReportsServiceStub(self.channel)
+        return list(call(stub.GetMonthlySummary, request, who, self.timeout).months)
+
+    def audit_events(
+        self, who: Credentials, community_id: str, kinds: list[int], before: datetime | None, page_size: int
+    ) -> list[lpb.AuditEvent]:
+        request = lpb.ListAuditEventsRequest(community_id=community_id, kinds=kinds, page_size=page_size)
+        if before is not None:
+            request.created_before.CopyFrom(to_timestamp(before))
+        return list(call(self.ledger.ListAuditEvents, request, who, self.timeout).events)
