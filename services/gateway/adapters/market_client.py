@@ -71,3 +71,8 @@ class MarketClient:
 
     def close(self) -> None:
         self.channel.close()
+
+    # people (admin console)
+    def community_shops(self, who: Credentials, community_id: str) -> list[pb.Shop]:
+        request = pb.ListShopsRequest(community_id=community_id, page_size=100)
+        return list(call(self.market.ListShops, request, who, self.timeout).shops)

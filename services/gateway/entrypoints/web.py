@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from jifen.tokens import TokenVerifier
 
+from ..adapters.import_previews import ImportPreviews
 from ..service.errors import ActionError, Kind
 from ..service.gateway import Services
 from . import api, pages
@@ -73,6 +74,8 @@ def build_app(services: Services, verifier: TokenVerifier, redis_client, namespa
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters.update(local_time=local_time, local_clock=local_clock, local_date=local_date)
     app.state.gateway = Gateway(services, verifier, LoggedOut(redis_client, namespace), templates)
+    # people: uploaded volunteer rolls between their preview and their import
+    app.state.import_previews = ImportPreviews(redis_client, namespace)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
