@@ -3,13 +3,20 @@ the community admin of 张苏滩社区 changes nothing of 天庆嘉园社区, th
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from io import BytesIO
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from jifen import demo
+from jifen.members.v1 import members_pb2 as m
 from tests.members_client import rid
+from tests.processes import embedded_env, jifen, wait_until
 from tests.web.people import signed_in
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -221,3 +228,80 @@ def test_partner_units_are_created_and_members_added_by_phone(admins):
     assert answer.status_code == 404 and answer.json()["error"]["message"] == "本社区没有这个手机号的成员"
     listed = home.get(f"/api/v1/admin/organizations?community_id={zhangsutan}").json()["organizations"]
     assert any(o["name"] == "张苏滩卫生服务站" and o["member_count"] == 1 for o in listed)
+
+
+@pytest.fixture(scope="module")
+def own_site(tmp_path_factory):
+    """A system of its own for generated requests: their role changes and deactivations must not undo
+    the demo people the other tests of the run rely on."""
+    folder = tmp_path_factory.mktemp("people-fuzzed")
+    env, ports = embedded_env()
+    process = jifen(
+        "jifen-up-people-fuzzed", ["up", "--demo", "--data-dir", str(folder / "data")], env, folder
+    )
+    wait_until(lambda: "demo logins" in process.log(), timeout=90, what="the demo", processes=(process,))
+    yield SimpleNamespace(url=f"http://127.0.0.1:{ports['gateway']}")
+    assert process.stop() == 0, process.log()[-3000:]
+
+
+def test_generated_requests_to_the_people_api_with_an_admins_session_never_get_a_5xx(own_site, tmp_path):
+    site = own_site
+    admin = signed_in(site, "13800000001")
+    cookie = "; ".join(f"{name}={value}" for name, value in admin.cookies.items())
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            f"{site.url}/openapi.json",
+            "--checks",
+            "not_a_server_error",
+            "--header",
+            f"Cookie: {cookie}",
+            "--header",
+            f"X-CSRF-Token: {admin.headers['x-csrf-token']}",
+            "--include-path-regex",
+            "^/api/v1/admin/(members|organizations)",
+            "--max-examples",
+            "20",
+            "--workers",
+            "2",
+            "--seed",
+            "2026",
+            "--report-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,  # schemathesis keeps a cache folder where it runs
+    )
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    assert "/api/v1/admin/members/import" in run.stdout
+
+
+def test_members_refusal_of_a_role_change_beyond_the_admins_scope_reads_on_the_member_page(admins, site):
+    home, _, zhangsutan, tianqing = admins
+    made = register(home, zhangsutan, "韩两社", "13700000150").json()["member"]["member_id"]
+    # The street admin also makes them admin of 天庆嘉园社区: beyond what 张苏滩's admin may touch.
+    street_token = site.members.login(demo.ADMIN_PHONE, demo.PASSWORD)
+    site.members.set_roles(
+        street_token,
+        made,
+        m.RoleGrant(role=m.ROLE_VOLUNTEER),
+        m.RoleGrant(role=m.ROLE_ADMIN, community_id=tianqing),
+    )
+    page = home.get(f"/admin/people/{made}")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    request_id = re.search(r'name="request_id" value="([^"]+)"', page.text).group(1)
+    answer = home.post(
+        f"/admin/people/{made}/roles",
+        data={"csrf_token": token, "request_id": request_id, "volunteer": "1", "grid_worker": "1"},
+    )
+    assert answer.status_code == 422 and "请选择网格员服务的网格" in answer.text
+    answer = home.post(
+        f"/admin/people/{made}/roles", data={"csrf_token": token, "request_id": request_id, "volunteer": "1"}
+    )
+    assert answer.status_code == 403
+    assert "您没有执行此操作的权限" in answer.text and "韩两社" in answer.text
+    seen = home.get(f"/api/v1/admin/members/{made}").json()["person"]
+    assert seen["roles"] == ["admin", "volunteer"]

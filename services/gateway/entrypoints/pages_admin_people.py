@@ -249,9 +249,15 @@ def set_roles(
         admin=form.get("admin") == "1",
     )
     try:
+        if form.get("staff") == "1" and not roles.shop_id:
+            raise ActionError(Kind.INVALID, me.gettext("请选择店员所在的门店"), "shop_id")
+        if form.get("grid_worker") == "1" and not roles.grid_id:
+            raise ActionError(Kind.INVALID, me.gettext("请选择网格员服务的网格"), "grid_id")
         admin_people.set_roles(services(request), me, member_id, roles, form.get("request_id", ""))
     except ActionError as error:
-        if error.kind in (Kind.FORBIDDEN, Kind.NOT_FOUND):
+        # A refusal of members (a role beyond the admin's scope) reads on the page; a member out of
+        # scope altogether is refused again when the page is drawn.
+        if error.kind is Kind.NOT_FOUND:
             raise
         return _manage(request, me, member_id, error=error)
     return redirect(f"/admin/people/{member_id}", me.gettext("角色已更新"))
@@ -271,7 +277,9 @@ def deactivate(
             services(request), me, member_id, form.get("reason", ""), form.get("request_id", "")
         )
     except ActionError as error:
-        if error.kind in (Kind.FORBIDDEN, Kind.NOT_FOUND):
+        # A refusal of members (a role beyond the admin's scope) reads on the page; a member out of
+        # scope altogether is refused again when the page is drawn.
+        if error.kind is Kind.NOT_FOUND:
             raise
         return _confirm(request, me, member_id, "deactivate", error=error, form=form)
     return redirect(f"/admin/people/{member_id}", me.gettext("已停用，该成员不能再登录"))
@@ -291,7 +299,9 @@ def reactivate(
             services(request), me, member_id, form.get("reason", ""), form.get("request_id", "")
         )
     except ActionError as error:
-        if error.kind in (Kind.FORBIDDEN, Kind.NOT_FOUND):
+        # A refusal of members (a role beyond the admin's scope) reads on the page; a member out of
+        # scope altogether is refused again when the page is drawn.
+        if error.kind is Kind.NOT_FOUND:
             raise
         return _confirm(request, me, member_id, "reactivate", error=error, form=form)
     return redirect(f"/admin/people/{member_id}", me.gettext("已恢复，该成员可以重新登录"))

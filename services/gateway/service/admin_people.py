@@ -92,7 +92,7 @@ def manage(services: Services, session: Session, member_id: str) -> vp.ManagedMe
     """One member with what their admin may change: roles among the grids and shops of their community."""
     record = person(services, session, member_id)
     community_id = record.person.community_id
-    admin_scope.chosen(services, session, community_id)
+    _in_scope(services, session, community_id)
     member = services.members.member(session.credentials, member_id)
     grids = _grids(services, session, community_id)
     names = {g.grid_id: g.name for g in grids}
@@ -159,13 +159,17 @@ def set_roles(
     _require_request_id(session, request_id)
     who = session.credentials
     member = services.members.member(who, member_id)
-    admin_scope.chosen(services, session, member.community_id)
+    _in_scope(services, session, member.community_id)
     grids = _grids(services, session, member.community_id)
     if roles.grid_id and roles.grid_id not in {g.grid_id for g in grids}:
         raise ActionError(Kind.INVALID, session.gettext("请选择本社区的网格"), "grid_id")
     shops = _shops(services, session, member.community_id)
     if roles.shop_id and roles.shop_id not in {s.shop_id for s in shops}:
         raise ActionError(Kind.INVALID, session.gettext("请选择本社区的门店"), "shop_id")
+    current = _roles(member)
+    if member_id == session.member_id and current.admin and not roles.admin:
+        # Another admin of the community or street may take it; an admin cannot lock themselves out.
+        raise ActionError(Kind.INVALID, session.gettext("不能取消自己的管理员角色"), "roles")
     grants = [g for g in member.roles if _kept(g, member.community_id)]
     if roles.volunteer:
         grants.append(mpb.RoleGrant(role=mpb.ROLE_VOLUNTEER))
@@ -186,7 +190,7 @@ def deactivate(
 ) -> vp.Person:
     _require_request_id(session, request_id)
     member = services.members.member(session.credentials, member_id)
-    admin_scope.chosen(services, session, member.community_id)
+    _in_scope(services, session, member.community_id)
     if not (reason or "").strip():
         raise ActionError(Kind.INVALID, session.gettext("请填写停用原因"), "reason")
     done = services.members.deactivate(session.credentials, request_id, member_id, reason.strip())
@@ -198,7 +202,7 @@ def reactivate(
 ) -> vp.Person:
     _require_request_id(session, request_id)
     member = services.members.member(session.credentials, member_id)
-    admin_scope.chosen(services, session, member.community_id)
+    _in_scope(services, session, member.community_id)
     done = services.members.reactivate(session.credentials, request_id, member_id, (reason or "").strip())
     return _person(done, {})
 
@@ -466,6 +470,13 @@ def _roles(member: mpb.Member) -> vp.Roles:
 def _kept(grant: mpb.RoleGrant, community_id: str) -> bool:
     """Grants the role form does not show: admin of a street or of another community."""
     return grant.role == mpb.ROLE_ADMIN and grant.community_id != community_id
+
+
+def _in_scope(services: Services, session: Session, community_id: str) -> None:
+    """The member lives in a community of the admin's (a street's own admins belong to none)."""
+    if not community_id:
+        raise ActionError(Kind.FORBIDDEN, session.gettext("您只能查看自己管理的社区"))
+    admin_scope.chosen(services, session, community_id)
 
 
 def _require_request_id(session: Session, request_id: str) -> None:

@@ -150,3 +150,24 @@ def test_the_export_is_named_after_the_community_and_the_local_day():
     late.clock = lambda: datetime(2026, 11, 30, 17, 0, tzinfo=UTC)  # already 1 December in Beijing
     _, name = admin_people.export(late, admin(), "c1")
     assert name == "张苏滩社区人员名单-20261201.xlsx"
+
+
+def test_an_admin_cannot_take_their_own_admin_role():
+    members = Members()
+    me = members.register_volunteer(None, "r1", "孙丽娟", "13700000601", "x" * 10, "c1", "g1")
+    me.roles.append(mpb.RoleGrant(role=mpb.ROLE_ADMIN, community_id="c1"))
+    session = admin()
+    mine = mpb.Member()
+    mine.CopyFrom(me)
+    mine.member_id = session.member_id
+    members.members["13700000601"] = mine
+    found = services(members=members, market=Shops())
+    with pytest.raises(ActionError) as refused:
+        admin_people.set_roles(
+            found,
+            session,
+            session.member_id,
+            vp.Roles(volunteer=True, shop_id="", grid_id="", admin=False),
+            "r2",
+        )
+    assert refused.value.message == "不能取消自己的管理员角色" and members.roles_set == []
