@@ -114,12 +114,12 @@ def admin_import_preview(
     me: Session = Depends(session),
 ):
     """Reads and checks an xlsx roll (姓名/手机号/网格); the rows are kept for 30 minutes under the token."""
+    shown = admin_people.registration_form(services(request), me, community_id)
     data = sheet.file.read(people_sheet.MAX_BYTES + 1)
     try:
         rows = people_sheet.read_sheet(data, sheet.filename or "", me.gettext)
     except people_sheet.SheetError as bad:
         raise ActionError(Kind.INVALID, bad.message, "sheet") from None
-    shown = admin_people.registration_form(services(request), me, community_id)
     token = request.app.state.import_previews.put(
         me.member_id, shown.community_id, sheet.filename or "", rows
     )
