@@ -170,3 +170,4 @@ def _times(fields: dict) -> dict:
         if before is not None:
             request.created_before.CopyFrom(to_timestamp(before))
         return list(call(self.market.ListStockChanges, request, who, self.timeout).stock_changes)
+

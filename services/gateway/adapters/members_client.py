@@ -92,11 +92,6 @@ class MembersClient:
     def close(self) -> None:
         self.channel.close()
 
-    # The admin console's supermarket: the units that may donate goods (共建单位).
-    def donor_organizations(self, who: Credentials, community_id: str) -> list[pb.Organization]:
-        request = pb.ListOrganizationsRequest(community_id=community_id, page_size=100)
-        return list(call(self.directory.ListOrganizations, request, who, self.timeout).organizations)
-
     # The dashboard and the audit trail.
     def role_changes(
         self, who: Credentials, community_id: str, before: datetime | None, page_size: int
@@ -105,6 +100,99 @@ class MembersClient:
         if before is not None:
             request.created_before.CopyFrom(to_timestamp(before))
         return list(call(self.members.ListRoleChanges, request, who, self.timeout).role_changes)
+
+    # people (admin console)
+    def member_page(
+        self,
+        who: Credentials,
+        community_id: str,
+        grid_id: str,
+        query: str,
+        role: int,
+        status: int,
+        page_size: int,
+        page_token: str = "",
+    ) -> pb.ListMembersResponse:
+        request = pb.ListMembersRequest(
+            community_id=community_id,
+            grid_id=grid_id,
+            query=query,
+            role=role,
+            status=status,
+            page_size=page_size,
+            page_token=page_token,
+        )
+        return call(self.members.ListMembers, request, who, self.timeout)
+
+    def register_volunteer(
+        self,
+        who: Credentials,
+        request_id: str,
+        name: str,
+        phone: str,
+        password: str,
+        community_id: str,
+        grid_id: str,
+    ) -> pb.Member:
+        request = pb.RegisterVolunteerRequest(
+            request_id=request_id,
+            name=name,
+            phone=phone,
+            password=password,
+            community_id=community_id,
+            grid_id=grid_id,
+        )
+        return call(self.members.RegisterVolunteer, request, who, self.timeout).member
+
+    def set_roles(
+        self, who: Credentials, request_id: str, member_id: str, roles: list[pb.RoleGrant]
+    ) -> pb.Member:
+        request = pb.SetRolesRequest(request_id=request_id, member_id=member_id, roles=roles)
+        return call(self.members.SetRoles, request, who, self.timeout).member
+
+    def deactivate(self, who: Credentials, request_id: str, member_id: str, reason: str) -> pb.Member:
+        request = pb.DeactivateMemberRequest(request_id=request_id, member_id=member_id, reason=reason)
+        return call(self.members.DeactivateMember, request, who, self.timeout).member
+
+    def reactivate(self, who: Credentials, request_id: str, member_id: str, reason: str) -> pb.Member:
+        request = pb.ReactivateMemberRequest(request_id=request_id, member_id=member_id, reason=reason)
+        return call(self.members.ReactivateMember, request, who, self.timeout).member
+
+    def grids(self, who: Credentials, community_id: str) -> list[pb.Grid]:
+        request = pb.ListGridsRequest(community_id=community_id, page_size=200)
+        return list(call(self.directory.ListGrids, request, who, self.timeout).grids)
+
+    def organizations(self, who: Credentials, community_id: str) -> list[pb.Organization]:
+        request = pb.ListOrganizationsRequest(community_id=community_id, page_size=200)
+        return list(call(self.directory.ListOrganizations, request, who, self.timeout).organizations)
+
+    def create_organization(
+        self,
+        who: Credentials,
+        request_id: str,
+        community_id: str,
+        name: str,
+        kind: int,
+        contact_name: str,
+        contact_phone: str,
+    ) -> pb.Organization:
+        request = pb.CreateOrganizationRequest(
+            request_id=request_id,
+            community_id=community_id,
+            name=name,
+            kind=kind,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+        )
+        return call(self.directory.CreateOrganization, request, who, self.timeout).organization
+
+    def add_organization_member(
+        self, who: Credentials, request_id: str, organization_id: str, member_id: str
+    ) -> pb.Organization:
+        request = pb.AddOrganizationMemberRequest(
+            request_id=request_id, organization_id=organization_id, member_id=member_id
+        )
+        return call(self.directory.AddOrganizationMember, request, who, self.timeout).organization
 
     def community(self, who: Credentials, community_id: str) -> pb.Community:
         request = pb.GetCommunityRequest(community_id=community_id)

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from jifen.tokens import TokenVerifier
 
+from ..adapters.import_previews import ImportPreviews
 from ..adapters.rule_previews import RulePreviews
 from ..service.errors import ActionError, Kind
 from ..service.gateway import Services
@@ -76,6 +77,9 @@ def build_app(services: Services, verifier: TokenVerifier, redis_client, namespa
     app.state.gateway = Gateway(services, verifier, LoggedOut(redis_client, namespace), templates)
     # Admin console, rules: which drafts each admin has seen previewed (publishing needs it).
     app.state.rule_previews = RulePreviews(redis_client, namespace)
+
+    # people: uploaded volunteer rolls between their preview and their import
+    app.state.import_previews = ImportPreviews(redis_client, namespace)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

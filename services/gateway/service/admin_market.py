@@ -371,7 +371,7 @@ def _member_names(services: Services, me: Session, community_id: str, wanted: se
 
 def _organization_names(services: Services, me: Session, community_id: str) -> dict[str, str]:
     return {
-        o.organization_id: o.name for o in services.members.donor_organizations(me.credentials, community_id)
+        o.organization_id: o.name for o in services.members.organizations(me.credentials, community_id)
     }
 
 
