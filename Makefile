@@ -54,7 +54,7 @@ $(STAMPS)/node: package.json package-lock.json
 
 # New Chinese texts join the English catalogue, for a person to translate (services/gateway/catalogue.py).
 messages: $(STAMPS)/install
-	$(VENV)/bin/pybabel extract -F services/gateway/babel.cfg -k _ -k gettext --no-location --omit-header \
+	$(VENV)/bin/pybabel -q extract -F services/gateway/babel.cfg -k _ -k gettext --no-location --omit-header \
 		-o $(STAMPS)/messages.pot services/gateway
 	$(PY) -m services.gateway.catalogue $(STAMPS)/messages.pot
 

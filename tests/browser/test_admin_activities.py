@@ -152,7 +152,7 @@ def test_hours_recorded_at_once_are_approved_in_bulk_the_flagged_one_only_with_t
 
     # The balances hold exactly the points shown (plus the first one's earlier 1.5 h × 10 × 1.2 = 18).
     balances = {
-        name: street.get(f"/api/v1/admin/members/{member_id}").json()["available"]
+        name: street.get(f"/api/v1/admin/members/{member_id}").json()["record"]["available"]
         for name, member_id in zip(names, (a, b, c), strict=True)
     }
     assert balances == {

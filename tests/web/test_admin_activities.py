@@ -316,7 +316,9 @@ def test_bulk_approval_passes_the_clean_records_holds_the_flagged_and_pays_what_
         },
     )
     assert [r["points"] for r in overridden.json()["approved"]] == [12]
-    balances = {p: community_admin.get(f"/api/v1/admin/members/{p}").json()["available"] for p in (a, b, c)}
+    balances = {
+        p: community_admin.get(f"/api/v1/admin/members/{p}").json()["record"]["available"] for p in (a, b, c)
+    }
     # A: 1.5 h × 10 × 1.2 = 18 for the early shift, then the 12 shown for the flagged one.
     assert balances == {a: 18 + 12, b: 37, c: 22}
 

@@ -40,11 +40,11 @@ def volunteer(site, name: str, phone: str, community: str) -> str:
 def available(client, member_id: str) -> int:
     answer = client.get(f"/api/v1/admin/members/{member_id}")
     assert answer.status_code == 200, answer.text
-    return answer.json()["available"]
+    return answer.json()["record"]["available"]
 
 
 def entries(client, member_id: str) -> list[dict]:
-    return client.get(f"/api/v1/admin/members/{member_id}").json()["entries"]
+    return client.get(f"/api/v1/admin/members/{member_id}").json()["record"]["entries"]
 
 
 def draft(client, community: str, effective: date, points_per_hour: int = 12) -> dict:
