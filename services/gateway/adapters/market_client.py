@@ -140,17 +140,6 @@ class MarketClient:
         request = pb.ListRedemptionsRequest(community_id=community_id, statuses=statuses, page_size=page_size)
         return call(self.market.ListRedemptions, request, who, self.timeout)
 
-
-def _times(fields: dict) -> dict:
-    """The sale window as timestamps; an empty one stays unset (no limit on that side)."""
-    out = dict(fields)
-    for name in ("sale_starts_at", "sale_ends_at"):
-        if name in out:
-            value = out.pop(name)
-            if value is not None:
-                out[name] = to_timestamp(value)
-    return out
-
     # The dashboard and the audit trail.
     def redemption_summary(
         self, who: Credentials, from_month: str, to_month: str, community_id: str = "", street_id: str = ""
@@ -171,3 +160,13 @@ def _times(fields: dict) -> dict:
             request.created_before.CopyFrom(to_timestamp(before))
         return list(call(self.market.ListStockChanges, request, who, self.timeout).stock_changes)
 
+
+def _times(fields: dict) -> dict:
+    """The sale window as timestamps; an empty one stays unset (no limit on that side)."""
+    out = dict(fields)
+    for name in ("sale_starts_at", "sale_ends_at"):
+        if name in out:
+            value = out.pop(name)
+            if value is not None:
+                out[name] = to_timestamp(value)
+    return out
