@@ -119,8 +119,10 @@ def embedded_env() -> tuple[dict[str, str], dict[str, int]]:
     ports = {name: free_port() for name in ("members", "points", "market", "gateway")}
     env = {
         "JIFEN_GATEWAY_BIND": f"127.0.0.1:{ports['gateway']}",
-        # One session of web tests registers people from this one address; the limit has its own tests.
+        # One session of web tests registers and logs in people from this one address by the hundred;
+        # both limits have their own tests.
         "JIFEN_REGISTRATION_MAX_PER_CLIENT": "1000",
+        "JIFEN_LOGIN_MAX_ATTEMPTS_PER_CLIENT": "5000",
     }
     for service in ("members", "points", "market"):
         env[f"JIFEN_{service.upper()}_BIND"] = env[f"JIFEN_{service.upper()}_TARGET"] = (

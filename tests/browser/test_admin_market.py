@@ -1,6 +1,6 @@
 """The admin console's supermarket on a laptop and a phone: an admin lists an item with a picture,
 restocks it and reads the history; a volunteer redeems it twice; the admin finds the orders and
-cancels one of them, and the points come back."""
+cancels one of them, and the points come back; the other is handed over and shows on the dashboard."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import pytest
 from jifen import demo
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.town import COMMUNITY_ADMIN, Town
+from tests.members_client import rid
+from tests.web.people import signed_in
 
 
 def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -47,8 +49,9 @@ def funded_volunteer(site, town: Town, name: str, phone: str, points: int) -> No
             time.sleep(0.3)
 
 
-def redeem_in_browser(volunteer, name: str, shot: str) -> None:
-    """The volunteer's own pages: the supermarket, the item, confirm (once the market knows them)."""
+def redeem_in_browser(volunteer, name: str, shot: str) -> str:
+    """The volunteer's own pages: the supermarket, the item, confirm (once the market knows them); the
+    pickup code they are shown."""
     deadline = time.monotonic() + 15
     while True:
         page = volunteer.go("/market", "market")
@@ -59,6 +62,7 @@ def redeem_in_browser(volunteer, name: str, shot: str) -> None:
     volunteer.follow(offer.get_by_role("link", name="兑换"), f"{shot}-confirm")
     volunteer.follow(page.get_by_role("button", name="确认兑换"), shot)
     assert page.get_by_test_id("pickup-code").is_visible()
+    return "".join(page.get_by_test_id("pickup-code").inner_text().split())
 
 
 @pytest.mark.parametrize(
@@ -113,8 +117,7 @@ def test_an_admin_lists_restocks_and_cancels_and_a_volunteer_redeems(site, visit
     # A volunteer redeems it twice on their own pages.
     volunteer = visitor("volunteer-redeems", viewport)
     volunteer.log_in(phone)
-    redeem_in_browser(volunteer, name, "redeemed-1")
-    redeem_in_browser(volunteer, name, "redeemed-2")
+    codes = [redeem_in_browser(volunteer, name, f"redeemed-{n}") for n in (1, 2)]
 
     # The admin sees both orders awaiting pickup, and cancels one with a reason.
     page = admin.go("/admin/market/orders?status=awaiting_pickup", "orders")
@@ -131,6 +134,17 @@ def test_an_admin_lists_restocks_and_cancels_and_a_volunteer_redeems(site, visit
     page = admin.go(item_url, "item-after")
     assert page.locator(".stock-now").inner_text() == "12"
     assert "退回" in page.locator("table.stock-history tbody tr").first.inner_text()
+
+    # The shop hands the other order over; the dashboard counts the item among the top goods.
+    counter = signed_in(site, demo.STAFF_PHONE)
+    handed = [
+        counter.post("/api/v1/counter/confirm", json={"pickup_code": code, "request_id": rid()}).status_code
+        for code in codes
+    ]
+    assert sorted(handed) == [200, 409], handed  # the cancelled order's code no longer hands anything over
+    page = admin.go("/admin/dashboard", "dashboard-after")
+    counted = page.locator("#table-goods tbody tr", has_text=name)
+    assert counted.count() == 1 and "30" in counted.inner_text()
 
 
 def test_the_supermarket_in_care_mode_on_a_phone(site, visitor):

@@ -40,13 +40,18 @@ class Town:
         return self.member(COMMUNITY_ADMIN).community_id
 
     def exact_minute_rules(self) -> None:
-        """Rules from now on: 10 points a minute, exact minutes, so a short test shift earns points."""
+        """Rules from now on: 10 points a minute, exact minutes, so a short test shift earns points; the
+        commendations in force stay, as other stories of the run award them."""
+        in_force = self.rules.ResolveRuleVersion(
+            r.ResolveRuleVersionRequest(community_id=self.community_id()), metadata=bearer(self.admin)
+        ).rule_version.rules
         rules = r.RuleSet(
             points_per_hour=600,
             difficulty_multipliers=[100, 100, 100, 100, 100],
             rounding_minutes=1,
             rounding_mode=r.ROUNDING_MODE_DOWN,
             expiry_policy=r.EXPIRY_POLICY_NEVER,
+            commendations=in_force.commendations,
         )
         self.rules.PublishRuleVersion(
             r.PublishRuleVersionRequest(request_id=new_id(), community_id=self.community_id(), rules=rules),
