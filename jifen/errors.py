@@ -42,6 +42,14 @@ class PermissionDenied(DomainError):
     pass
 
 
+DENIED = ("您没有执行此操作的权限", "you may not do this")
+
+
+def denied(zh: str = DENIED[0], en: str = DENIED[1]) -> PermissionDenied:
+    """The one refusal for a caller outside an action's scope (each service words it the same way)."""
+    return PermissionDenied(zh, en)
+
+
 class Unauthenticated(DomainError):
     pass
 

@@ -12,18 +12,14 @@ winner's record (check-then-insert alone would let both through).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-import sqlalchemy as sa
-from sqlalchemy import Connection
+from typing import Any, Protocol, TypeVar
 
 from jifen.caller import Caller
-from jifen.clock import utcnow
 from jifen.errors import AlreadyExists, Conflict, DomainError, InvalidArgument
-from jifen.tables import IDEMPOTENCY_KEYS
 
 T = TypeVar("T")
 MAX_REQUEST_ID_LENGTH = 100
@@ -61,28 +57,35 @@ def fingerprint(command: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class SqlIdempotencyStore:
-    def __init__(self, connection: Connection):
-        self.connection = connection
+class IdempotencyStore(Protocol):
+    """The port: where a unit of work keeps each request id's fingerprint and result reference
+    (jifen/idempotency_store.py in SQL, a dict in the unit tests' fakes)."""
 
-    def find(self, operation: str, request_id: str) -> tuple[str, dict] | None:
-        row = self.connection.execute(
-            sa.select(IDEMPOTENCY_KEYS.c.fingerprint, IDEMPOTENCY_KEYS.c.result).where(
-                IDEMPOTENCY_KEYS.c.operation == operation, IDEMPOTENCY_KEYS.c.request_id == request_id
-            )
-        ).first()
-        return (row.fingerprint, json.loads(row.result)) if row else None
+    def find(self, operation: str, request_id: str) -> tuple[str, dict] | None: ...
+    def record(self, operation: str, request_id: str, digest: str, result: dict) -> None: ...
 
-    def record(self, operation: str, request_id: str, digest: str, result: dict) -> None:
-        self.connection.execute(
-            IDEMPOTENCY_KEYS.insert().values(
-                operation=operation,
-                request_id=request_id,
-                fingerprint=digest,
-                result=json.dumps(result),
-                created_at=utcnow(),
+
+def idempotent(operation: str, view: Callable[[Any, dict], Any] | None = None):
+    """Makes a handler `handler(cmd, uow, *args)` run once per request id, inside one transaction.
+
+    The handler returns a small JSON-able reference to what it produced ({"hold_id": ...}); the
+    caller gets `view(uow, reference)` (read in the same transaction) or the reference itself. A
+    retry of the same request id answers from the record without running the handler again."""
+
+    def decorate(handler: Callable[..., dict]):
+        @functools.wraps(handler)
+        def once(cmd: Any, uow: Any, *args: Any, **kwargs: Any) -> Any:
+            return run(
+                uow,
+                operation,
+                cmd,
+                lambda: handler(cmd, uow, *args, **kwargs),
+                None if view is None else (lambda reference: view(uow, reference)),
             )
-        )
+
+        return once
+
+    return decorate
 
 
 def run(

@@ -1,7 +1,8 @@
 """The unit of work: one database transaction around a use case.
 
 It rolls back unless commit() is called. Business rows, outbox rows and idempotency records
-are written through the same connection, so they commit or vanish together.
+are written through the same connection, so they commit or vanish together. At commit it sends
+the events the aggregates it saw recorded through the service's outbox adapter (`to_message`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from jifen.domain_events import RecordsEvents
 from jifen.errors import Conflict
-from jifen.idempotency import SqlIdempotencyStore
+from jifen.idempotency_store import SqlIdempotencyStore
 from jifen.inbox import SqlInbox
 from jifen.outbox import SqlOutbox
 
 
-class SqlUnitOfWork:
-    """Base of each service's unit of work; subclasses open their repositories in `_open`."""
+class SqlUnitOfWork(RecordsEvents):
+    """Base of each service's unit of work; subclasses open their repositories in `_open`, handing
+    `self.seen` to those whose aggregates record events."""
 
     producer: str = ""
 
@@ -32,6 +35,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self.connection, self.producer)
         self.idempotency = SqlIdempotencyStore(self.connection)
         self.inbox = SqlInbox(self.connection)
+        self.start_recording()
         self._open(self.connection)
         return self
 
@@ -39,6 +43,7 @@ class SqlUnitOfWork:
         """Subclasses attach their repositories to the connection here."""
 
     def commit(self) -> None:
+        self.send_recorded(self.outbox)
         try:
             self._transaction.commit()
         except IntegrityError as exc:
