@@ -26,13 +26,13 @@ from .adapters.leaderboards import RedisLeaderboards
 from .adapters.ledger_audit import audit_engine
 from .adapters.members_client import GrpcMembers
 from .adapters.unit_of_work import PointsUnitOfWork
-from .entrypoints.activities_api import ActivitiesServicer
+from .entrypoints.activities_servicer import ActivitiesServicer
 from .entrypoints.ledger_api import LedgerServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
 from .entrypoints.reports_api import ReportsServicer
 from .entrypoints.rules_api import RulesServicer
 from .service import event_handlers, jobs, leaderboards
-from .service.check_in import CodeLimits
+from .service.activities.check_in import CodeLimits
 
 NAME = "points"
 MIGRATIONS = Path(__file__).parent / "migrations"

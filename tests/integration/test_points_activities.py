@@ -19,17 +19,12 @@ from services.points.domain.hours import APPROVED, LONGER_THAN_ACTIVITY, OVERLAP
 from services.points.domain.ledger import Account
 from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
 from services.points.domain.rules import BUILT_IN_VERSION_ID
-from services.points.service import activities, hour_decisions, hours, sign_ups
-from services.points.service.activity_commands import (
-    ApproveHours,
-    CancelActivity,
-    CreateActivity,
-    HoursEntry,
-    ListActivities,
-    ListHourRecords,
-    RecordHours,
-    SignUp,
-)
+from services.points.service.activities import planning as activities
+from services.points.service.activities import sign_ups
+from services.points.service.activities.commands import CancelActivity, CreateActivity, ListActivities, SignUp
+from services.points.service.hours import decisions as hour_decisions
+from services.points.service.hours import recording as hours
+from services.points.service.hours.commands import ApproveHours, HoursEntry, ListHourRecords, RecordHours
 
 MIGRATIONS = Path("services/points/migrations")
 STREET = "st-1"

@@ -20,9 +20,13 @@ from jifen.db import make_engine
 from jifen.months import LOCAL
 from jifen.points.v1 import reports_pb2 as pb
 from services.points.adapters.unit_of_work import PointsUnitOfWork
-from services.points.service import activities, awards, holds, hour_decisions, hours, jobs
-from services.points.service import activity_commands as act
+from services.points.service import awards, holds, jobs
 from services.points.service import ledger_commands as led
+from services.points.service.activities import commands as act
+from services.points.service.activities import planning as activities
+from services.points.service.hours import commands as hour_act
+from services.points.service.hours import decisions as hour_decisions
+from services.points.service.hours import recording as hours
 from tests.integration.points_town import HOME, OTHER, STREET, PointsTown
 
 MARKET = Caller(service="market")
@@ -74,14 +78,16 @@ class Seeder:
         return activities.create_activity(cmd, self.uow(), lambda: when).activity.id
 
     def record(self, when, actor, activity_id, member_id, minutes) -> str:
-        cmd = act.RecordHours(rid(), actor, activity_id, (act.HoursEntry(member_id, minutes),))
+        cmd = hour_act.RecordHours(rid(), actor, activity_id, (hour_act.HoursEntry(member_id, minutes),))
         return hours.record_hours(cmd, self.uow(), lambda: when)[0].record.id
 
     def approve(self, when, actor, record_id):
-        hour_decisions.approve_hours(act.ApproveHours(rid(), actor, (record_id,)), self.uow(), lambda: when)
+        hour_decisions.approve_hours(
+            hour_act.ApproveHours(rid(), actor, (record_id,)), self.uow(), lambda: when
+        )
 
     def reject(self, when, actor, record_id):
-        cmd = act.RejectHours(rid(), actor, (record_id,), "未到场")
+        cmd = hour_act.RejectHours(rid(), actor, (record_id,), "未到场")
         hour_decisions.reject_hours(cmd, self.uow(), lambda: when)
 
 

@@ -11,7 +11,8 @@ from jifen.clock import as_utc
 
 from ..domain.activity import CANCELLED, ENDED, IN_PROGRESS, SCHEDULED, WITHDRAWN, Activity, Participant
 from ..domain.hours import REJECTED, HourRecord
-from ..service.activity_ports import ActivityFilter, HourFilter, Visibility
+from ..service.activities.ports import ActivityFilter
+from ..service.hours.ports import HourFilter, Visibility
 from .tables import activities, communities, hour_records, participants
 
 ACTIVITY_TIMES = ("start_time", "end_time", "created_at", "updated_at")
@@ -195,11 +196,14 @@ def _participant(row) -> Participant:
 
 
 class SqlHourRecords:
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, seen: list | None = None):
         self.connection = connection
+        # The unit of work's list: records written here send what they recorded at its commit.
+        self.seen = [] if seen is None else seen
 
     def add(self, record: HourRecord) -> None:
         self.connection.execute(hour_records.insert().values(**_record_row(record)))
+        self.seen.append(record)
 
     def get(self, record_id: str, lock: bool = False) -> HourRecord | None:
         query = sa.select(hour_records).where(hour_records.c.id == record_id)
@@ -220,6 +224,8 @@ class SqlHourRecords:
             .where(hour_records.c.id == record.id, hour_records.c.status == was)
             .values(**values)
         ).rowcount
+        if changed == 1:
+            self.seen.append(record)
         return changed == 1
 
     def current(self, activity_id: str, member_id: str) -> HourRecord | None:

@@ -10,8 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from .rules import local_day
+from jifen.domain_events import Aggregate
+from jifen.errors import FailedPrecondition, PermissionDenied
+
+from .activity import Activity
+from .activity_events import HoursApproved
+from .rules import LOCAL, RuleVersion, local_day
 
 PENDING = "pending"
 APPROVED = "approved"
@@ -44,8 +50,35 @@ def not_yet_served(check_out: datetime, now: datetime, clock_skew: timedelta) ->
     return check_out > now + clock_skew
 
 
+def not_served_yet(check_out: datetime, field: str) -> FailedPrecondition:
+    """Hours that end in the future are not served yet: nobody may record or certify them."""
+    ends = check_out.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+    return FailedPrecondition(
+        f"服务结束时间不能晚于现在（该时长到 {ends} 才结束）",
+        f"the service ends in the future ({check_out.isoformat()}); record it once it is served",
+        field,
+    )
+
+
 @dataclass(frozen=True)
-class HourRecord:
+class Earning:
+    """The points an hour record earns under one rule version, and how they were worked out."""
+
+    version: RuleVersion
+    points: int
+    calculation: str
+
+
+class Certification(Protocol):
+    """The member's certified totals once an approval's minutes are posted (the ledger's answer)."""
+
+    certified_minutes: int
+    star_level: int
+    star_level_changed: bool
+
+
+@dataclass(frozen=True)
+class HourRecord(Aggregate):
     id: str
     activity_id: str
     community_id: str
@@ -92,30 +125,79 @@ class HourRecord:
     def flagged(self, flags: tuple[str, ...], now: datetime) -> HourRecord:
         return self if flags == self.flags else replace(self, flags=flags, updated_at=now)
 
+    def require_decidable_by(self, member_id: str, field: str) -> None:
+        """Only a pending record is decided, and never by the member who served it."""
+        if self.member_id == member_id:
+            # 记录谁记录谁证明: someone else must certify one's own hours.
+            raise PermissionDenied("不能审核自己的服务时长", "you may not decide your own hour record", field)
+        if self.status != PENDING:
+            raise FailedPrecondition(
+                f"记录 {self.id} 已审核，不能再次审核", f"record {self.id} is not pending", field
+            )
+
+    def require_certifiable_by(self, member_id: str, field: str) -> None:
+        """Whoever wrote the hours does not certify them, so one person with a second account cannot
+        both record and approve."""
+        if self.recorded_by == member_id:
+            raise PermissionDenied(
+                "不能审核自己记录的服务时长，须由其他组织者或管理员审核",
+                "you recorded these hours; someone else must decide them",
+                field,
+            )
+
+    def earning(self, version: RuleVersion, activity: Activity) -> Earning:
+        """What approving it earns under `version` (the one in force at the activity's start)."""
+        points, calculation = version.rules.points_for(self.minutes, activity.difficulty, activity.category)
+        return Earning(version, points, calculation)
+
     def approve(
         self,
         by: str,
         now: datetime,
-        points: int,
-        rule_version_id: str,
-        calculation: str,
+        earned: Earning,
         override_reason: str,
+        activity: Activity,
+        certified: Certification,
     ) -> HourRecord:
+        """The record certified with the points it earned; records HoursApproved with the member's
+        totals after it (`certified`, what the ledger answered for these minutes)."""
+        self.require_decidable_by(by, "hour_record_ids")
+        self.require_certifiable_by(by, "hour_record_ids")
         overridden = bool(self.flags)
-        return replace(
+        approved = replace(
             self,
             status=APPROVED,
             decided_by=by,
             decided_at=now,
             overridden=overridden,
             override_reason=override_reason if overridden else "",
-            points_accrued=points,
-            rule_version_id=rule_version_id,
-            calculation=calculation,
+            points_accrued=earned.points,
+            rule_version_id=earned.version.id,
+            calculation=earned.calculation,
             updated_at=now,
         )
+        approved.record(
+            HoursApproved(
+                hour_record_id=approved.id,
+                activity_id=activity.id,
+                activity_title=activity.title,
+                community_id=activity.community_id,
+                member_id=approved.member_id,
+                minutes=approved.minutes,
+                check_in_time=approved.check_in_time,
+                check_out_time=approved.check_out_time,
+                certified_minutes_total=certified.certified_minutes,
+                star_level=certified.star_level,
+                star_level_changed=certified.star_level_changed,
+                overridden=approved.overridden,
+                approved_by=approved.decided_by,
+                approved_at=approved.decided_at,
+            )
+        )
+        return approved
 
     def reject(self, by: str, now: datetime, reason: str) -> HourRecord:
+        self.require_decidable_by(by, "hour_record_ids")
         return replace(
             self, status=REJECTED, decided_by=by, decided_at=now, reject_reason=reason, updated_at=now
         )

@@ -8,8 +8,9 @@ from jifen.proto_enums import enum_names
 from jifen.timestamps import field_time, to_timestamp
 
 from ..domain.check_in_code import CheckInCode
-from ..service.activity_commands import HoursEntry
-from ..service.activity_views import ActivityView, HourRecordView, ParticipantView
+from ..service.activities.views import ActivityView, ParticipantView
+from ..service.hours.commands import HoursEntry
+from ..service.hours.views import HourRecordView
 
 ACTIVITY_STATUS, ACTIVITY_STATUS_NAME = enum_names(pb.ActivityStatus, "ACTIVITY_STATUS_")
 PARTICIPANT_STATUS, PARTICIPANT_STATUS_NAME = enum_names(pb.ParticipantStatus, "PARTICIPANT_STATUS_")

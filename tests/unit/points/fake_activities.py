@@ -14,10 +14,12 @@ from services.points.domain.activity import WITHDRAWN, Activity, Participant
 from services.points.domain.hours import REJECTED, HourRecord
 from services.points.domain.ledger import Account
 from services.points.domain.people import CommunityCopy, MemberCopy
-from services.points.service import activities, sign_ups
-from services.points.service.activity_commands import CreateActivity, SignUp
-from services.points.service.activity_ports import ActivityFilter, HourFilter, Visibility
-from services.points.service.check_in import CodeLimits
+from services.points.service.activities import planning as activities
+from services.points.service.activities import sign_ups
+from services.points.service.activities.check_in import CodeLimits
+from services.points.service.activities.commands import CreateActivity, SignUp
+from services.points.service.activities.ports import ActivityFilter
+from services.points.service.hours.ports import HourFilter, Visibility
 from tests.unit.points.fakes import FakeUnitOfWork, FixedRules
 
 

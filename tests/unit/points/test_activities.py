@@ -8,13 +8,9 @@ import pytest
 
 from jifen.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.points.domain.activity import CANCELLED, ENDED, IN_PROGRESS, SCHEDULED
-from services.points.service import activities, sign_ups
-from services.points.service.activity_commands import (
-    CancelActivity,
-    ListActivities,
-    SignUp,
-    UpdateActivity,
-)
+from services.points.service.activities import planning as activities
+from services.points.service.activities import sign_ups
+from services.points.service.activities.commands import CancelActivity, ListActivities, SignUp, UpdateActivity
 
 from .fake_activities import MONDAY, PointsUow, Town, at, plan
 

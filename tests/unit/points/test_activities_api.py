@@ -11,7 +11,7 @@ from jifen.errors import InvalidArgument
 from jifen.grpc_server import _CALLER
 from jifen.points.v1 import activities_pb2 as pb
 from jifen.timestamps import to_timestamp
-from services.points.entrypoints.activities_api import ActivitiesServicer
+from services.points.entrypoints.activities_servicer import ActivitiesServicer
 from services.points.entrypoints.policy import ACTIVITIES
 
 from .fake_activities import MONDAY, PointsUow, Town, at, code_limits

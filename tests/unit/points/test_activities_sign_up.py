@@ -8,8 +8,8 @@ import pytest
 
 from jifen.errors import FailedPrecondition, NotFound, PermissionDenied
 from services.points.domain.activity import SIGNED_UP, WITHDRAWN
-from services.points.service import sign_ups
-from services.points.service.activity_commands import ListParticipants, SignUp, Withdraw
+from services.points.service.activities import sign_ups
+from services.points.service.activities.commands import ListParticipants, SignUp, Withdraw
 
 from .fake_activities import MONDAY, PointsUow, Town, at, plan
 

@@ -10,19 +10,20 @@ from services.points.domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP, 
 from services.points.domain.hours import APPROVED, PENDING, REJECTED
 from services.points.domain.ledger import CAPTURED, HELD, RELEASED
 from services.points.domain.rules import DEFAULT_RULES
-from services.points.service import activities, awards, check_in, hour_decisions, hours, rules, sign_ups
-from services.points.service.activity_commands import (
-    ApproveHours,
+from services.points.service import awards, rules
+from services.points.service.activities import check_in, sign_ups
+from services.points.service.activities import planning as activities
+from services.points.service.activities.commands import (
     CancelActivity,
     CheckIn,
     CheckOut,
-    HoursEntry,
-    RecordHours,
-    RejectHours,
     SignUp,
     UpdateActivity,
     Withdraw,
 )
+from services.points.service.hours import decisions as hour_decisions
+from services.points.service.hours import recording as hours
+from services.points.service.hours.commands import ApproveHours, HoursEntry, RecordHours, RejectHours
 from services.points.service.ledger_commands import Adjust, Award
 from services.points.service.rule_commands import PublishRuleVersion
 from tests.unit.runtime_fakes import GoneAfterCommit

@@ -10,8 +10,8 @@ import pytest
 from jifen.errors import FailedPrecondition, InvalidArgument, ResourceExhausted
 from services.points.domain import check_in_code as codes
 from services.points.domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP
-from services.points.service import check_in, sign_ups
-from services.points.service.activity_commands import CheckIn, CheckOut, SignUp
+from services.points.service.activities import check_in, sign_ups
+from services.points.service.activities.commands import CheckIn, CheckOut, SignUp
 
 from .fake_activities import MONDAY, PointsUow, Town, at, code_limits, plan
 

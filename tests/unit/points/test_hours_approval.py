@@ -16,8 +16,9 @@ from services.points.domain.hours import (
     REJECTED,
 )
 from services.points.domain.rules import BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
-from services.points.service import hour_decisions, hours
-from services.points.service.activity_commands import ApproveHours, HoursEntry, RecordHours, RejectHours
+from services.points.service.hours import decisions as hour_decisions
+from services.points.service.hours import recording as hours
+from services.points.service.hours.commands import ApproveHours, HoursEntry, RecordHours, RejectHours
 
 from .fake_activities import MONDAY, STREET, PointsUow, Town, at, plan, signed_up_for_hours, street_admin
 from .fakes import FixedRules
@@ -115,9 +116,7 @@ def test_points_use_the_version_in_force_at_the_activity_start_not_a_later_one()
 
 def test_the_organiser_approves_the_records_of_their_activity(uow, town, activity):
     town.volunteers(2)
-    ids = [
-        r.id for r in record(uow, town.admin, activity, HoursEntry("vol-0", 60), HoursEntry("vol-1", 60))
-    ]
+    ids = [r.id for r in record(uow, town.admin, activity, HoursEntry("vol-0", 60), HoursEntry("vol-1", 60))]
     assert [r.status for r in approve(uow, town.organiser, *ids)] == [APPROVED, APPROVED]
 
 

@@ -10,8 +10,9 @@ from jifen.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from services.points.domain import check_in_code as codes
 from services.points.domain.activity import CHECKED_IN, CHECKED_OUT
 from services.points.domain.hours import FROM_CHECK_IN, LONGER_THAN_ACTIVITY, PENDING
-from services.points.service import activities, check_in, sign_ups
-from services.points.service.activity_commands import CancelActivity, CheckIn, CheckOut, SignUp
+from services.points.service.activities import check_in, sign_ups
+from services.points.service.activities import planning as activities
+from services.points.service.activities.commands import CancelActivity, CheckIn, CheckOut, SignUp
 
 from .fake_activities import MONDAY, PointsUow, Town, at, code_limits, plan
 

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from services.points.domain.rules import DEFAULT_RULES, RuleVersion
 from services.points.entrypoints import activity_messages
-from services.points.service import hour_decisions, hours
-from services.points.service.activity_commands import ApproveHours, HoursEntry, ListHourRecords, RecordHours
+from services.points.service.hours import decisions as hour_decisions
+from services.points.service.hours import recording as hours
+from services.points.service.hours.commands import ApproveHours, HoursEntry, ListHourRecords, RecordHours
 
 from .fake_activities import MONDAY, PointsUow, Town, at, plan, signed_up_for_hours
 from .fakes import FixedRules

@@ -18,14 +18,16 @@ from services.points.domain.hours import (
     REJECTED,
 )
 from services.points.domain.rules import DEFAULT_RULES, RuleVersion
-from services.points.service import hour_decisions, hours, sign_ups
-from services.points.service.activity_commands import (
+from services.points.service.activities import sign_ups
+from services.points.service.activities.commands import SignUp
+from services.points.service.hours import decisions as hour_decisions
+from services.points.service.hours import recording as hours
+from services.points.service.hours.commands import (
     ApproveHours,
     HoursEntry,
     ListHourRecords,
     RecordHours,
     RejectHours,
-    SignUp,
 )
 
 from .fake_activities import MONDAY, STREET, PointsUow, Town, at, plan, signed_up_for_hours, street_admin

@@ -9,15 +9,12 @@ import pytest
 
 from jifen.errors import FailedPrecondition, PermissionDenied
 from services.points.domain.hours import APPROVED, LONGER_THAN_ACTIVITY, PENDING
-from services.points.service import activities, hour_decisions, hours, sign_ups
-from services.points.service.activity_commands import (
-    ApproveHours,
-    HoursEntry,
-    RecordHours,
-    SignUp,
-    UpdateActivity,
-    Withdraw,
-)
+from services.points.service.activities import planning as activities
+from services.points.service.activities import sign_ups
+from services.points.service.activities.commands import SignUp, UpdateActivity, Withdraw
+from services.points.service.hours import decisions as hour_decisions
+from services.points.service.hours import recording as hours
+from services.points.service.hours.commands import ApproveHours, HoursEntry, RecordHours
 
 from .fake_activities import MONDAY, PointsUow, Town, at, plan, street_admin
 

@@ -13,9 +13,11 @@ from jifen.timestamps import field_time
 
 from ..domain.check_in_code import DEFAULT_WINDOW_SECONDS
 from ..domain.hours import DEFAULT_CLOCK_SKEW
-from ..service import activities, check_in, hour_decisions, hours, sign_ups
-from ..service import activity_commands as commands
-from ..service.check_in import CodeLimits
+from ..service.activities import check_in, planning, sign_ups
+from ..service.activities import commands as activity_commands
+from ..service.activities.check_in import CodeLimits
+from ..service.hours import commands as hour_commands
+from ..service.hours import decisions, recording
 from ..service.ports import UnitOfWork
 from . import activity_messages as messages
 
@@ -36,7 +38,7 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
         self.skew = hours_clock_skew
 
     def CreateActivity(self, request, context):
-        cmd = commands.CreateActivity(
+        cmd = activity_commands.CreateActivity(
             request_id=request.request_id,
             actor=current_caller(),
             community_id=request.community_id,
@@ -50,11 +52,11 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             capacity=request.capacity,
             organiser_id=request.organiser_id,
         )
-        view = activities.create_activity(cmd, self.uow(), self.clock)
+        view = planning.create_activity(cmd, self.uow(), self.clock)
         return pb.CreateActivityResponse(activity=messages.activity(view))
 
     def UpdateActivity(self, request, context):
-        cmd = commands.UpdateActivity(
+        cmd = activity_commands.UpdateActivity(
             request_id=request.request_id,
             actor=current_caller(),
             activity_id=request.activity_id,
@@ -69,25 +71,25 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             capacity=request.capacity,
             organiser_id=request.organiser_id,
         )
-        view = activities.update_activity(cmd, self.uow(), self.clock)
+        view = planning.update_activity(cmd, self.uow(), self.clock)
         return pb.UpdateActivityResponse(activity=messages.activity(view))
 
     def CancelActivity(self, request, context):
-        cmd = commands.CancelActivity(
+        cmd = activity_commands.CancelActivity(
             request_id=request.request_id,
             actor=current_caller(),
             activity_id=request.activity_id,
             reason=request.reason,
         )
-        view = activities.cancel_activity(cmd, self.uow(), self.clock)
+        view = planning.cancel_activity(cmd, self.uow(), self.clock)
         return pb.CancelActivityResponse(activity=messages.activity(view))
 
     def GetActivity(self, request, context):
-        view = activities.get_activity(current_caller(), request.activity_id, self.uow(), self.clock)
+        view = planning.get_activity(current_caller(), request.activity_id, self.uow(), self.clock)
         return pb.GetActivityResponse(activity=messages.activity(view))
 
     def ListActivities(self, request, context):
-        query = commands.ListActivities(
+        query = activity_commands.ListActivities(
             actor=current_caller(),
             community_id=request.community_id,
             status=messages.status_name(request.status, messages.ACTIVITY_STATUS_NAME),
@@ -99,13 +101,13 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             page_size=request.page_size,
             page_token=request.page_token,
         )
-        found, token = activities.list_activities(query, self.uow(), self.clock)
+        found, token = planning.list_activities(query, self.uow(), self.clock)
         return pb.ListActivitiesResponse(
             activities=[messages.activity(v) for v in found], next_page_token=token
         )
 
     def SignUp(self, request, context):
-        cmd = commands.SignUp(
+        cmd = activity_commands.SignUp(
             request_id=request.request_id,
             actor=current_caller(),
             activity_id=request.activity_id,
@@ -117,7 +119,7 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
         )
 
     def Withdraw(self, request, context):
-        cmd = commands.Withdraw(
+        cmd = activity_commands.Withdraw(
             request_id=request.request_id,
             actor=current_caller(),
             activity_id=request.activity_id,
@@ -129,7 +131,7 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
         )
 
     def ListParticipants(self, request, context):
-        query = commands.ListParticipants(
+        query = activity_commands.ListParticipants(
             actor=current_caller(),
             activity_id=request.activity_id,
             status=messages.status_name(request.status, messages.PARTICIPANT_STATUS_NAME),
@@ -148,7 +150,7 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
         return messages.check_in_code(code)
 
     def CheckIn(self, request, context):
-        cmd = commands.CheckIn(
+        cmd = activity_commands.CheckIn(
             request_id=request.request_id,
             actor=current_caller(),
             activity_id=request.activity_id,
@@ -160,7 +162,7 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
         return pb.CheckInResponse(participant=messages.participant(participant))
 
     def CheckOut(self, request, context):
-        cmd = commands.CheckOut(
+        cmd = activity_commands.CheckOut(
             request_id=request.request_id,
             actor=current_caller(),
             activity_id=request.activity_id,
@@ -174,17 +176,17 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
         )
 
     def RecordHours(self, request, context):
-        cmd = commands.RecordHours(
+        cmd = hour_commands.RecordHours(
             request_id=request.request_id,
             actor=current_caller(),
             activity_id=request.activity_id,
             entries=tuple(messages.entry(e) for e in request.entries),
         )
-        found = hours.record_hours(cmd, self.uow(), self.clock, self.skew)
+        found = recording.record_hours(cmd, self.uow(), self.clock, self.skew)
         return pb.RecordHoursResponse(hour_records=[messages.hour_record(r) for r in found])
 
     def ListHourRecords(self, request, context):
-        query = commands.ListHourRecords(
+        query = hour_commands.ListHourRecords(
             actor=current_caller(),
             activity_id=request.activity_id,
             member_id=request.member_id,
@@ -196,28 +198,28 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             page_size=request.page_size,
             page_token=request.page_token,
         )
-        found, token = hours.list_hour_records(query, self.uow())
+        found, token = recording.list_hour_records(query, self.uow())
         return pb.ListHourRecordsResponse(
             hour_records=[messages.hour_record(r) for r in found], next_page_token=token
         )
 
     def ApproveHours(self, request, context):
-        cmd = commands.ApproveHours(
+        cmd = hour_commands.ApproveHours(
             request_id=request.request_id,
             actor=current_caller(),
             hour_record_ids=tuple(request.hour_record_ids),
             override=request.override,
             override_reason=request.override_reason,
         )
-        found = hour_decisions.approve_hours(cmd, self.uow(), self.clock, self.skew)
+        found = decisions.approve_hours(cmd, self.uow(), self.clock, self.skew)
         return pb.ApproveHoursResponse(hour_records=[messages.hour_record(r) for r in found])
 
     def RejectHours(self, request, context):
-        cmd = commands.RejectHours(
+        cmd = hour_commands.RejectHours(
             request_id=request.request_id,
             actor=current_caller(),
             hour_record_ids=tuple(request.hour_record_ids),
             reason=request.reason,
         )
-        found = hour_decisions.reject_hours(cmd, self.uow(), self.clock)
+        found = decisions.reject_hours(cmd, self.uow(), self.clock)
         return pb.RejectHoursResponse(hour_records=[messages.hour_record(r) for r in found])

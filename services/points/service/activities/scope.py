@@ -5,10 +5,10 @@ from __future__ import annotations
 from jifen.caller import Caller
 from jifen.errors import FailedPrecondition, NotFound, required
 
-from ..domain.activity import Activity
-from ..domain.people import CommunityCopy, MemberCopy
-from . import access
-from .ports import UnitOfWork
+from ...domain.activity import Activity
+from ...domain.people import MemberCopy
+from .. import access
+from ..ports import UnitOfWork
 
 
 def activity(uow: UnitOfWork, activity_id: str, lock: bool = False) -> Activity:
@@ -47,7 +47,3 @@ def active_member(uow: UnitOfWork, member_id: str, field: str = "member_id") -> 
 def target_member(actor: Caller, member_id: str) -> str:
     """The member a request names, or the caller when it names none."""
     return (member_id or "").strip() or actor.member_id
-
-
-def community_of(uow: UnitOfWork, target: Activity) -> CommunityCopy:
-    return access.community(uow, target.community_id)

@@ -7,62 +7,31 @@ conditional UPDATE that succeeds only while there is room, so the database decid
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 
-from jifen import idempotency, paging
+from jifen import paging
 from jifen.clock import Clock, utcnow
 from jifen.errors import Conflict, FailedPrecondition, InvalidArgument
+from jifen.idempotency import idempotent
 
-from ..domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP, WITHDRAWN, Activity, Participant
-from . import access, activity_scope, activity_views
-from .activity_commands import ListParticipants, SignUp, Withdraw
-from .activity_views import ActivityView, ParticipantView
-from .ports import UnitOfWork
+from ...domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP, WITHDRAWN, Activity, Participant
+from .. import access
+from ..ports import UnitOfWork
+from . import scope, views
+from .commands import ListParticipants, SignUp, Withdraw
+from .views import ActivityView, ParticipantView
 
 FULL = ("名额已满", "the activity is full")
 PARTICIPANT_STATUSES = (SIGNED_UP, CHECKED_IN, CHECKED_OUT, WITHDRAWN)
 
 
 def sign_up(cmd: SignUp, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[ParticipantView, ActivityView]:
-    def execute() -> dict:
-        activity = activity_scope.activity(uow, cmd.activity_id)
-        member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity, adding=True)
-        member = activity_scope.active_member(uow, member_id)
-        now = clock()
-        if activity.cancelled:
-            raise FailedPrecondition("活动已取消，不能报名", "the activity is cancelled")
-        if now >= activity.end_time:
-            raise FailedPrecondition("活动已结束，不能报名", "the activity has ended")
-        join(uow, activity, member.id, now)
-        return {"activity_id": activity.id, "member_id": member.id}
-
-    return idempotency.run(
-        uow, "points.SignUp", cmd, execute, partial(participation, uow, actor=cmd.actor, clock=clock)
-    )
+    shown = idempotent("points.SignUp", view=views.participation(cmd.actor, clock))
+    return shown(_sign_up)(cmd, uow, clock)
 
 
 def withdraw(cmd: Withdraw, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[ParticipantView, ActivityView]:
-    def execute() -> dict:
-        activity = activity_scope.activity(uow, cmd.activity_id)
-        member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity)
-        existing = uow.activities.participant(activity.id, member_id)
-        if existing is None:
-            raise FailedPrecondition("尚未报名该活动", "the member is not signed up for this activity")
-        ref = {"activity_id": activity.id, "member_id": member_id}
-        if existing.status == WITHDRAWN:
-            return ref
-        if existing.status != SIGNED_UP:
-            raise FailedPrecondition("已签到，不能取消报名", "the member has already checked in")
-        if clock() >= activity.end_time:
-            raise FailedPrecondition("活动已结束，不能取消报名", "the activity has ended")
-        if not uow.activities.save_participant(existing.withdraw(), was=SIGNED_UP):
-            raise Conflict("participant changed concurrently")
-        uow.activities.free_place(activity.id)
-        return ref
-
-    return idempotency.run(
-        uow, "points.Withdraw", cmd, execute, partial(participation, uow, actor=cmd.actor, clock=clock)
-    )
+    shown = idempotent("points.Withdraw", view=views.participation(cmd.actor, clock))
+    return shown(_withdraw)(cmd, uow, clock)
 
 
 def list_participants(query: ListParticipants, uow: UnitOfWork) -> tuple[list[ParticipantView], str]:
@@ -71,11 +40,11 @@ def list_participants(query: ListParticipants, uow: UnitOfWork) -> tuple[list[Pa
         raise InvalidArgument("status", "未知的报名状态", f"must be one of {', '.join(PARTICIPANT_STATUSES)}")
     statuses = (query.status,) if query.status else (SIGNED_UP, CHECKED_IN, CHECKED_OUT)
     with uow:
-        activity = activity_scope.activity(uow, query.activity_id)
-        activity_scope.require_runs(uow, query.actor, activity)
+        activity = scope.activity(uow, query.activity_id)
+        scope.require_runs(uow, query.actor, activity)
         found = uow.activities.participants(activity.id, statuses, page.offset, page.size)
-        views = activity_views.participants(uow, found)
-    return views, page.next_token(len(found))
+        shown = views.participants(uow, found)
+    return shown, page.next_token(len(found))
 
 
 def join(uow: UnitOfWork, activity: Activity, member_id: str, now: datetime, within_capacity: bool = True):
@@ -113,19 +82,41 @@ def join(uow: UnitOfWork, activity: Activity, member_id: str, now: datetime, wit
 def _acting_for(uow: UnitOfWork, actor, member_id: str, activity: Activity, adding: bool = False) -> str:
     """The member a sign-up or withdrawal is for: the caller, or another member when the caller runs
     the activity. Only an admin adds someone else: a participant is who may be given hours."""
-    target = activity_scope.target_member(actor, member_id)
+    target = scope.target_member(actor, member_id)
     if target != actor.member_id:
-        if adding and not activity_scope.administers(uow, actor, activity):
+        if adding and not scope.administers(uow, actor, activity):
             raise access.deny()
-        activity_scope.require_runs(uow, actor, activity)
+        scope.require_runs(uow, actor, activity)
     return target
 
 
-def participation(uow: UnitOfWork, ref: dict, actor, clock: Clock) -> tuple[ParticipantView, ActivityView]:
-    """The participant and activity a result names, in the use case's own transaction."""
-    activity = activity_scope.activity(uow, ref["activity_id"])
-    participant = uow.activities.participant(activity.id, ref["member_id"])
-    return (
-        activity_views.participants(uow, [participant])[0],
-        activity_views.activity(uow, activity, actor, clock()),
-    )
+def _sign_up(cmd: SignUp, uow: UnitOfWork, clock: Clock) -> dict:
+    activity = scope.activity(uow, cmd.activity_id)
+    member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity, adding=True)
+    member = scope.active_member(uow, member_id)
+    now = clock()
+    if activity.cancelled:
+        raise FailedPrecondition("活动已取消，不能报名", "the activity is cancelled")
+    if now >= activity.end_time:
+        raise FailedPrecondition("活动已结束，不能报名", "the activity has ended")
+    join(uow, activity, member.id, now)
+    return {"activity_id": activity.id, "member_id": member.id}
+
+
+def _withdraw(cmd: Withdraw, uow: UnitOfWork, clock: Clock) -> dict:
+    activity = scope.activity(uow, cmd.activity_id)
+    member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity)
+    existing = uow.activities.participant(activity.id, member_id)
+    if existing is None:
+        raise FailedPrecondition("尚未报名该活动", "the member is not signed up for this activity")
+    ref = {"activity_id": activity.id, "member_id": member_id}
+    if existing.status == WITHDRAWN:
+        return ref
+    if existing.status != SIGNED_UP:
+        raise FailedPrecondition("已签到，不能取消报名", "the member has already checked in")
+    if clock() >= activity.end_time:
+        raise FailedPrecondition("活动已结束，不能取消报名", "the activity has ended")
+    if not uow.activities.save_participant(existing.withdraw(), was=SIGNED_UP):
+        raise Conflict("participant changed concurrently")
+    uow.activities.free_place(activity.id)
+    return ref

@@ -2,17 +2,27 @@
 
 A record's flags depend on its neighbours (same member, same day or overlapping time), so when
 a record appears, changes or is rejected, its pending neighbours are flagged afresh too.
+
+The rules are those in force at the activity's start, for the daily cap as for the points: a
+version published later never changes what an activity held earlier earns, so what an admin is
+shown before approving (the preview) is what the volunteer is paid.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain.activity import Activity
-from ..domain.hours import PENDING, HourRecord, flags_for
-from ..domain.rules import local_day_bounds
-from . import access
-from .ports import UnitOfWork
+from ...domain.activity import Activity
+from ...domain.hours import PENDING, HourRecord, flags_for
+from ...domain.rules import RuleVersion, local_day_bounds
+from .. import access
+from ..ports import UnitOfWork
+
+
+def rules_in_force(uow: UnitOfWork, activity: Activity) -> RuleVersion:
+    """The version in force at the activity's start."""
+    community = access.community(uow, activity.community_id)
+    return uow.rules.in_force(activity.community_id, community.street_id, activity.start_time)
 
 
 class Flagger:
@@ -35,9 +45,7 @@ class Flagger:
     def daily_cap(self, activity: Activity) -> int:
         """The cap of the rule version in force at the activity's start (0 = none)."""
         if activity.id not in self._caps:
-            community = access.community(self.uow, activity.community_id)
-            version = self.uow.rules.in_force(community.id, community.street_id, activity.start_time)
-            self._caps[activity.id] = version.rules.daily_hour_cap_minutes
+            self._caps[activity.id] = rules_in_force(self.uow, activity).rules.daily_hour_cap_minutes
         return self._caps[activity.id]
 
     def flags(self, record: HourRecord) -> tuple[str, ...]:

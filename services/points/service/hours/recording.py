@@ -6,17 +6,17 @@ error leaves the transaction uncommitted.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from functools import partial
+from datetime import timedelta
 
-from jifen import idempotency, paging
+from jifen import paging
 from jifen.caller import ADMIN, Caller
 from jifen.clock import Clock, utcnow
 from jifen.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, required
+from jifen.idempotency import idempotent
 from jifen.ids import new_id
 
-from ..domain.activity import Activity
-from ..domain.hours import (
+from ...domain.activity import Activity
+from ...domain.hours import (
     APPROVED,
     DEFAULT_CLOCK_SKEW,
     MAX_RECORDED_MINUTES,
@@ -25,93 +25,83 @@ from ..domain.hours import (
     REJECTED,
     HourRecord,
     cap_exceeded,
+    not_served_yet,
     not_yet_served,
     served_minutes,
 )
-from ..domain.rules import LOCAL
-from . import access, activity_scope, activity_views, sign_ups
-from .activity_commands import HoursEntry, ListHourRecords, RecordHours
-from .activity_ports import HourFilter, Visibility
-from .activity_views import HourRecordView
-from .hour_flags import Flagger
-from .ports import UnitOfWork
+from .. import access
+from ..activities import scope, sign_ups
+from ..ports import UnitOfWork
+from . import views
+from .commands import HoursEntry, ListHourRecords, RecordHours
+from .flags import Flagger
+from .ports import HourFilter, Visibility
+from .views import HourRecordView, records_of
 
 MAX_ENTRIES = 200
 RECORD_STATUSES = (PENDING, APPROVED, REJECTED)
 
 
+@idempotent("points.RecordHours", view=records_of)
 def record_hours(
     cmd: RecordHours, uow: UnitOfWork, clock: Clock = utcnow, clock_skew: timedelta = DEFAULT_CLOCK_SKEW
-) -> list[HourRecordView]:
+) -> dict:
+    """Answers with the records as written (list[HourRecordView])."""
     entries = valid_entries(cmd.entries)
-
-    def execute() -> dict:
-        activity = activity_scope.activity(uow, cmd.activity_id, lock=True)
-        activity_scope.require_runs(uow, cmd.actor, activity)
-        now = clock()
-        if activity.cancelled:
-            raise FailedPrecondition("活动已取消", "the activity is cancelled")
-        if now < activity.start_time:
-            raise FailedPrecondition("活动尚未开始，不能记录服务时长", "the activity has not started yet")
-        _require_members(uow, entries, activity, activity_scope.administers(uow, cmd.actor, activity))
-        flagger = Flagger(uow, now)
-        flagger.remember(activity)
-        ids = []
-        for index, entry in enumerate(entries):
-            check_in = entry.check_in_time or activity.start_time
-            check_out = entry.check_out_time or check_in + timedelta(minutes=entry.minutes)
-            if not_yet_served(check_out, now, clock_skew):
-                given = "check_out_time" if entry.check_out_time else "minutes"
-                raise not_served_yet(check_out, f"entries[{index}].{given}")
-            existing = uow.hours.current(activity.id, entry.member_id)
-            if existing is not None and existing.status == APPROVED:
+    activity = scope.activity(uow, cmd.activity_id, lock=True)
+    scope.require_runs(uow, cmd.actor, activity)
+    now = clock()
+    if activity.cancelled:
+        raise FailedPrecondition("活动已取消", "the activity is cancelled")
+    if now < activity.start_time:
+        raise FailedPrecondition("活动尚未开始，不能记录服务时长", "the activity has not started yet")
+    _require_members(uow, entries, activity, scope.administers(uow, cmd.actor, activity))
+    flagger = Flagger(uow, now)
+    flagger.remember(activity)
+    ids = []
+    for index, entry in enumerate(entries):
+        check_in = entry.check_in_time or activity.start_time
+        check_out = entry.check_out_time or check_in + timedelta(minutes=entry.minutes)
+        if not_yet_served(check_out, now, clock_skew):
+            given = "check_out_time" if entry.check_out_time else "minutes"
+            raise not_served_yet(check_out, f"entries[{index}].{given}")
+        existing = uow.hours.current(activity.id, entry.member_id)
+        if existing is not None and existing.status == APPROVED:
+            raise FailedPrecondition(
+                "该成员本活动的服务时长已审核通过，不能再记录",
+                "the member's hours for this activity are already approved",
+                f"entries[{index}].member_id",
+            )
+        if existing is None:
+            record = HourRecord(
+                id=new_id(),
+                activity_id=activity.id,
+                community_id=activity.community_id,
+                member_id=entry.member_id,
+                minutes=entry.minutes,
+                check_in_time=check_in,
+                check_out_time=check_out,
+                source=RECORDED,
+                recorded_by=cmd.actor.member_id,
+                created_at=now,
+                updated_at=now,
+            )
+            record = flagger.refreshed(record)
+            uow.hours.add(record)
+        else:
+            record = flagger.refreshed(
+                existing.replaced(entry.minutes, check_in, check_out, cmd.actor.member_id, now)
+            )
+            if not uow.hours.save(record, was=PENDING):
                 raise FailedPrecondition(
-                    "该成员本活动的服务时长已审核通过，不能再记录",
-                    "the member's hours for this activity are already approved",
-                    f"entries[{index}].member_id",
+                    "该记录刚被审核，请刷新后重试", "the record was just decided", f"entries[{index}]"
                 )
-            if existing is None:
-                record = HourRecord(
-                    id=new_id(),
-                    activity_id=activity.id,
-                    community_id=activity.community_id,
-                    member_id=entry.member_id,
-                    minutes=entry.minutes,
-                    check_in_time=check_in,
-                    check_out_time=check_out,
-                    source=RECORDED,
-                    recorded_by=cmd.actor.member_id,
-                    created_at=now,
-                    updated_at=now,
-                )
-                record = flagger.refreshed(record)
-                uow.hours.add(record)
-            else:
-                record = flagger.refreshed(
-                    existing.replaced(entry.minutes, check_in, check_out, cmd.actor.member_id, now)
-                )
-                if not uow.hours.save(record, was=PENDING):
-                    raise FailedPrecondition(
-                        "该记录刚被审核，请刷新后重试", "the record was just decided", f"entries[{index}]"
-                    )
-                flagger.refresh_around(existing)
-            flagger.refresh_around(record)
-            _mark_served(uow, activity, record, now)
-            ids.append(record.id)
-        require_within_cap(uow, activity.id, "entries")
-        return {"hour_record_ids": ids}
-
-    return idempotency.run(uow, "points.RecordHours", cmd, execute, partial(records_of, uow))
-
-
-def not_served_yet(check_out: datetime, field: str) -> FailedPrecondition:
-    """Hours that end in the future are not served yet: nobody may record or certify them."""
-    ends = check_out.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
-    return FailedPrecondition(
-        f"服务结束时间不能晚于现在（该时长到 {ends} 才结束）",
-        f"the service ends in the future ({check_out.isoformat()}); record it once it is served",
-        field,
-    )
+            flagger.refresh_around(existing)
+        flagger.refresh_around(record)
+        _mark_served(uow, activity, record, now)
+        ids.append(record.id)
+    require_within_cap(uow, activity.id, "entries")
+    return {"hour_record_ids": ids}
 
 
 def valid_entries(entries: tuple[HoursEntry, ...]) -> list[HoursEntry]:
@@ -206,7 +196,7 @@ def list_hour_records(query: ListHourRecords, uow: UnitOfWork) -> tuple[list[Hou
     with uow:
         runs_activity = False
         if query.activity_id:
-            runs_activity = activity_scope.runs(uow, actor, activity_scope.activity(uow, query.activity_id))
+            runs_activity = scope.runs(uow, actor, scope.activity(uow, query.activity_id))
         if query.community_id:
             access.community(uow, query.community_id)
         # Someone else's records: an admin (within their communities) or the organiser of the named activity.
@@ -223,8 +213,8 @@ def list_hour_records(query: ListHourRecords, uow: UnitOfWork) -> tuple[list[Hou
             served_before=query.served_before,
         )
         found = uow.hours.list(where, page.offset, page.size)
-        views = activity_views.records(uow, found)
-    return views, page.next_token(len(found))
+        shown = views.records(uow, found)
+    return shown, page.next_token(len(found))
 
 
 def visibility(actor: Caller) -> Visibility:
@@ -236,10 +226,3 @@ def visibility(actor: Caller) -> Visibility:
         community_ids=tuple(g.community_id for g in admin if g.community_id),
         street_ids=tuple(g.street_id for g in admin if g.street_id),
     )
-
-
-def records_of(uow: UnitOfWork, ref: dict) -> list[HourRecordView]:
-    """The hour records a result names, in the use case's own transaction."""
-    record_ids = ref["hour_record_ids"]
-    found = uow.hours.many(record_ids)
-    return activity_views.records(uow, [found[i] for i in record_ids])
