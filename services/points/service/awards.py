@@ -13,7 +13,7 @@ from jifen.ids import new_id
 
 from ..domain.ledger import ADJUSTMENT, AWARD, FROM_ADMIN, FROM_AWARD, Earning, Entry
 from ..domain.people import MemberCopy
-from . import access, ledger_events
+from . import access
 from .balances import Balance, current_balance
 from .ledger_commands import Adjust, Award, AwardCommendation
 from .ports import UnitOfWork
@@ -86,7 +86,6 @@ def post_award(uow: UnitOfWork, actor: Caller, target: MemberCopy, points: int, 
     )
     entry = _earn(account, earning, now)
     uow.ledger.save(account, now)
-    uow.outbox.add("points.awarded", ledger_events.awarded(entry, ""), now)
     return entry
 
 
@@ -114,10 +113,10 @@ def post_commendation(
         # Volunteers read this: the version by its title and date, never its id.
         calculation=f"「{name}」按{version.label}计 {commendation.points} 分",
         created_by=actor.member_id,
+        commendation=name,
     )
     entry = _earn(account, earning, now)
     uow.ledger.save(account, now)
-    uow.outbox.add("points.awarded", ledger_events.awarded(entry, name), now)
     return entry
 
 
@@ -145,7 +144,6 @@ def adjust(cmd: Adjust, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
         else:
             entry = account.take_back(-cmd.points, reason, entry_id, cmd.actor.member_id, entry_id, now)
         uow.ledger.save(account, now)
-        uow.outbox.add("points.adjusted", ledger_events.adjusted(entry), now)
         return {"entry_id": entry.id}
 
     return idempotency.run(uow, "points.Adjust", cmd, execute, partial(_posted_entry, uow))

@@ -17,7 +17,6 @@ from jifen.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Not
 from jifen.ids import new_id
 
 from ..domain.ledger import CAPTURED, EXPIRED, HELD, RELEASED, Hold, tombstone
-from . import ledger_events
 from .balances import Balance, current_balance
 from .ledger_commands import CaptureHold, PlaceHold, ReleaseHold
 from .ports import UnitOfWork
@@ -57,10 +56,9 @@ def place_hold(cmd: PlaceHold, uow: UnitOfWork, clock: Clock = utcnow) -> Held:
             _same_hold(existing, cmd)
             uow.ledger.save(account, now)  # keeps any expiry found while locking
             return {"hold_id": hold_id}
-        hold, entry = account.hold(hold_id, cmd.amount, cmd.deadline, reason, new_id(), now)
+        hold, _entry = account.hold(hold_id, cmd.amount, cmd.deadline, reason, new_id(), now)
         uow.ledger.add_hold(hold)
         uow.ledger.save(account, now)
-        uow.outbox.add("points.held", ledger_events.held(entry, hold), now)
         return {"hold_id": hold_id}
 
     return idempotency.run(uow, "points.Hold", cmd, execute, partial(_held_view, uow))
@@ -78,10 +76,9 @@ def capture(cmd: CaptureHold, uow: UnitOfWork, clock: Clock = utcnow) -> Hold:
         if hold.state == CAPTURED:
             uow.ledger.save(account, now)
             return {"hold_id": hold_id}
-        entry = account.capture(hold, cmd.actor.member_id, new_id(), now)
+        account.capture(hold, cmd.actor.member_id, new_id(), now)
         uow.ledger.save_hold(hold)
         uow.ledger.save(account, now)
-        uow.outbox.add("points.captured", ledger_events.captured(entry, hold), now)
         return {"hold_id": hold_id}
 
     return idempotency.run(uow, "points.Capture", cmd, execute, lambda ref: _known(uow, ref["hold_id"]))
@@ -123,12 +120,11 @@ def release_locked(
         uow.ledger.save(account, now)
         return False
     lots = uow.ledger.lots(list(hold.allocations))
-    entry = account.release(hold, lots, reason, deadline_passed, actor, new_id(), now)
+    account.release(hold, lots, reason, deadline_passed, actor, new_id(), now)
     # Points given back to lots whose date has passed expire at once, in their own entry.
     expire_due(uow, account, now)
     uow.ledger.save_hold(hold)
     uow.ledger.save(account, now)
-    uow.outbox.add("points.released", ledger_events.released(entry, hold, deadline_passed), now)
     return True
 
 
