@@ -10,6 +10,7 @@ import fakeredis
 from jifen.caller import ADMIN, VOLUNTEER, Caller, Grant
 from jifen.errors import Conflict
 from jifen.rate_limit import FailureLimiter
+from services.points.adapters import activity_outbox_messages  # noqa: F401  (registers the hours events' messages)
 from services.points.domain.activity import WITHDRAWN, Activity, Participant
 from services.points.domain.hours import REJECTED, HourRecord
 from services.points.domain.ledger import Account
@@ -117,11 +118,14 @@ class FakeHourRecords:
         self.people = people
         self.activities = activities
         self.rows: dict[str, HourRecord] = {}
+        # The unit of work's list, handed over when a transaction starts (as SqlHourRecords gets it).
+        self.seen: list = []
 
     def add(self, record):
         if record.id in self.rows:
             raise Conflict("record exists")
         self.rows[record.id] = record
+        self.seen.append(record)
 
     def get(self, record_id, lock=False):
         return self.rows.get(record_id)
@@ -133,6 +137,7 @@ class FakeHourRecords:
         if self.rows[record.id].status != was:
             return False
         self.rows[record.id] = record
+        self.seen.append(record)
         return True
 
     def current(self, activity_id, member_id):
