@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from jifen.errors import InvalidArgument, bounded
+from jifen.errors import FailedPrecondition, InvalidArgument, bounded
 
 # Activity status.
 SCHEDULED = "scheduled"
@@ -195,6 +195,11 @@ class Activity:
         return replace(self, **details.__dict__, organiser_id=organiser_id, updated_at=now)
 
     def cancel(self, reason: str, now: datetime) -> Activity:
+        if self.cancelled:
+            raise FailedPrecondition("活动已经取消", "the activity is already cancelled")
+        if now >= self.end_time:
+            # It took place: its hours stand, so it is not cancelled after the fact.
+            raise FailedPrecondition("活动已结束，不能取消", "the activity has ended and cannot be cancelled")
         return replace(self, cancelled=True, cancel_reason=reason, updated_at=now)
 
 
