@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from jifen.clock import as_utc
 
 from ..domain.ledger import EARNING_KINDS
-from ..service.leaderboards import Window
+from ..service.leaderboards.ports import Window
 from .tables import accounts, entries, hour_records
 
 APPROVED = "approved"

@@ -12,9 +12,9 @@ from datetime import datetime
 from jifen.errors import NotFound
 from jifen.ids import new_id
 
-from ..domain.ledger import ACCRUAL, FROM_HOUR_RECORD, Account, Earning, Entry
-from ..domain.rules import star_level
-from .ports import UnitOfWork
+from ...domain.ledger import ACCRUAL, FROM_HOUR_RECORD, Account, Earning, Entry
+from ...domain.rules import star_level
+from ..ports import UnitOfWork
 
 
 def no_account(member_id: str) -> NotFound:
