@@ -1,4 +1,4 @@
-"""The sums leaderboards are made of, over entries and hour_records (see service/leaderboards.py).
+"""The sums leaderboards are made of, over entries and hour_records (see service/leaderboards/handlers.py).
 
 Plain range conditions and SUM(CASE …) only, so the same queries run on PostgreSQL and on the
 embedded SQLite; calendar months are cut into UTC windows by the caller.
