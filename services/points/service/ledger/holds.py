@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from jifen.clock import Clock, utcnow
-from jifen.errors import AlreadyExists, FailedPrecondition, InvalidArgument, bounded, required
+from jifen.errors import InvalidArgument, bounded, required
 from jifen.idempotency import idempotent
 from jifen.ids import new_id
 
@@ -19,7 +19,7 @@ from ..lookups import known_hold
 from ..ports import UnitOfWork
 from .balances import current_balance
 from .commands import CaptureHold, PlaceHold, ReleaseHold
-from .posting import expire_due, locked_account
+from .posting import locked_account
 from .views import Held
 
 MAX_HOLD_ID = 100
@@ -61,7 +61,7 @@ def _place_hold(cmd: PlaceHold, uow: UnitOfWork, clock: Clock) -> dict:
     account = locked_account(uow, cmd.member_id, now)
     existing = uow.ledger.hold(hold_id)
     if existing is not None:
-        _same_hold(existing, cmd)
+        existing.check_placed_again(cmd.member_id, cmd.amount)
         uow.ledger.save(account, now)  # keeps any expiry found while locking
         return {"hold_id": hold_id}
     reason = bounded("reason", cmd.reason, 200, "说明")
@@ -80,10 +80,10 @@ def capture(cmd: CaptureHold, uow: UnitOfWork, clock: Clock = utcnow) -> Hold:
 def _capture(cmd: CaptureHold, uow: UnitOfWork, clock: Clock) -> dict:
     now = clock()
     hold_id = _valid_hold_id(cmd.hold_id)
-    _capturable(known_hold(uow, hold_id))
+    known_hold(uow, hold_id).check_capturable()
     account = locked_account(uow, known_hold(uow, hold_id).member_id, now)
     hold = known_hold(uow, hold_id)  # read again under the account lock
-    _capturable(hold)
+    hold.check_capturable()
     if hold.state == CAPTURED:
         uow.ledger.save(account, now)
         return {"hold_id": hold_id}
@@ -108,8 +108,7 @@ def _release(cmd: ReleaseHold, uow: UnitOfWork, clock: Clock) -> dict:
     if hold is None:
         uow.ledger.add_hold(tombstone(hold_id, reason, now))
         return {"hold_id": hold_id}
-    if hold.state == CAPTURED:
-        raise FailedPrecondition("积分已扣减，不能解冻", "the hold was captured; it cannot be released")
+    hold.check_releasable()
     if hold.state in (RELEASED, EXPIRED):
         return {"hold_id": hold_id}
     release_locked(uow, hold.member_id, hold_id, reason, False, cmd.actor.member_id, now)
@@ -134,7 +133,7 @@ def release_locked(
     lots = uow.ledger.lots(list(hold.allocations))
     account.release(hold, lots, reason, deadline_passed, actor, new_id(), now)
     # Points given back to lots whose date has passed expire at once, in their own entry.
-    expire_due(uow, account, now)
+    account.expire_due(new_id(), now)
     uow.ledger.save_hold(hold)
     uow.ledger.save(account, now)
     return True
@@ -152,19 +151,3 @@ def _valid_hold_id(hold_id: str) -> str:
 
 def _valid_release_reason(reason: str) -> str:
     return bounded("reason", reason, 200, "原因", optional=False)
-
-
-def _capturable(hold: Hold) -> None:
-    if hold.state in (RELEASED, EXPIRED):
-        raise FailedPrecondition(
-            "该冻结已解冻，不能扣减", f"the hold is already {hold.state}; it cannot be captured"
-        )
-
-
-def _same_hold(existing: Hold, cmd: PlaceHold) -> None:
-    if existing.state in (RELEASED, EXPIRED):
-        raise FailedPrecondition("该冻结已解冻，不能再次冻结", "this hold_id was already released")
-    if not existing.same_request(cmd.member_id, cmd.amount):
-        raise AlreadyExists(
-            "该冻结编号已用于另一笔冻结", "this hold_id was already used for another hold", "hold_id"
-        )
