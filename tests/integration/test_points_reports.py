@@ -20,13 +20,14 @@ from jifen.db import make_engine
 from jifen.months import LOCAL
 from jifen.points.v1 import reports_pb2 as pb
 from services.points.adapters.unit_of_work import PointsUnitOfWork
-from services.points.service import awards, holds, jobs
-from services.points.service import ledger_commands as led
+from services.points.service import jobs
 from services.points.service.activities import commands as act
 from services.points.service.activities import planning as activities
 from services.points.service.hours import commands as hour_act
 from services.points.service.hours import decisions as hour_decisions
 from services.points.service.hours import recording as hours
+from services.points.service.ledger import awards, holds
+from services.points.service.ledger import commands as led
 from tests.integration.points_town import HOME, OTHER, STREET, PointsTown
 
 MARKET = Caller(service="market")

@@ -11,7 +11,7 @@ from jifen.clock import as_utc
 from jifen.errors import Conflict
 
 from ..domain.ledger import HELD, Account, Entry, Hold, Lot
-from ..service.ports import EntryFilter
+from ..service.ledger.ports import EntryFilter
 from .tables import accounts, entries, hold_lots, holds, lots
 
 ENTRY_FIELDS = [c.name for c in entries.columns]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from jifen.domain_events import Aggregate
-from jifen.errors import FailedPrecondition
+from jifen.errors import AlreadyExists, FailedPrecondition
 
 from . import events
 
@@ -102,6 +102,26 @@ class Hold:
 
     def same_request(self, member_id: str, amount: int) -> bool:
         return self.member_id == member_id and self.amount == amount
+
+    def check_placed_again(self, member_id: str, amount: int) -> None:
+        """A Hold sent again with this hold id: only the same hold, still open or spent, is answered."""
+        if self.state in (RELEASED, EXPIRED):
+            raise FailedPrecondition("该冻结已解冻，不能再次冻结", "this hold_id was already released")
+        if not self.same_request(member_id, amount):
+            raise AlreadyExists(
+                "该冻结编号已用于另一笔冻结", "this hold_id was already used for another hold", "hold_id"
+            )
+
+    def check_capturable(self) -> None:
+        if self.state in (RELEASED, EXPIRED):
+            raise FailedPrecondition(
+                "该冻结已解冻，不能扣减", f"the hold is already {self.state}; it cannot be captured"
+            )
+
+    def check_releasable(self) -> None:
+        """Points once captured are spent; releasing a released hold again is answered, not refused."""
+        if self.state == CAPTURED:
+            raise FailedPrecondition("积分已扣减，不能解冻", "the hold was captured; it cannot be released")
 
 
 @dataclass(frozen=True)

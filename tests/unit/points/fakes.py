@@ -13,7 +13,7 @@ from services.points.domain.audit_trail import ADJUSTMENT, AWARD, COMMENDATION, 
 from services.points.domain.ledger import HELD, Account, Entry, Hold, Lot
 from services.points.domain.people import CommunityCopy, MemberCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
-from services.points.service.ports import EntryFilter
+from services.points.service.ledger.ports import EntryFilter
 from tests.unit.runtime_fakes import FakeIdempotency, FakeMembersDirectory, FakeOutbox
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -29,8 +29,8 @@ from ...domain.hours import (
 )
 from .. import access
 from ..activities import scope
+from ..ledger.posting import ApprovedHours, post_approved_hours
 from ..ports import UnitOfWork
-from ..posting import ApprovedHours, post_approved_hours
 from .commands import ApproveHours, RejectHours
 from .flags import Flagger, rules_in_force
 from .views import records_of

@@ -12,9 +12,9 @@ from datetime import datetime
 from jifen.errors import NotFound
 from jifen.ids import new_id
 
-from ..domain.ledger import ACCRUAL, FROM_HOUR_RECORD, Account, Earning, Entry
-from ..domain.rules import star_level
-from .ports import UnitOfWork
+from ...domain.ledger import ACCRUAL, FROM_HOUR_RECORD, Account, Earning, Entry
+from ...domain.rules import star_level
+from ..ports import UnitOfWork
 
 
 def no_account(member_id: str) -> NotFound:
@@ -26,12 +26,8 @@ def locked_account(uow: UnitOfWork, member_id: str, now: datetime) -> Account:
     account = uow.ledger.lock(member_id)
     if account is None:
         raise no_account(member_id)
-    expire_due(uow, account, now)
+    account.expire_due(new_id(), now)
     return account
-
-
-def expire_due(uow: UnitOfWork, account: Account, now: datetime) -> Entry | None:
-    return account.expire_due(new_id(), now)
 
 
 @dataclass(frozen=True)
