@@ -28,12 +28,13 @@ from ...domain import check_in_code
 from ...domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP, Activity
 from ...domain.check_in_code import DEFAULT_WINDOW_SECONDS, CheckInCode
 from ...domain.hours import FROM_CHECK_IN, HourRecord, served_minutes
-from .. import access
 from ..hours.flags import Flagger
 from ..hours.recording import require_within_cap
 from ..ports import UnitOfWork
+from ..scope import refused
 from . import scope, sign_ups, views
 from .commands import CheckIn, CheckOut
+from .lookups import known_active_member, known_activity
 from .ports import AttemptLimiter
 
 CANCELLED = ("活动已取消", "the activity is cancelled")
@@ -59,7 +60,7 @@ def get_check_in_code(
     window_seconds: int = DEFAULT_WINDOW_SECONDS,
 ) -> CheckInCode:
     with uow:
-        activity = scope.activity(uow, activity_id)
+        activity = known_activity(uow, activity_id)
         scope.require_runs(uow, actor, activity)
     if activity.cancelled:
         raise FailedPrecondition(*CANCELLED)
@@ -76,9 +77,9 @@ def check_in(
 ) -> dict:
     """Answers with the participant checked in (ParticipantView)."""
     _proof_shape(cmd.code, cmd.qr_token)
-    activity = scope.activity(uow, cmd.activity_id)
+    activity = known_activity(uow, cmd.activity_id)
     member_id, vouched = _who(uow, cmd.actor, cmd.member_id, activity)
-    member = scope.active_member(uow, member_id)
+    member = known_active_member(uow, member_id)
     now = clock()
     if activity.cancelled:
         raise FailedPrecondition(*CANCELLED)
@@ -122,7 +123,7 @@ def check_out(
     """Answers with the participant checked out and the hour record it made."""
     _proof_shape(cmd.code, cmd.qr_token)
     # Locked: hour records of one activity change one transaction at a time.
-    activity = scope.activity(uow, cmd.activity_id, lock=True)
+    activity = known_activity(uow, cmd.activity_id, lock=True)
     member_id, vouched = _who(uow, cmd.actor, cmd.member_id, activity)
     now = clock()
     if activity.cancelled:
@@ -170,7 +171,7 @@ def _who(uow: UnitOfWork, actor: Caller, member_id: str, activity: Activity) -> 
     target = scope.target_member(actor, member_id)
     vouched = scope.runs(uow, actor, activity)
     if target != actor.member_id and not vouched:
-        raise access.deny()
+        raise refused()
     return target, vouched
 
 

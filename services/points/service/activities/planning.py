@@ -18,10 +18,12 @@ from jifen.ids import new_id
 
 from ...domain import check_in_code
 from ...domain.activity import EDITABLE, MAX_CANCEL_REASON, STATUSES, Activity, Details
-from .. import access
+from ..lookups import known_community, known_member
 from ..ports import UnitOfWork
+from ..scope import refused, require_admin_of
 from . import scope, views
 from .commands import CancelActivity, CreateActivity, ListActivities, UpdateActivity
+from .lookups import known_active_member, known_activity
 from .ports import ActivityFilter
 from .views import ActivityView
 
@@ -67,7 +69,7 @@ def cancel_activity(cmd: CancelActivity, uow: UnitOfWork, clock: Clock = utcnow)
 
 def get_activity(actor: Caller, activity_id: str, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
     with uow:
-        return views.activity(uow, scope.activity(uow, activity_id), actor, clock())
+        return views.activity(uow, known_activity(uow, activity_id), actor, clock())
 
 
 def list_activities(
@@ -91,18 +93,18 @@ def list_activities(
     with uow:
         # "My activities" are the member's own business, and their admins'.
         if member_id and member_id != query.actor.member_id:
-            target = access.member(uow, member_id, "signed_up_member_id")
+            target = known_member(uow, member_id, "signed_up_member_id")
             if not query.actor.administers(target.community_id, target.street_id):
-                raise access.deny()
+                raise refused()
         found = uow.activities.list(where, page.offset, page.size)
         shown = views.activities(uow, found, query.actor, now)
     return shown, page.next_token(len(found))
 
 
 def _plan(cmd: CreateActivity, uow: UnitOfWork, details: Details, clock: Clock) -> dict:
-    community = access.community(uow, cmd.community_id)
-    access.require_admin_of(cmd.actor, community)
-    organiser = scope.active_member(uow, scope.target_member(cmd.actor, cmd.organiser_id), "organiser_id")
+    community = known_community(uow, cmd.community_id)
+    require_admin_of(cmd.actor, community)
+    organiser = known_active_member(uow, scope.target_member(cmd.actor, cmd.organiser_id), "organiser_id")
     planned = Activity.plan(
         new_id(),
         community.id,
@@ -117,7 +119,7 @@ def _plan(cmd: CreateActivity, uow: UnitOfWork, details: Details, clock: Clock) 
 
 
 def _revise(cmd: UpdateActivity, uow: UnitOfWork, fields: set[str], clock: Clock) -> dict:
-    current = scope.activity(uow, cmd.activity_id, lock=True)
+    current = known_activity(uow, cmd.activity_id, lock=True)
     scope.require_runs(uow, cmd.actor, current)
     if current.cancelled:
         raise FailedPrecondition(*CANCELLED_ZH)
@@ -130,7 +132,7 @@ def _revise(cmd: UpdateActivity, uow: UnitOfWork, fields: set[str], clock: Clock
             raise PermissionDenied(
                 "只有管理员可以更换活动组织者", "only an admin may change the organiser", "organiser_id"
             )
-        organiser_id = scope.active_member(uow, cmd.organiser_id, "organiser_id").id
+        organiser_id = known_active_member(uow, cmd.organiser_id, "organiser_id").id
     if not uow.activities.save(current.revised(details, organiser_id, clock())):
         raise FailedPrecondition(
             "人数上限不能少于已报名人数",
@@ -141,7 +143,7 @@ def _revise(cmd: UpdateActivity, uow: UnitOfWork, fields: set[str], clock: Clock
 
 
 def _cancel(cmd: CancelActivity, uow: UnitOfWork, reason: str, clock: Clock) -> dict:
-    current = scope.activity(uow, cmd.activity_id, lock=True)
+    current = known_activity(uow, cmd.activity_id, lock=True)
     scope.require_runs(uow, cmd.actor, current)
     uow.activities.save(current.cancel(reason, clock()))
     return {"activity_id": current.id}

@@ -14,10 +14,11 @@ from jifen.errors import Conflict, FailedPrecondition, InvalidArgument
 from jifen.idempotency import idempotent
 
 from ...domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP, WITHDRAWN, Activity, Participant
-from .. import access
 from ..ports import UnitOfWork
+from ..scope import refused
 from . import scope, views
 from .commands import ListParticipants, SignUp, Withdraw
+from .lookups import known_active_member, known_activity
 from .views import ActivityView, ParticipantView
 
 FULL = ("名额已满", "the activity is full")
@@ -40,7 +41,7 @@ def list_participants(query: ListParticipants, uow: UnitOfWork) -> tuple[list[Pa
         raise InvalidArgument("status", "未知的报名状态", f"must be one of {', '.join(PARTICIPANT_STATUSES)}")
     statuses = (query.status,) if query.status else (SIGNED_UP, CHECKED_IN, CHECKED_OUT)
     with uow:
-        activity = scope.activity(uow, query.activity_id)
+        activity = known_activity(uow, query.activity_id)
         scope.require_runs(uow, query.actor, activity)
         found = uow.activities.participants(activity.id, statuses, page.offset, page.size)
         shown = views.participants(uow, found)
@@ -85,15 +86,15 @@ def _acting_for(uow: UnitOfWork, actor, member_id: str, activity: Activity, addi
     target = scope.target_member(actor, member_id)
     if target != actor.member_id:
         if adding and not scope.administers(uow, actor, activity):
-            raise access.deny()
+            raise refused()
         scope.require_runs(uow, actor, activity)
     return target
 
 
 def _sign_up(cmd: SignUp, uow: UnitOfWork, clock: Clock) -> dict:
-    activity = scope.activity(uow, cmd.activity_id)
+    activity = known_activity(uow, cmd.activity_id)
     member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity, adding=True)
-    member = scope.active_member(uow, member_id)
+    member = known_active_member(uow, member_id)
     now = clock()
     if activity.cancelled:
         raise FailedPrecondition("活动已取消，不能报名", "the activity is cancelled")
@@ -104,7 +105,7 @@ def _sign_up(cmd: SignUp, uow: UnitOfWork, clock: Clock) -> dict:
 
 
 def _withdraw(cmd: Withdraw, uow: UnitOfWork, clock: Clock) -> dict:
-    activity = scope.activity(uow, cmd.activity_id)
+    activity = known_activity(uow, cmd.activity_id)
     member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity)
     existing = uow.activities.participant(activity.id, member_id)
     if existing is None:

@@ -12,7 +12,7 @@ from jifen.clock import Clock
 from ...domain.activity import Activity, Participant
 from ..hours.views import HourRecordView, records
 from ..ports import UnitOfWork
-from . import scope
+from .lookups import known_activity
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def as_seen_by(actor: Caller, clock: Clock) -> Callable[[UnitOfWork, dict], Acti
     a replay returns), as `actor` sees it at `clock`'s moment."""
 
     def view(uow: UnitOfWork, ref: dict) -> ActivityView:
-        return activity(uow, scope.activity(uow, ref["activity_id"]), actor, clock())
+        return activity(uow, known_activity(uow, ref["activity_id"]), actor, clock())
 
     return view
 
@@ -58,7 +58,7 @@ def participation(
     """The view of the participant and activity a result names, in the use case's own transaction."""
 
     def view(uow: UnitOfWork, ref: dict) -> tuple[ParticipantView, ActivityView]:
-        found = scope.activity(uow, ref["activity_id"])
+        found = known_activity(uow, ref["activity_id"])
         participant = uow.activities.participant(found.id, ref["member_id"])
         return participants(uow, [participant])[0], activity(uow, found, actor, clock())
 

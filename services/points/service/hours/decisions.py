@@ -27,10 +27,10 @@ from ...domain.hours import (
     not_served_yet,
     not_yet_served,
 )
-from .. import access
 from ..activities import scope
 from ..ledger.posting import ApprovedHours, post_approved_hours
 from ..ports import UnitOfWork
+from ..scope import refused
 from .commands import ApproveHours, RejectHours
 from .flags import Flagger, rules_in_force
 from .views import records_of
@@ -161,6 +161,6 @@ def _decidable(
         raise NotFound("找不到该服务时长记录", f"hour record {record_id!r} not found", field)
     activity = flagger.activity(record.activity_id)
     if not scope.runs(uow, actor, activity):
-        raise access.deny()
+        raise refused()
     record.require_decidable_by(actor.member_id, field)
     return record, activity

@@ -15,13 +15,13 @@ from datetime import datetime
 from ...domain.activity import Activity
 from ...domain.hours import PENDING, HourRecord, flags_for
 from ...domain.rules import RuleVersion, local_day_bounds
-from .. import access
+from ..lookups import known_community
 from ..ports import UnitOfWork
 
 
 def rules_in_force(uow: UnitOfWork, activity: Activity) -> RuleVersion:
     """The version in force at the activity's start."""
-    community = access.community(uow, activity.community_id)
+    community = known_community(uow, activity.community_id)
     return uow.rules.in_force(activity.community_id, community.street_id, activity.start_time)
 
 

@@ -29,9 +29,11 @@ from ...domain.hours import (
     not_yet_served,
     served_minutes,
 )
-from .. import access
 from ..activities import scope, sign_ups
+from ..activities.lookups import known_activity
+from ..lookups import known_community
 from ..ports import UnitOfWork
+from ..scope import refused
 from . import views
 from .commands import HoursEntry, ListHourRecords, RecordHours
 from .flags import Flagger
@@ -48,7 +50,7 @@ def record_hours(
 ) -> dict:
     """Answers with the records as written (list[HourRecordView])."""
     entries = valid_entries(cmd.entries)
-    activity = scope.activity(uow, cmd.activity_id, lock=True)
+    activity = known_activity(uow, cmd.activity_id, lock=True)
     scope.require_runs(uow, cmd.actor, activity)
     now = clock()
     if activity.cancelled:
@@ -196,12 +198,12 @@ def list_hour_records(query: ListHourRecords, uow: UnitOfWork) -> tuple[list[Hou
     with uow:
         runs_activity = False
         if query.activity_id:
-            runs_activity = scope.runs(uow, actor, scope.activity(uow, query.activity_id))
+            runs_activity = scope.runs(uow, actor, known_activity(uow, query.activity_id))
         if query.community_id:
-            access.community(uow, query.community_id)
+            known_community(uow, query.community_id)
         # Someone else's records: an admin (within their communities) or the organiser of the named activity.
         if member_id and member_id != actor.member_id and not (runs_activity or actor.has(ADMIN)):
-            raise access.deny()
+            raise refused()
         where = HourFilter(
             visible=visibility(actor),
             activity_id=query.activity_id.strip(),
