@@ -30,12 +30,14 @@ from ...domain.check_in_code import DEFAULT_WINDOW_SECONDS, CheckInCode
 from ...domain.hours import FROM_CHECK_IN, HourRecord, served_minutes
 from ..hours.flags import Flagger
 from ..hours.recording import require_within_cap
+from ..hours.views import HourRecordView
 from ..ports import UnitOfWork
 from ..scope import refused
 from . import scope, sign_ups, views
 from .commands import CheckIn, CheckOut
 from .lookups import known_active_member, known_activity
 from .ports import AttemptLimiter
+from .views import ParticipantView
 
 CANCELLED = ("活动已取消", "the activity is cancelled")
 TOO_MANY = (
@@ -67,16 +69,19 @@ def get_check_in_code(
     return check_in_code.current(activity.id, activity.check_in_secret, clock(), window_seconds)
 
 
-@idempotent("points.CheckIn", view=views.participant_of)
 def check_in(
     cmd: CheckIn,
     uow: UnitOfWork,
     limits: CodeLimits,
     clock: Clock = utcnow,
     window_seconds: int = DEFAULT_WINDOW_SECONDS,
-) -> dict:
-    """Answers with the participant checked in (ParticipantView)."""
+) -> ParticipantView:
     _proof_shape(cmd.code, cmd.qr_token)
+    return _check_in(cmd, uow, limits, clock, window_seconds)
+
+
+@idempotent("points.CheckIn", view=views.participant_of)
+def _check_in(cmd: CheckIn, uow: UnitOfWork, limits: CodeLimits, clock: Clock, window_seconds: int) -> dict:
     activity = known_activity(uow, cmd.activity_id)
     member_id, vouched = _who(uow, cmd.actor, cmd.member_id, activity)
     member = known_active_member(uow, member_id)
@@ -112,16 +117,19 @@ def check_in(
     return {"activity_id": activity.id, "member_id": member.id}
 
 
-@idempotent("points.CheckOut", view=views.checked_out)
 def check_out(
     cmd: CheckOut,
     uow: UnitOfWork,
     limits: CodeLimits,
     clock: Clock = utcnow,
     window_seconds: int = DEFAULT_WINDOW_SECONDS,
-) -> dict:
-    """Answers with the participant checked out and the hour record it made."""
+) -> tuple[ParticipantView, HourRecordView]:
     _proof_shape(cmd.code, cmd.qr_token)
+    return _check_out(cmd, uow, limits, clock, window_seconds)
+
+
+@idempotent("points.CheckOut", view=views.checked_out)
+def _check_out(cmd: CheckOut, uow: UnitOfWork, limits: CodeLimits, clock: Clock, window_seconds: int) -> dict:
     # Locked: hour records of one activity change one transaction at a time.
     activity = known_activity(uow, cmd.activity_id, lock=True)
     member_id, vouched = _who(uow, cmd.actor, cmd.member_id, activity)

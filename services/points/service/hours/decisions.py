@@ -3,7 +3,8 @@ nor one they recorded; flagged records only an admin may approve, and never past
 
 Approval accrues points under the rule version in force at the activity's start, so a version
 published later never changes what an activity held earlier earns. A batch is all or nothing:
-every record is checked (scope, state, flags) before anything is posted.
+every record is checked (scope, state, flags) before anything is posted. Bad input is refused
+before a transaction starts; the idempotent handler does the rest.
 """
 
 from __future__ import annotations
@@ -33,18 +34,28 @@ from ..ports import UnitOfWork
 from ..scope import refused
 from .commands import ApproveHours, RejectHours
 from .flags import Flagger, rules_in_force
-from .views import records_of
+from .views import HourRecordView, records_of
 
 MAX_RECORDS = 200
 
 
-@idempotent("points.ApproveHours", view=records_of)
 def approve_hours(
     cmd: ApproveHours, uow: UnitOfWork, clock: Clock = utcnow, clock_skew: timedelta = DEFAULT_CLOCK_SKEW
-) -> dict:
-    """Answers with the records as approved (list[HourRecordView])."""
+) -> list[HourRecordView]:
     ids = _valid_ids(cmd.hour_record_ids)
     override_reason = bounded("override_reason", cmd.override_reason, MAX_REASON, "特批理由")
+    return _approve_hours(cmd, uow, ids, override_reason, clock, clock_skew)
+
+
+@idempotent("points.ApproveHours", view=records_of)
+def _approve_hours(
+    cmd: ApproveHours,
+    uow: UnitOfWork,
+    ids: list[str],
+    override_reason: str,
+    clock: Clock,
+    clock_skew: timedelta,
+) -> dict:
     now = clock()
     flagger = Flagger(uow, now)
     decided = []
@@ -82,11 +93,11 @@ def approve_hours(
             )
         decided.append((record, activity))
     for record, activity in decided:
-        _approve(uow, cmd.actor, record, activity, override_reason, now)
+        _approve_one(uow, cmd.actor, record, activity, override_reason, now)
     return {"hour_record_ids": ids}
 
 
-def _approve(
+def _approve_one(
     uow: UnitOfWork, actor: Caller, record: HourRecord, activity: Activity, override_reason: str, now
 ) -> None:
     earned = record.earning(rules_in_force(uow, activity), activity)
@@ -114,11 +125,14 @@ def _approve(
         )
 
 
-@idempotent("points.RejectHours", view=records_of)
-def reject_hours(cmd: RejectHours, uow: UnitOfWork, clock: Clock = utcnow) -> dict:
-    """Answers with the records as rejected (list[HourRecordView])."""
+def reject_hours(cmd: RejectHours, uow: UnitOfWork, clock: Clock = utcnow) -> list[HourRecordView]:
     ids = _valid_ids(cmd.hour_record_ids)
     reason = bounded("reason", cmd.reason, MAX_REASON, "驳回原因", optional=False)
+    return _reject_hours(cmd, uow, ids, reason, clock)
+
+
+@idempotent("points.RejectHours", view=records_of)
+def _reject_hours(cmd: RejectHours, uow: UnitOfWork, ids: list[str], reason: str, clock: Clock) -> dict:
     now = clock()
     flagger = Flagger(uow, now)
     decided = [

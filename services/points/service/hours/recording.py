@@ -44,12 +44,17 @@ MAX_ENTRIES = 200
 RECORD_STATUSES = (PENDING, APPROVED, REJECTED)
 
 
-@idempotent("points.RecordHours", view=records_of)
 def record_hours(
     cmd: RecordHours, uow: UnitOfWork, clock: Clock = utcnow, clock_skew: timedelta = DEFAULT_CLOCK_SKEW
-) -> dict:
-    """Answers with the records as written (list[HourRecordView])."""
+) -> list[HourRecordView]:
     entries = valid_entries(cmd.entries)
+    return _record_hours(cmd, uow, entries, clock, clock_skew)
+
+
+@idempotent("points.RecordHours", view=records_of)
+def _record_hours(
+    cmd: RecordHours, uow: UnitOfWork, entries: list[HoursEntry], clock: Clock, clock_skew: timedelta
+) -> dict:
     activity = known_activity(uow, cmd.activity_id, lock=True)
     scope.require_runs(uow, cmd.actor, activity)
     now = clock()
