@@ -46,6 +46,23 @@ def create_activity(cmd: CreateActivity, uow: UnitOfWork, clock: Clock = utcnow)
     return shown(_plan)(cmd, uow, details, clock)
 
 
+def _plan(cmd: CreateActivity, uow: UnitOfWork, details: Details, clock: Clock) -> dict:
+    community = known_community(uow, cmd.community_id)
+    require_admin_of(cmd.actor, community)
+    organiser = known_active_member(uow, scope.target_member(cmd.actor, cmd.organiser_id), "organiser_id")
+    planned = Activity.plan(
+        new_id(),
+        community.id,
+        details,
+        organiser.id,
+        check_in_code.new_secret(),
+        cmd.actor.member_id,
+        clock(),
+    )
+    uow.activities.add(planned)
+    return {"activity_id": planned.id}
+
+
 def update_activity(cmd: UpdateActivity, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
     fields = set(cmd.fields)
     if not fields:
@@ -61,10 +78,41 @@ def update_activity(cmd: UpdateActivity, uow: UnitOfWork, clock: Clock = utcnow)
     return shown(_revise)(cmd, uow, fields, clock)
 
 
+def _revise(cmd: UpdateActivity, uow: UnitOfWork, fields: set[str], clock: Clock) -> dict:
+    current = known_activity(uow, cmd.activity_id, lock=True)
+    scope.require_runs(uow, cmd.actor, current)
+    if current.cancelled:
+        raise FailedPrecondition(*CANCELLED_ZH)
+    asked = {name: getattr(cmd, name) for name in fields & EDITABLE}
+    details = replace(current.details, **asked).validated()
+    organiser_id = current.organiser_id
+    if "organiser_id" in fields:
+        # An organiser who could hand the role on could hand it to a second account of their own.
+        if not scope.administers(uow, cmd.actor, current):
+            raise PermissionDenied(
+                "只有管理员可以更换活动组织者", "only an admin may change the organiser", "organiser_id"
+            )
+        organiser_id = known_active_member(uow, cmd.organiser_id, "organiser_id").id
+    if not uow.activities.save(current.revised(details, organiser_id, clock())):
+        raise FailedPrecondition(
+            "人数上限不能少于已报名人数",
+            "capacity may not drop below signed_up_count",
+            "capacity",
+        )
+    return {"activity_id": current.id}
+
+
 def cancel_activity(cmd: CancelActivity, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
     reason = bounded("reason", cmd.reason, MAX_CANCEL_REASON, "取消原因", optional=False)
     shown = idempotent("points.CancelActivity", view=views.as_seen_by(cmd.actor, clock))
     return shown(_cancel)(cmd, uow, reason, clock)
+
+
+def _cancel(cmd: CancelActivity, uow: UnitOfWork, reason: str, clock: Clock) -> dict:
+    current = known_activity(uow, cmd.activity_id, lock=True)
+    scope.require_runs(uow, cmd.actor, current)
+    uow.activities.save(current.cancel(reason, clock()))
+    return {"activity_id": current.id}
 
 
 def get_activity(actor: Caller, activity_id: str, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
@@ -99,51 +147,3 @@ def list_activities(
         found = uow.activities.list(where, page.offset, page.size)
         shown = views.activities(uow, found, query.actor, now)
     return shown, page.next_token(len(found))
-
-
-def _plan(cmd: CreateActivity, uow: UnitOfWork, details: Details, clock: Clock) -> dict:
-    community = known_community(uow, cmd.community_id)
-    require_admin_of(cmd.actor, community)
-    organiser = known_active_member(uow, scope.target_member(cmd.actor, cmd.organiser_id), "organiser_id")
-    planned = Activity.plan(
-        new_id(),
-        community.id,
-        details,
-        organiser.id,
-        check_in_code.new_secret(),
-        cmd.actor.member_id,
-        clock(),
-    )
-    uow.activities.add(planned)
-    return {"activity_id": planned.id}
-
-
-def _revise(cmd: UpdateActivity, uow: UnitOfWork, fields: set[str], clock: Clock) -> dict:
-    current = known_activity(uow, cmd.activity_id, lock=True)
-    scope.require_runs(uow, cmd.actor, current)
-    if current.cancelled:
-        raise FailedPrecondition(*CANCELLED_ZH)
-    asked = {name: getattr(cmd, name) for name in fields & EDITABLE}
-    details = replace(current.details, **asked).validated()
-    organiser_id = current.organiser_id
-    if "organiser_id" in fields:
-        # An organiser who could hand the role on could hand it to a second account of their own.
-        if not scope.administers(uow, cmd.actor, current):
-            raise PermissionDenied(
-                "只有管理员可以更换活动组织者", "only an admin may change the organiser", "organiser_id"
-            )
-        organiser_id = known_active_member(uow, cmd.organiser_id, "organiser_id").id
-    if not uow.activities.save(current.revised(details, organiser_id, clock())):
-        raise FailedPrecondition(
-            "人数上限不能少于已报名人数",
-            "capacity may not drop below signed_up_count",
-            "capacity",
-        )
-    return {"activity_id": current.id}
-
-
-def _cancel(cmd: CancelActivity, uow: UnitOfWork, reason: str, clock: Clock) -> dict:
-    current = known_activity(uow, cmd.activity_id, lock=True)
-    scope.require_runs(uow, cmd.actor, current)
-    uow.activities.save(current.cancel(reason, clock()))
-    return {"activity_id": current.id}

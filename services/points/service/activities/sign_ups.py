@@ -30,9 +30,41 @@ def sign_up(cmd: SignUp, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[Partic
     return shown(_sign_up)(cmd, uow, clock)
 
 
+def _sign_up(cmd: SignUp, uow: UnitOfWork, clock: Clock) -> dict:
+    activity = known_activity(uow, cmd.activity_id)
+    member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity, adding=True)
+    member = known_active_member(uow, member_id)
+    now = clock()
+    if activity.cancelled:
+        raise FailedPrecondition("活动已取消，不能报名", "the activity is cancelled")
+    if now >= activity.end_time:
+        raise FailedPrecondition("活动已结束，不能报名", "the activity has ended")
+    join(uow, activity, member.id, now)
+    return {"activity_id": activity.id, "member_id": member.id}
+
+
 def withdraw(cmd: Withdraw, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[ParticipantView, ActivityView]:
     shown = idempotent("points.Withdraw", view=views.participation(cmd.actor, clock))
     return shown(_withdraw)(cmd, uow, clock)
+
+
+def _withdraw(cmd: Withdraw, uow: UnitOfWork, clock: Clock) -> dict:
+    activity = known_activity(uow, cmd.activity_id)
+    member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity)
+    existing = uow.activities.participant(activity.id, member_id)
+    if existing is None:
+        raise FailedPrecondition("尚未报名该活动", "the member is not signed up for this activity")
+    ref = {"activity_id": activity.id, "member_id": member_id}
+    if existing.status == WITHDRAWN:
+        return ref
+    if existing.status != SIGNED_UP:
+        raise FailedPrecondition("已签到，不能取消报名", "the member has already checked in")
+    if clock() >= activity.end_time:
+        raise FailedPrecondition("活动已结束，不能取消报名", "the activity has ended")
+    if not uow.activities.save_participant(existing.withdraw(), was=SIGNED_UP):
+        raise Conflict("participant changed concurrently")
+    uow.activities.free_place(activity.id)
+    return ref
 
 
 def list_participants(query: ListParticipants, uow: UnitOfWork) -> tuple[list[ParticipantView], str]:
@@ -89,35 +121,3 @@ def _acting_for(uow: UnitOfWork, actor, member_id: str, activity: Activity, addi
             raise refused()
         scope.require_runs(uow, actor, activity)
     return target
-
-
-def _sign_up(cmd: SignUp, uow: UnitOfWork, clock: Clock) -> dict:
-    activity = known_activity(uow, cmd.activity_id)
-    member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity, adding=True)
-    member = known_active_member(uow, member_id)
-    now = clock()
-    if activity.cancelled:
-        raise FailedPrecondition("活动已取消，不能报名", "the activity is cancelled")
-    if now >= activity.end_time:
-        raise FailedPrecondition("活动已结束，不能报名", "the activity has ended")
-    join(uow, activity, member.id, now)
-    return {"activity_id": activity.id, "member_id": member.id}
-
-
-def _withdraw(cmd: Withdraw, uow: UnitOfWork, clock: Clock) -> dict:
-    activity = known_activity(uow, cmd.activity_id)
-    member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity)
-    existing = uow.activities.participant(activity.id, member_id)
-    if existing is None:
-        raise FailedPrecondition("尚未报名该活动", "the member is not signed up for this activity")
-    ref = {"activity_id": activity.id, "member_id": member_id}
-    if existing.status == WITHDRAWN:
-        return ref
-    if existing.status != SIGNED_UP:
-        raise FailedPrecondition("已签到，不能取消报名", "the member has already checked in")
-    if clock() >= activity.end_time:
-        raise FailedPrecondition("活动已结束，不能取消报名", "the activity has ended")
-    if not uow.activities.save_participant(existing.withdraw(), was=SIGNED_UP):
-        raise Conflict("participant changed concurrently")
-    uow.activities.free_place(activity.id)
-    return ref
