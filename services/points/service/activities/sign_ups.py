@@ -2,6 +2,7 @@
 
 The count of members signed up is never read and written back: taking a place is one
 conditional UPDATE that succeeds only while there is room, so the database decides races.
+Both answer with the activity as their caller sees it, so the handler's view is bound per call.
 """
 
 from __future__ import annotations
