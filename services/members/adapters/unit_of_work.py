@@ -6,7 +6,7 @@ from sqlalchemy import Connection
 
 from jifen.unit_of_work import SqlUnitOfWork
 
-from .repositories import SqlDirectoryRepository, SqlMemberRepository
+from .member_repository import SqlDirectoryRepository, SqlMemberRepository
 from .role_changes_repository import SqlRoleChanges
 from .sessions_repository import SqlRefreshTokens
 

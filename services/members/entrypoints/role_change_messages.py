@@ -10,7 +10,7 @@ from jifen.timestamps import field_time, to_timestamp
 
 from ..domain.role_change import RoleChange
 from ..service.role_history import ListRoleChanges
-from .messages import ROLES
+from .members_messages import ROLES
 
 KIND, KIND_NAME = enum_names(pb.RoleChangeKind, "ROLE_CHANGE_KIND_")
 

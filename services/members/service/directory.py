@@ -9,6 +9,7 @@ from jifen.clock import Clock, utcnow
 from jifen.errors import AlreadyExists, InvalidArgument, bounded
 from jifen.ids import new_id
 
+from ..adapters import outbox_messages as events
 from ..domain import access
 from ..domain.access import Place
 from ..domain.directory import (
@@ -21,7 +22,7 @@ from ..domain.directory import (
     self_registration_setting,
 )
 from ..domain.phone import normalize_phone
-from . import events, lookups, scope
+from . import lookups, scope
 from .commands import (
     AddOrganizationMember,
     CreateCommunity,

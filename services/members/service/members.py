@@ -17,11 +17,12 @@ from jifen.errors import (
     bounded,
 )
 
+from ..adapters import outbox_messages as events
 from ..domain import access, role_change
 from ..domain.access import Place
 from ..domain.member import ACTIVE, DEACTIVATED, Member, check_grants, valid_name, valid_password
 from ..domain.phone import normalize_phone
-from . import events, lookups, role_history, scope
+from . import lookups, role_history, scope
 from .commands import (
     ChangePassword,
     DeactivateMember,

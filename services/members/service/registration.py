@@ -13,10 +13,11 @@ from jifen.clock import Clock, utcnow
 from jifen.errors import AlreadyExists, FailedPrecondition, ResourceExhausted
 from jifen.ids import new_id
 
+from ..adapters import outbox_messages as events
 from ..domain.directory import Street, place_name
 from ..domain.member import Member, valid_name, valid_password
 from ..domain.phone import normalize_phone
-from . import events, lookups
+from . import lookups
 from .commands import CreateAdmin, RegisterVolunteer
 from .ports import LoginLimiter, PasswordHasher, UnitOfWork
 

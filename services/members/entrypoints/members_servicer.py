@@ -11,7 +11,8 @@ from jifen.members.v1 import members_pb2_grpc as pb_grpc
 
 from ..service import commands, directory, login, members, registration, role_history, sessions
 from ..service.ports import LoginLimiter, PasswordHasher, TokenMinter, UnitOfWork
-from . import messages, role_change_messages
+from . import members_messages as messages
+from . import role_change_messages
 
 
 class MembersServicer(pb_grpc.MembersServiceServicer):
