@@ -1,4 +1,7 @@
-"""The members gRPC servicers: check the caller, build the command, call the use case, build the response."""
+"""The MembersService servicer: people, their sessions and standing.
+
+Each RPC checks the caller, builds the command, calls the use case and builds the response.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,9 @@ from jifen.grpc_server import current_caller, person_address
 from jifen.members.v1 import members_pb2 as pb
 from jifen.members.v1 import members_pb2_grpc as pb_grpc
 
-from ..service import commands, directory, login, members, registration, role_history, sessions
+from ..service import commands, login, members, registration, role_history, sessions
 from ..service.ports import LoginLimiter, PasswordHasher, TokenMinter, UnitOfWork
-from . import members_messages as messages
-from . import role_change_messages
+from . import members_messages, role_change_messages
 
 
 class MembersServicer(pb_grpc.MembersServiceServicer):
@@ -49,7 +51,7 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
         if member is None or not cmd.actor.administers(member.community_id, member.street_id):
             # The same empty answer whether the phone was free or taken (see register_volunteer).
             return pb.RegisterVolunteerResponse()
-        return pb.RegisterVolunteerResponse(member=messages.member(member, cmd.actor))
+        return pb.RegisterVolunteerResponse(member=members_messages.member(member, cmd.actor))
 
     def Login(self, request, context):
         done = login.login(
@@ -61,12 +63,12 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
             self.clients,
             self.refresh_ttl,
         )
-        return pb.LoginResponse(**messages.session(done))
+        return pb.LoginResponse(**members_messages.session(done))
 
     def RefreshToken(self, request, context):
         cmd = commands.RefreshSession(refresh_token=request.refresh_token)
         done = sessions.refresh(cmd, self.uow(), self.tokens, self.refresh_ttl)
-        return pb.RefreshTokenResponse(**messages.session(done))
+        return pb.RefreshTokenResponse(**members_messages.session(done))
 
     def Logout(self, request, context):
         sessions.logout(commands.Logout(refresh_token=request.refresh_token), self.uow())
@@ -75,7 +77,7 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
     def GetMember(self, request, context):
         caller = current_caller()
         member = members.get_member(caller, request.member_id, self.uow())
-        return pb.GetMemberResponse(member=messages.member(member, caller))
+        return pb.GetMemberResponse(member=members_messages.member(member, caller))
 
     def ListMembers(self, request, context):
         caller = current_caller()
@@ -83,15 +85,15 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
             actor=caller,
             community_id=request.community_id,
             grid_id=request.grid_id,
-            role=messages.role_name(request.role),
+            role=members_messages.role_name(request.role),
             query=request.query,
-            status=messages.STATUS_NAMES.get(request.status, ""),
+            status=members_messages.STATUS_NAMES.get(request.status, ""),
             page_size=request.page_size,
             page_token=request.page_token,
         )
         found, next_token = members.list_members(query, self.uow())
         return pb.ListMembersResponse(
-            members=[messages.member(m, caller) for m in found], next_page_token=next_token
+            members=[members_messages.member(m, caller) for m in found], next_page_token=next_token
         )
 
     def UpdateMember(self, request, context):
@@ -107,7 +109,9 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
             grid_id=request.grid_id,
             proxy_redemption_refused=request.proxy_redemption_refused,
         )
-        return pb.UpdateMemberResponse(member=messages.member(members.update_member(cmd, self.uow()), caller))
+        return pb.UpdateMemberResponse(
+            member=members_messages.member(members.update_member(cmd, self.uow()), caller)
+        )
 
     def ChangePassword(self, request, context):
         cmd = commands.ChangePassword(
@@ -126,9 +130,9 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
             request_id=request.request_id,
             actor=caller,
             member_id=request.member_id,
-            grants=tuple(messages.grant(g) for g in request.roles),
+            grants=tuple(members_messages.grant(g) for g in request.roles),
         )
-        return pb.SetRolesResponse(member=messages.member(members.set_roles(cmd, self.uow()), caller))
+        return pb.SetRolesResponse(member=members_messages.member(members.set_roles(cmd, self.uow()), caller))
 
     def DeactivateMember(self, request, context):
         caller = current_caller()
@@ -136,7 +140,7 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
             request_id=request.request_id, actor=caller, member_id=request.member_id, reason=request.reason
         )
         return pb.DeactivateMemberResponse(
-            member=messages.member(members.deactivate_member(cmd, self.uow()), caller)
+            member=members_messages.member(members.deactivate_member(cmd, self.uow()), caller)
         )
 
     def ReactivateMember(self, request, context):
@@ -145,7 +149,7 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
             request_id=request.request_id, actor=caller, member_id=request.member_id, reason=request.reason
         )
         return pb.ReactivateMemberResponse(
-            member=messages.member(members.reactivate_member(cmd, self.uow()), caller)
+            member=members_messages.member(members.reactivate_member(cmd, self.uow()), caller)
         )
 
     def ListRoleChanges(self, request, context):
@@ -153,102 +157,4 @@ class MembersServicer(pb_grpc.MembersServiceServicer):
         found, next_token = role_history.list_role_changes(query, self.uow())
         return pb.ListRoleChangesResponse(
             role_changes=[role_change_messages.role_change(c) for c in found], next_page_token=next_token
-        )
-
-
-class DirectoryServicer(pb_grpc.DirectoryServiceServicer):
-    def __init__(self, uow: Callable[[], UnitOfWork]):
-        self.uow = uow
-
-    def CreateStreet(self, request, context):
-        cmd = commands.CreateStreet(request_id=request.request_id, actor=current_caller(), name=request.name)
-        return pb.CreateStreetResponse(street=messages.street(directory.create_street(cmd, self.uow())))
-
-    def ListStreets(self, request, context):
-        found, token = directory.list_streets(request.page_size, request.page_token, self.uow())
-        return pb.ListStreetsResponse(streets=[messages.street(s) for s in found], next_page_token=token)
-
-    def CreateCommunity(self, request, context):
-        cmd = commands.CreateCommunity(
-            request_id=request.request_id,
-            actor=current_caller(),
-            street_id=request.street_id,
-            name=request.name,
-            address=request.address,
-        )
-        return pb.CreateCommunityResponse(
-            community=messages.community(directory.create_community(cmd, self.uow()))
-        )
-
-    def ListCommunities(self, request, context):
-        found, token = directory.list_communities(
-            request.street_id, request.page_size, request.page_token, self.uow()
-        )
-        return pb.ListCommunitiesResponse(
-            communities=[messages.community(c) for c in found], next_page_token=token
-        )
-
-    def GetCommunity(self, request, context):
-        found = directory.get_community(request.community_id, self.uow())
-        return pb.GetCommunityResponse(community=messages.community(found))
-
-    def SetSelfRegistration(self, request, context):
-        cmd = commands.SetSelfRegistration(
-            request_id=request.request_id,
-            actor=current_caller(),
-            community_id=request.community_id,
-            self_registration=messages.SELF_REGISTRATION_NAMES.get(request.self_registration, ""),
-        )
-        return pb.SetSelfRegistrationResponse(
-            community=messages.community(directory.set_self_registration(cmd, self.uow()))
-        )
-
-    def CreateGrid(self, request, context):
-        cmd = commands.CreateGrid(
-            request_id=request.request_id,
-            actor=current_caller(),
-            community_id=request.community_id,
-            name=request.name,
-        )
-        return pb.CreateGridResponse(grid=messages.grid(directory.create_grid(cmd, self.uow())))
-
-    def ListGrids(self, request, context):
-        found, token = directory.list_grids(
-            request.community_id, request.page_size, request.page_token, self.uow()
-        )
-        return pb.ListGridsResponse(grids=[messages.grid(g) for g in found], next_page_token=token)
-
-    def CreateOrganization(self, request, context):
-        cmd = commands.CreateOrganization(
-            request_id=request.request_id,
-            actor=current_caller(),
-            name=request.name,
-            kind=messages.KIND_NAMES.get(request.kind, ""),
-            community_id=request.community_id,
-            street_id=request.street_id,
-            contact_name=request.contact_name,
-            contact_phone=request.contact_phone,
-        )
-        created = directory.create_organization(cmd, self.uow())
-        return pb.CreateOrganizationResponse(organization=messages.organization(created))
-
-    def ListOrganizations(self, request, context):
-        found, token = directory.list_organizations(
-            request.community_id, request.street_id, request.page_size, request.page_token, self.uow()
-        )
-        return pb.ListOrganizationsResponse(
-            organizations=[messages.organization(o) for o in found], next_page_token=token
-        )
-
-    def AddOrganizationMember(self, request, context):
-        caller = current_caller()
-        cmd = commands.AddOrganizationMember(
-            request_id=request.request_id,
-            actor=caller,
-            organization_id=request.organization_id,
-            member_id=request.member_id,
-        )
-        organization, member = directory.add_organization_member(cmd, self.uow())
-        return pb.AddOrganizationMemberResponse(
-            organization=messages.organization(organization), member=messages.member(member, caller)
         )
