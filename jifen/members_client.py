@@ -1,5 +1,6 @@
-"""The members service as points asks it directly (with points' service token): a community or the
-communities of a street its events have not brought yet, and every member for the audit."""
+"""The members service as points or the market asks it directly (with the asking service's token):
+a community or the communities of a street its events have not brought yet, and every member for
+the audit."""
 
 from __future__ import annotations
 
@@ -9,17 +10,18 @@ from datetime import datetime
 import grpc
 
 from jifen import grpc_client
+from jifen.member_copies import CommunityCopy, MembersUnavailable
 from jifen.members.v1 import members_pb2 as pb
 from jifen.members.v1 import members_pb2_grpc as pb_grpc
 from jifen.timestamps import from_timestamp
-
-from ..domain.people import CommunityCopy
-from ..service.ports import MembersUnavailable
 
 PAGE = 200
 
 
 class GrpcMembers:
+    # What a call raises when members does not answer: a service names its own port's exception.
+    unavailable: type[Exception] = MembersUnavailable
+
     def __init__(self, target: str, token: Callable[[], str], timeout: float):
         self.channel = grpc_client.channel(target)
         self.members = pb_grpc.MembersServiceStub(self.channel)
@@ -38,7 +40,7 @@ class GrpcMembers:
         except grpc.RpcError as exc:
             if exc.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
                 return None
-            raise MembersUnavailable(f"members {exc.code().name}: {exc.details()}") from None
+            raise self._unavailable(exc) from None
         return _copy(found.community)
 
     def communities_of_street(self, street_id: str) -> list[CommunityCopy]:
@@ -71,10 +73,13 @@ class GrpcMembers:
         try:
             yield from grpc_client.pages(lambda request: self._call(method, request), request_for)
         except grpc.RpcError as exc:
-            raise MembersUnavailable(f"members {exc.code().name}: {exc.details()}") from None
+            raise self._unavailable(exc) from None
 
     def _call(self, method, request):
         return grpc_client.blocking(lambda: method(request, timeout=self.timeout, metadata=self.metadata))
+
+    def _unavailable(self, exc: grpc.RpcError) -> Exception:
+        return self.unavailable(f"members {exc.code().name}: {exc.details()}")
 
 
 def _copy(community: pb.Community) -> CommunityCopy:
