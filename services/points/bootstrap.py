@@ -22,17 +22,18 @@ from jifen.service_token import service_token
 from jifen.settings import Settings
 from jifen.tokens import TokenVerifier
 
-from .adapters.leaderboards import RedisLeaderboards
 from .adapters.ledger_audit import audit_engine
 from .adapters.members_client import GrpcMembers
+from .adapters.redis_leaderboards import RedisLeaderboards
 from .adapters.unit_of_work import PointsUnitOfWork
 from .entrypoints.activities_api import ActivitiesServicer
-from .entrypoints.ledger_api import LedgerServicer
+from .entrypoints.ledger_servicer import LedgerServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
-from .entrypoints.reports_api import ReportsServicer
-from .entrypoints.rules_api import RulesServicer
-from .service import event_handlers, jobs, leaderboards
+from .entrypoints.reports_servicer import ReportsServicer
+from .entrypoints.rules_servicer import RulesServicer
+from .service import event_handlers, jobs
 from .service.check_in import CodeLimits
+from .service.leaderboards import handlers as leaderboards
 
 NAME = "points"
 MIGRATIONS = Path(__file__).parent / "migrations"

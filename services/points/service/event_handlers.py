@@ -7,8 +7,9 @@ from jifen.envelope import Envelope
 from jifen.inbox import Handler
 from jifen.member_copies import known_caller
 
-from . import leaderboards, member_events
-from .leaderboards import Boards
+from . import member_events
+from .leaderboards import handlers as leaderboards
+from .leaderboards.ports import Boards
 from .ports import UnitOfWork
 
 # Changes that move a member on the leaderboards: points earned or minutes certified.

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from jifen.caller import ADMIN, GRID_WORKER, Caller, Grant
 from services.points.domain.ledger import Account
 from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
-from services.points.service import awards, holds
-from services.points.service.ledger_commands import Adjust, Award, CaptureHold, PlaceHold, ReleaseHold
+from services.points.service.ledger import awards, holds
+from services.points.service.ledger.commands import Adjust, Award, CaptureHold, PlaceHold, ReleaseHold
 
 from .fakes import FakeUnitOfWork
 

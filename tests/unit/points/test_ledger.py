@@ -13,8 +13,9 @@ from jifen.ids import new_id
 from services.points.domain.ledger import FROZEN
 from services.points.domain.people import DEACTIVATED
 from services.points.domain.rules import DEFAULT_RULES, Commendation, RuleVersion
-from services.points.service import awards, balances, event_handlers, jobs
-from services.points.service.ledger_commands import Adjust, Award, AwardCommendation, GetBalance, ListEntries
+from services.points.service import event_handlers, jobs
+from services.points.service.ledger import awards, balances
+from services.points.service.ledger.commands import Adjust, Award, AwardCommendation, GetBalance, ListEntries
 
 from .fakes import FakeUnitOfWork, FixedRules
 from .ledger_setup import (

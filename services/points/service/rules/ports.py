@@ -1,4 +1,4 @@
-"""What the rules use cases need from the rules repository beyond ports.Rules."""
+"""What the rules use cases need: rule versions by scope and time, and the hours a preview replays."""
 
 from __future__ import annotations
 
@@ -6,9 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ..domain.people import CommunityCopy
-from ..domain.rules import RuleVersion
-from .ports import Rules
+from ...domain.people import CommunityCopy
+from ...domain.rules import RuleVersion
+
+
+class Rules(Protocol):
+    """The part every capability reads: a version by id, the one in force."""
+
+    def add(self, version: RuleVersion) -> None: ...
+    def get(self, version_id: str) -> RuleVersion | None: ...
+    def in_force(self, community_id: str, street_id: str, at: datetime) -> RuleVersion: ...
+    def of_scope(self, community_id: str, street_id: str, offset: int, limit: int) -> list[RuleVersion]: ...
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from jifen.caller import Caller
 
-from ..domain.rules import RuleSet
+from ...domain.rules import RuleSet
 
 
 @dataclass(frozen=True)

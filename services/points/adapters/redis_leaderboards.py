@@ -11,7 +11,7 @@ import uuid
 
 import redis
 
-from ..service.leaderboards import Ranked
+from ..service.leaderboards.views import Ranked
 
 
 class RedisLeaderboards:

@@ -2,49 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from jifen import paging
 from jifen.errors import InvalidArgument
 from jifen.timestamps import created_window
 
-from ..domain.ledger import Account, Entry
-from ..domain.rules import minutes_to_next_star, star_level
-from . import access
-from .ledger_commands import GetBalance, ListEntries
-from .ports import EntryFilter, UnitOfWork
+from ...domain.ledger import Entry
+from ..lookups import known_entry, known_member
+from ..ports import UnitOfWork
+from ..scope import may_read_account, refused
+from .commands import GetBalance, ListEntries
+from .ports import EntryFilter
 from .posting import no_account
-
-
-@dataclass(frozen=True)
-class Balance:
-    member_id: str
-    available: int
-    held: int
-    lifetime_earned: int
-    certified_minutes: int
-    star_level: int
-    status: str
-    next_expiry_points: int
-    next_expiry_at: datetime | None
-    minutes_to_next_star: int = 0
-
-
-def balance_of(account: Account) -> Balance:
-    points, when = account.next_expiry()
-    return Balance(
-        member_id=account.member_id,
-        available=account.available,
-        held=account.held,
-        lifetime_earned=account.lifetime_earned,
-        certified_minutes=account.certified_minutes,
-        star_level=star_level(account.certified_minutes),
-        status=account.status,
-        next_expiry_points=points,
-        next_expiry_at=when,
-        minutes_to_next_star=minutes_to_next_star(account.certified_minutes),
-    )
+from .views import Balance, Posted, balance_of
 
 
 def current_balance(uow: UnitOfWork, member_id: str) -> Balance:
@@ -53,6 +22,12 @@ def current_balance(uow: UnitOfWork, member_id: str) -> Balance:
     if account is None:
         raise no_account(member_id)
     return balance_of(account)
+
+
+def posted_entry(uow: UnitOfWork, entry_id: str) -> Posted:
+    """An entry and its member's current balance, read inside an open unit of work."""
+    entry = known_entry(uow, entry_id)
+    return Posted(entry, current_balance(uow, entry.member_id))
 
 
 def get_balance(query: GetBalance, uow: UnitOfWork) -> Balance:
@@ -76,6 +51,6 @@ def list_entries(query: ListEntries, uow: UnitOfWork) -> tuple[list[Entry], str]
 def _readable(uow: UnitOfWork, actor, member_id: str) -> None:
     if not member_id:
         raise InvalidArgument("member_id", "请指定成员", "is required for a service caller")
-    target = access.member(uow, member_id)
-    if not access.may_read_account(actor, target):
-        raise access.deny()
+    target = known_member(uow, member_id)
+    if not may_read_account(actor, target):
+        raise refused()

@@ -10,9 +10,10 @@ from jifen.points.v1 import rules_pb2 as pb
 from jifen.points.v1 import rules_pb2_grpc as pb_grpc
 from jifen.timestamps import field_time
 
-from ..service import preview, rules
 from ..service.ports import UnitOfWork
-from ..service.rule_commands import (
+from ..service.rules import handlers as rules
+from ..service.rules import preview
+from ..service.rules.commands import (
     ListRuleVersions,
     PreviewRuleVersion,
     PublishRuleVersion,

@@ -13,24 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from jifen import idempotency
 from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
 from jifen.errors import DomainError, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from jifen.idempotency import idempotent
 
-from ..domain.ledger import Entry
-from ..domain.people import MemberCopy
-from .awards import (
-    Posted,
-    post_award,
-    post_commendation,
-    posted_entry,
-    valid_commendation,
-    valid_points,
-    valid_reason,
-)
-from .ledger_commands import BulkAward, BulkAwardCommendation
-from .ports import UnitOfWork
+from ...domain.ledger import Entry
+from ...domain.people import MemberCopy
+from ..ports import UnitOfWork
+from .awards import post_award, post_commendation, valid_commendation, valid_points, valid_reason
+from .balances import posted_entry
+from .commands import BulkAward, BulkAwardCommendation
+from .views import Posted
 
 MAX_MEMBERS = 500
 
@@ -38,26 +32,42 @@ Post = Callable[[MemberCopy, datetime], Entry]
 
 
 def bulk_award(cmd: BulkAward, uow: UnitOfWork, clock: Clock = utcnow) -> list[Posted]:
-    member_ids = valid_member_ids(cmd.member_ids)
-    points = valid_points(cmd.points)
+    valid_member_ids(cmd.member_ids)
+    valid_points(cmd.points)
+    valid_reason(cmd.reason)
+    return _bulk_award(cmd, uow, clock)
+
+
+def _all_posted(uow: UnitOfWork, ref: dict) -> list[Posted]:
+    return [posted_entry(uow, entry_id) for entry_id in ref["entry_ids"]]
+
+
+@idempotent("points.BulkAward", view=_all_posted)
+def _bulk_award(cmd: BulkAward, uow: UnitOfWork, clock: Clock) -> dict:
     reason = valid_reason(cmd.reason)
 
     def post(target: MemberCopy, now: datetime) -> Entry:
-        return post_award(uow, cmd.actor, target, points, reason, now)
+        return post_award(uow, cmd.actor, target, cmd.points, reason, now)
 
-    return _run(uow, "points.BulkAward", cmd, member_ids, post, clock)
+    return _post_all(uow, cmd.actor, valid_member_ids(cmd.member_ids), post, clock())
 
 
 def bulk_award_commendation(
     cmd: BulkAwardCommendation, uow: UnitOfWork, clock: Clock = utcnow
 ) -> list[Posted]:
-    member_ids = valid_member_ids(cmd.member_ids)
+    valid_member_ids(cmd.member_ids)
+    valid_commendation(cmd.commendation, cmd.citation)
+    return _bulk_award_commendation(cmd, uow, clock)
+
+
+@idempotent("points.BulkAwardCommendation", view=_all_posted)
+def _bulk_award_commendation(cmd: BulkAwardCommendation, uow: UnitOfWork, clock: Clock) -> dict:
     name, citation = valid_commendation(cmd.commendation, cmd.citation)
 
     def post(target: MemberCopy, now: datetime) -> Entry:
         return post_commendation(uow, cmd.actor, target, name, citation, now)
 
-    return _run(uow, "points.BulkAwardCommendation", cmd, member_ids, post, clock)
+    return _post_all(uow, cmd.actor, valid_member_ids(cmd.member_ids), post, clock())
 
 
 def valid_member_ids(member_ids: tuple[str, ...]) -> list[str]:
@@ -85,29 +95,17 @@ def valid_member_ids(member_ids: tuple[str, ...]) -> list[str]:
     return ids
 
 
-def _run(
-    uow: UnitOfWork, operation: str, cmd, member_ids: list[str], post: Post, clock: Clock
-) -> list[Posted]:
-    def execute() -> dict:
-        now = clock()
-        targets = _awardable(uow, cmd.actor, member_ids)
-        entries: dict[str, str] = {}
-        # Accounts are locked in member id order, so two overlapping lists never wait on each other
-        # in a circle.
-        for index, member_id in sorted(enumerate(member_ids), key=lambda pair: pair[1]):
-            try:
-                entries[member_id] = post(targets[member_id], now).id
-            except DomainError as err:
-                raise _about(err, member_id, index) from None
-        return {"entry_ids": [entries[m] for m in member_ids]}
-
-    return idempotency.run(
-        uow,
-        operation,
-        cmd,
-        execute,
-        lambda ref: [posted_entry(uow, entry_id) for entry_id in ref["entry_ids"]],
-    )
+def _post_all(uow: UnitOfWork, actor: Caller, member_ids: list[str], post: Post, now: datetime) -> dict:
+    targets = _awardable(uow, actor, member_ids)
+    entries: dict[str, str] = {}
+    # Accounts are locked in member id order, so two overlapping lists never wait on each other
+    # in a circle.
+    for index, member_id in sorted(enumerate(member_ids), key=lambda pair: pair[1]):
+        try:
+            entries[member_id] = post(targets[member_id], now).id
+        except DomainError as err:
+            raise _about(err, member_id, index) from None
+    return {"entry_ids": [entries[m] for m in member_ids]}
 
 
 def _awardable(uow: UnitOfWork, actor: Caller, member_ids: list[str]) -> dict[str, MemberCopy]:

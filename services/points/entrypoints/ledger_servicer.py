@@ -11,8 +11,8 @@ from jifen.points.v1 import ledger_pb2 as pb
 from jifen.points.v1 import ledger_pb2_grpc as pb_grpc
 from jifen.timestamps import field_time
 
-from ..service import audit_trail, awards, balances, bulk_awards, holds
-from ..service import ledger_commands as commands
+from ..service import audit_trail
+from ..service.ledger import awards, balances, bulk_awards, commands, holds
 from ..service.ports import UnitOfWork
 from . import audit_messages, leaderboard_messages
 from . import ledger_messages as messages

@@ -10,45 +10,20 @@ does not undo approvals already made (the proto says so).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from jifen import paging
 from jifen.clock import Clock, utcnow
 from jifen.errors import InvalidArgument
 
-from ..domain.rules import RuleSet
-from .ports import UnitOfWork
-from .rule_commands import PreviewRuleVersion
-from .rule_ports import ApprovedHourRow
-from .rules import Scope, require_admin_of_scope, scope_of
+from ...domain.rules import RuleSet
+from ..ports import UnitOfWork
+from .commands import PreviewRuleVersion
+from .handlers import Scope, require_admin_of_scope, scope_of
+from .ports import ApprovedHourRow
+from .views import Preview, PreviewRow
 
 MAX_PERIOD = timedelta(days=366)
-
-
-@dataclass(frozen=True)
-class PreviewRow:
-    member_id: str
-    member_name: str
-    community_id: str
-    hour_record_count: int
-    minutes: int
-    current_points: int
-    draft_points: int
-
-    @property
-    def difference(self) -> int:
-        return self.draft_points - self.current_points
-
-
-@dataclass(frozen=True)
-class Preview:
-    rows: list[PreviewRow]
-    next_page_token: str
-    # Over all rows, not just this page.
-    total_current_points: int
-    total_draft_points: int
-    member_count: int
 
 
 def preview_rule_version(query: PreviewRuleVersion, uow: UnitOfWork, clock: Clock = utcnow) -> Preview:

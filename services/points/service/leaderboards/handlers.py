@@ -15,19 +15,19 @@ Months and years are Asia/Shanghai calendar ones.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Protocol
 
 from jifen import paging
-from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
 from jifen.errors import InvalidArgument
 
-from ..domain.rules import LOCAL
-from . import access
-from .ports import UnitOfWork
+from ...domain.rules import LOCAL
+from ..lookups import known_community
+from ..ports import UnitOfWork
+from .commands import LeaderboardQuery
+from .ports import Boards, LeaderboardSums, Window
+from .views import Leaderboard, Ranked, Standing
 
 POINTS = "points"
 HOURS = "hours"
@@ -37,37 +37,6 @@ YEAR = "year"
 ALL_TIME = "all"
 PERIODS = (MONTH, YEAR, ALL_TIME)
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-# [start, end) in UTC; None for an open side.
-Window = tuple[datetime | None, datetime | None]
-
-
-@dataclass(frozen=True)
-class Ranked:
-    member_id: str
-    value: int
-    # 1 is first; equal values share a rank (1, 1, 3).
-    rank: int
-
-
-class Boards(Protocol):
-    def put(self, community_id: str, metric: str, period: str, member_id: str, value: int) -> None: ...
-    def remove(self, community_id: str, member_id: str) -> None: ...
-    def count(self, community_id: str, metric: str, period: str) -> int: ...
-    def page(self, community_id: str, metric: str, period: str, offset: int, limit: int) -> list[Ranked]: ...
-    def standing(self, community_id: str, metric: str, period: str, member_id: str) -> Ranked | None: ...
-    def replace_all(self, boards: dict[tuple[str, str, str], dict[str, int]]) -> int: ...
-
-
-class LeaderboardSums(Protocol):
-    """Sums over the ledger and hour records (uow.leaderboard_sums)."""
-
-    def account_community(self, member_id: str) -> str | None: ...
-    def member_points(self, member_id: str, community_id: str, windows: list[Window]) -> list[int]: ...
-    def member_minutes(self, member_id: str, windows: list[Window]) -> list[int]: ...
-    # (community_id, member_id, amount or minutes, when) for every counted row.
-    def earned_points(self) -> Iterable[tuple[str, str, int, datetime]]: ...
-    def certified_minutes(self) -> Iterable[tuple[str, str, int, datetime]]: ...
 
 
 # --- Periods ---
@@ -157,38 +126,6 @@ def rebuild(uow_factory: Callable[[], UnitOfWork], boards: Boards) -> int:
 # --- Reading them ---
 
 
-@dataclass(frozen=True)
-class LeaderboardQuery:
-    actor: Caller
-    community_id: str
-    # "month" | "year" | "all"; "" when the request left it unspecified.
-    period: str
-    # "points" | "hours"; "" when unspecified.
-    metric: str
-    year: int = 0
-    month: int = 0
-    page_size: int = 0
-    page_token: str = ""
-
-
-@dataclass(frozen=True)
-class Standing:
-    rank: int
-    member_id: str
-    name: str
-    # Points, or minutes for the hours metric.
-    value: int
-
-
-@dataclass(frozen=True)
-class Leaderboard:
-    entries: list[Standing]
-    next_page_token: str
-    # The caller's own place; None when they have nothing on this board.
-    caller: Standing | None
-    total_members: int
-
-
 def board_period(period: str, year: int, month: int, now: datetime) -> str:
     """The period key a request names; year 0 and month 0 mean the current ones (Asia/Shanghai)."""
     if period not in PERIODS:
@@ -216,7 +153,7 @@ def get_leaderboard(
     period = board_period(query.period, query.year, query.month, clock())
     page = paging.page(query.page_size, query.page_token)
     with uow:
-        community = access.community(uow, query.community_id)
+        community = known_community(uow, query.community_id)
         ranked = boards.page(community.id, query.metric, period, page.offset, page.size)
         mine = (
             boards.standing(community.id, query.metric, period, query.actor.member_id)

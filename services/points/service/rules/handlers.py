@@ -10,17 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from jifen import idempotency, paging
+from jifen import paging
 from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
 from jifen.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied, bounded
+from jifen.idempotency import idempotent
 from jifen.ids import new_id
 
-from ..domain.people import CommunityCopy
-from ..domain.rules import RuleVersion, default_title
-from . import access
-from .ports import UnitOfWork
-from .rule_commands import ListRuleVersions, PublishRuleVersion, ResolveRuleVersion
+from ...domain.people import CommunityCopy
+from ...domain.rules import RuleVersion, default_title
+from ..lookups import known_community, learn_street
+from ..ports import UnitOfWork
+from ..scope import refused, require_admin_of
+from .commands import ListRuleVersions, PublishRuleVersion, ResolveRuleVersion
 
 MAX_NOTE_LENGTH = 500
 MAX_TITLE_LENGTH = 60
@@ -54,12 +56,12 @@ def scope_of(community_id: str, street_id: str) -> Scope:
 def known_scope(uow: UnitOfWork, scope: Scope) -> Scope:
     """The scope with its community looked up; NotFound for a community or street points never heard of."""
     if scope.community_id:
-        community = access.community(uow, scope.community_id)
+        community = known_community(uow, scope.community_id)
         return Scope(community.id, "", community)
     if (
         scope.street_id
         and not uow.rules.street_known(scope.street_id)
-        and not access.learn_street(uow, scope.street_id)
+        and not learn_street(uow, scope.street_id)
     ):
         raise NotFound("街道不存在", f"street {scope.street_id!r} not found", "street_id")
     return scope
@@ -75,48 +77,52 @@ def require_admin_of_scope(uow: UnitOfWork, actor: Caller, scope: Scope) -> Scop
         )
     scope = known_scope(uow, scope)
     if scope.community is not None:
-        access.require_admin_of(actor, scope.community)
+        require_admin_of(actor, scope.community)
     elif not actor.administers_street(scope.street_id):
-        raise access.deny()
+        raise refused()
     return scope
 
 
 def publish_rule_version(cmd: PublishRuleVersion, uow: UnitOfWork, clock: Clock = utcnow) -> RuleVersion:
-    requested = scope_of(cmd.community_id, cmd.street_id)
-    rules = cmd.rules.validated()
-    note = bounded("note", cmd.note, MAX_NOTE_LENGTH, "说明")
-    title = bounded("title", cmd.title, MAX_TITLE_LENGTH, "标题")
+    scope_of(cmd.community_id, cmd.street_id)
+    cmd.rules.validated()
+    bounded("note", cmd.note, MAX_NOTE_LENGTH, "说明")
+    bounded("title", cmd.title, MAX_TITLE_LENGTH, "标题")
+    return _publish(cmd, uow, clock)
 
-    def execute() -> dict:
-        scope = require_admin_of_scope(uow, cmd.actor, requested)
-        now = clock()
-        # Checked inside, after the replay look-up: a retry of a published request must not fail
-        # only because its effective_from has since passed.
-        effective_from = _effective_from(cmd.effective_from, now)
-        if uow.rules.at_scope_from(scope.community_id, scope.street_id, effective_from) is not None:
-            raise AlreadyExists(
-                "该范围在此生效时间已有规则版本",
-                "a version of this scope already takes effect at this effective_from",
-                "effective_from",
-            )
-        version = RuleVersion(
-            id=new_id(),
-            community_id=scope.community_id,
-            street_id=scope.street_id,
-            effective_from=effective_from,
-            rules=rules,
-            note=note,
-            published_by=cmd.actor.member_id,
-            published_at=now,
-            # Statements name the version by its title: one is made from the date when none is given.
-            title=title or default_title(effective_from),
+
+def _published(uow: UnitOfWork, ref: dict) -> RuleVersion:
+    return uow.rules.get(ref["rule_version_id"])
+
+
+@idempotent("points.PublishRuleVersion", view=_published)
+def _publish(cmd: PublishRuleVersion, uow: UnitOfWork, clock: Clock) -> dict:
+    scope = require_admin_of_scope(uow, cmd.actor, scope_of(cmd.community_id, cmd.street_id))
+    now = clock()
+    # Checked inside, after the replay look-up: a retry of a published request must not fail
+    # only because its effective_from has since passed.
+    effective_from = _effective_from(cmd.effective_from, now)
+    if uow.rules.at_scope_from(scope.community_id, scope.street_id, effective_from) is not None:
+        raise AlreadyExists(
+            "该范围在此生效时间已有规则版本",
+            "a version of this scope already takes effect at this effective_from",
+            "effective_from",
         )
-        uow.rules.add(version)
-        return {"rule_version_id": version.id}
-
-    return idempotency.run(
-        uow, "points.PublishRuleVersion", cmd, execute, lambda ref: uow.rules.get(ref["rule_version_id"])
+    title = bounded("title", cmd.title, MAX_TITLE_LENGTH, "标题")
+    version = RuleVersion(
+        id=new_id(),
+        community_id=scope.community_id,
+        street_id=scope.street_id,
+        effective_from=effective_from,
+        rules=cmd.rules.validated(),
+        note=bounded("note", cmd.note, MAX_NOTE_LENGTH, "说明"),
+        published_by=cmd.actor.member_id,
+        published_at=now,
+        # Statements name the version by its title: one is made from the date when none is given.
+        title=title or default_title(effective_from),
     )
+    uow.rules.add(version)
+    return {"rule_version_id": version.id}
 
 
 def _effective_from(requested: datetime | None, now: datetime) -> datetime:
@@ -146,7 +152,7 @@ def resolve_rule_version(query: ResolveRuleVersion, uow: UnitOfWork, clock: Cloc
     if at < BUILT_IN_FROM:
         raise InvalidArgument("at", "时间不能早于 1970 年", "must not be before 1970-01-01T00:00:00Z")
     with uow:
-        community = access.community(uow, query.community_id)
+        community = known_community(uow, query.community_id)
         return uow.rules.in_force(community.id, community.street_id, at)
 
 

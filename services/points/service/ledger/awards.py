@@ -2,56 +2,59 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import partial
+from dataclasses import replace
 
-from jifen import idempotency
 from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
-from jifen.errors import FailedPrecondition, InvalidArgument, NotFound, bounded
+from jifen.errors import FailedPrecondition, InvalidArgument, bounded
+from jifen.idempotency import idempotent
 from jifen.ids import new_id
 
-from ..domain.ledger import ADJUSTMENT, AWARD, FROM_ADMIN, FROM_AWARD, Earning, Entry
-from ..domain.people import MemberCopy
-from . import access, ledger_events
-from .balances import Balance, current_balance
-from .ledger_commands import Adjust, Award, AwardCommendation
-from .ports import UnitOfWork
+from ...domain.ledger import ADJUSTMENT, AWARD, FROM_ADMIN, FROM_AWARD, Earning, Entry
+from ...domain.people import MemberCopy
+from ..lookups import known_member
+from ..ports import UnitOfWork
+from ..scope import require_may_award
+from .balances import posted_entry
+from .commands import Adjust, Award, AwardCommendation
 from .posting import locked_account
+from .views import Posted
 
 MAX_POINTS = 1_000_000
 MAX_REASON = 200
 
 
-@dataclass(frozen=True)
-class Posted:
-    entry: Entry
-    balance: Balance
+def _posted(uow: UnitOfWork, ref: dict) -> Posted:
+    """The entry a result names and the balance after it, in the use case's own transaction."""
+    return posted_entry(uow, ref["entry_id"])
 
 
 def award(cmd: Award, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
-    points = valid_points(cmd.points)
-    reason = valid_reason(cmd.reason)
+    valid_points(cmd.points)
+    valid_reason(cmd.reason)
+    return _award(cmd, uow, clock)
 
-    def execute() -> dict:
-        now = clock()
-        target = _awardable(uow, cmd.actor, cmd.member_id)
-        entry = post_award(uow, cmd.actor, target, points, reason, now)
-        return {"entry_id": entry.id}
 
-    return idempotency.run(uow, "points.Award", cmd, execute, partial(_posted_entry, uow))
+@idempotent("points.Award", view=_posted)
+def _award(cmd: Award, uow: UnitOfWork, clock: Clock) -> dict:
+    now = clock()
+    target = _awardable(uow, cmd.actor, cmd.member_id)
+    entry = post_award(uow, cmd.actor, target, cmd.points, valid_reason(cmd.reason), now)
+    return {"entry_id": entry.id}
 
 
 def award_commendation(cmd: AwardCommendation, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
+    valid_commendation(cmd.commendation, cmd.citation)
+    return _award_commendation(cmd, uow, clock)
+
+
+@idempotent("points.AwardCommendation", view=_posted)
+def _award_commendation(cmd: AwardCommendation, uow: UnitOfWork, clock: Clock) -> dict:
+    now = clock()
     name, citation = valid_commendation(cmd.commendation, cmd.citation)
-
-    def execute() -> dict:
-        now = clock()
-        target = _awardable(uow, cmd.actor, cmd.member_id)
-        entry = post_commendation(uow, cmd.actor, target, name, citation, now)
-        return {"entry_id": entry.id}
-
-    return idempotency.run(uow, "points.AwardCommendation", cmd, execute, partial(_posted_entry, uow))
+    target = _awardable(uow, cmd.actor, cmd.member_id)
+    entry = post_commendation(uow, cmd.actor, target, name, citation, now)
+    return {"entry_id": entry.id}
 
 
 def valid_points(points: int) -> int:
@@ -86,7 +89,6 @@ def post_award(uow: UnitOfWork, actor: Caller, target: MemberCopy, points: int, 
     )
     entry = _earn(account, earning, now)
     uow.ledger.save(account, now)
-    uow.outbox.add("points.awarded", ledger_events.awarded(entry, ""), now)
     return entry
 
 
@@ -114,41 +116,42 @@ def post_commendation(
         # Volunteers read this: the version by its title and date, never its id.
         calculation=f"「{name}」按{version.label}计 {commendation.points} 分",
         created_by=actor.member_id,
+        commendation=name,
     )
     entry = _earn(account, earning, now)
     uow.ledger.save(account, now)
-    uow.outbox.add("points.awarded", ledger_events.awarded(entry, name), now)
     return entry
 
 
 def adjust(cmd: Adjust, uow: UnitOfWork, clock: Clock = utcnow) -> Posted:
     _points("points", cmd.points, positive=False)
+    valid_reason(cmd.reason)
+    return _adjust(cmd, uow, clock)
+
+
+@idempotent("points.Adjust", view=_posted)
+def _adjust(cmd: Adjust, uow: UnitOfWork, clock: Clock) -> dict:
+    now = clock()
     reason = valid_reason(cmd.reason)
-
-    def execute() -> dict:
-        now = clock()
-        target = _awardable(uow, cmd.actor, cmd.member_id)
-        account = locked_account(uow, target.id, now)
-        entry_id = new_id()
-        if cmd.points > 0:
-            rules = uow.rules.in_force(target.community_id, target.street_id, now).rules
-            earning = Earning(
-                kind=ADJUSTMENT,
-                amount=cmd.points,
-                reason=reason,
-                source_type=FROM_ADMIN,
-                source_id=entry_id,
-                lot_expires_at=rules.lot_expiry(now),
-                created_by=cmd.actor.member_id,
-            )
-            entry = account.earn(earning, entry_id, new_id(), now)
-        else:
-            entry = account.take_back(-cmd.points, reason, entry_id, cmd.actor.member_id, entry_id, now)
-        uow.ledger.save(account, now)
-        uow.outbox.add("points.adjusted", ledger_events.adjusted(entry), now)
-        return {"entry_id": entry.id}
-
-    return idempotency.run(uow, "points.Adjust", cmd, execute, partial(_posted_entry, uow))
+    target = _awardable(uow, cmd.actor, cmd.member_id)
+    account = locked_account(uow, target.id, now)
+    entry_id = new_id()
+    if cmd.points > 0:
+        rules = uow.rules.in_force(target.community_id, target.street_id, now).rules
+        earning = Earning(
+            kind=ADJUSTMENT,
+            amount=cmd.points,
+            reason=reason,
+            source_type=FROM_ADMIN,
+            source_id=entry_id,
+            lot_expires_at=rules.lot_expiry(now),
+            created_by=cmd.actor.member_id,
+        )
+        entry = account.earn(earning, entry_id, new_id(), now)
+    else:
+        entry = account.take_back(-cmd.points, reason, entry_id, cmd.actor.member_id, entry_id, now)
+    uow.ledger.save(account, now)
+    return {"entry_id": entry.id}
 
 
 def _earn(account, earning: Earning, now) -> Entry:
@@ -158,11 +161,8 @@ def _earn(account, earning: Earning, now) -> Entry:
 
 
 def _awardable(uow: UnitOfWork, actor: Caller, member_id: str) -> MemberCopy:
-    target = access.member(uow, member_id)
-    if not actor.administers(target.community_id, target.street_id):
-        raise access.deny()
-    if actor.member_id == target.id:
-        raise access.deny()
+    target = known_member(uow, member_id)
+    require_may_award(actor, target)
     return target
 
 
@@ -175,16 +175,3 @@ def _points(field: str, value: int, positive: bool) -> None:
         raise InvalidArgument(
             field, f"单次积分不能超过 {MAX_POINTS}", f"must be at most {MAX_POINTS} in size"
         )
-
-
-def _posted_entry(uow: UnitOfWork, ref: dict) -> Posted:
-    """The entry a result names and the balance after it, in the use case's own transaction."""
-    return posted_entry(uow, ref["entry_id"])
-
-
-def posted_entry(uow: UnitOfWork, entry_id: str) -> Posted:
-    """An entry and its member's current balance, read inside an open unit of work."""
-    entry = uow.ledger.entry(entry_id)
-    if entry is None:
-        raise NotFound("记录不存在", "entry not found")
-    return Posted(entry, current_balance(uow, entry.member_id))
