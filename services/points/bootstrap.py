@@ -31,7 +31,7 @@ from .entrypoints.ledger_api import LedgerServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
 from .entrypoints.reports_api import ReportsServicer
 from .entrypoints.rules_api import RulesServicer
-from .service import event_handlers, jobs, leaderboards
+from .service import jobs, leaderboards, subscriptions
 from .service.check_in import CodeLimits
 
 NAME = "points"
@@ -80,7 +80,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
         POLICY,
         TokenVerifier.from_file(settings.public_key_path),
         settings.grpc_workers,
-        resolve=lambda caller: event_handlers.live_caller(caller, uow()),
+        resolve=lambda caller: subscriptions.live_caller(caller, uow()),
         with_reflection=settings.grpc_reflection,
         credentials=tls.server_credentials(settings),
     )
@@ -93,7 +93,7 @@ def build_events(settings: Settings) -> EventParts:
     return EventParts(
         engine,
         OutboxRelay(engine, settings.outbox_lease_seconds, settings.outbox_batch_size),
-        EventConsumer(NAME, engine, uow, event_handlers.handlers(boards)),
+        EventConsumer(NAME, engine, uow, subscriptions.handlers(boards)),
         jobs=[
             Job("expire_lots", settings.points_job_interval_seconds, partial(jobs.expire_lots, uow)),
             Job(
