@@ -97,6 +97,26 @@ def test_every_nameko_worker_relays_its_outbox_and_runs_only_jobs_the_service_ha
     assert timers - {"relay_outbox"} <= {job.name for job in parts[service].jobs}
 
 
+@pytest.mark.parametrize(
+    "service",
+    [
+        "members",
+        "points",
+        pytest.param(
+            "market",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="forget_legacy_pickup_key runs under `jifen up` but has no timer in the nameko "
+                "worker; adding one changes what production runs, which waits for a decision",
+            ),
+        ),
+    ],
+)
+def test_every_job_of_the_service_has_a_timer_in_its_nameko_worker(service, bus, workers):
+    _, parts = bus
+    assert {job.name for job in parts[service].jobs} <= set(workers[service]["timers"])
+
+
 def test_members_consumes_nothing_and_points_and_market_hear_of_every_member(bus, workers):
     in_process, parts = bus
     assert parts["members"].consumer is None and workers["members"]["handlers"] == []
