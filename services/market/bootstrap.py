@@ -31,7 +31,7 @@ from .domain.pickup import PickupKey
 from .entrypoints.market_api import MarketServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
 from .entrypoints.reports_api import MarketReportsServicer
-from .service import access, event_handlers, jobs
+from .service import access, jobs, subscriptions
 from .service.ports import PickupLimits
 from .service.saga import SagaSettings
 
@@ -110,7 +110,7 @@ def build_events(settings: Settings) -> EventParts:
     return EventParts(
         engine,
         OutboxRelay(engine, settings.outbox_lease_seconds, settings.outbox_batch_size),
-        EventConsumer(NAME, engine, uow, event_handlers.handlers()),
+        EventConsumer(NAME, engine, uow, subscriptions.handlers()),
         jobs=[
             Job("sweep_reserving", interval, partial(jobs.sweep_reserving, uow, points, saga)),
             Job("expire_uncollected", interval, partial(jobs.expire_uncollected, uow, points)),

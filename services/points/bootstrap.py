@@ -31,7 +31,7 @@ from .entrypoints.ledger_servicer import LedgerServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
 from .entrypoints.reports_servicer import ReportsServicer
 from .entrypoints.rules_servicer import RulesServicer
-from .service import event_handlers, jobs
+from .service import jobs, subscriptions
 from .service.activities.check_in import CodeLimits
 from .service.leaderboards import handlers as leaderboards
 
@@ -81,7 +81,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
         POLICY,
         TokenVerifier.from_file(settings.public_key_path),
         settings.grpc_workers,
-        resolve=lambda caller: event_handlers.live_caller(caller, uow()),
+        resolve=lambda caller: subscriptions.live_caller(caller, uow()),
         with_reflection=settings.grpc_reflection,
         credentials=tls.server_credentials(settings),
     )
@@ -94,7 +94,7 @@ def build_events(settings: Settings) -> EventParts:
     return EventParts(
         engine,
         OutboxRelay(engine, settings.outbox_lease_seconds, settings.outbox_batch_size),
-        EventConsumer(NAME, engine, uow, event_handlers.handlers(boards)),
+        EventConsumer(NAME, engine, uow, subscriptions.handlers(boards)),
         jobs=[
             Job("expire_lots", settings.points_job_interval_seconds, partial(jobs.expire_lots, uow)),
             Job(

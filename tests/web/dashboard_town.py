@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from jifen import demo
+import demo
 from jifen.db import make_engine
 from jifen.market.v1 import market_pb2 as mk
 from jifen.market.v1 import market_pb2_grpc as mk_grpc

@@ -14,7 +14,7 @@ from jifen.timestamps import to_timestamp
 from services.market.domain.catalog import SHOP_OPEN, Shop
 from services.market.domain.people import ACTIVE, DEACTIVATED
 from services.market.service import access, member_events, shops
-from services.market.service.event_handlers import handlers
+from services.market.service.subscriptions import handlers
 
 from .fakes import HOME, NOW, OTHER, FakeUnitOfWork
 

@@ -11,33 +11,13 @@ from jifen.errors import Conflict
 from services.points.adapters.outbox_messages import to_message
 from services.points.domain.audit_trail import ADJUSTMENT, AWARD, COMMENDATION, RULE_PUBLICATION, AuditEvent
 from services.points.domain.ledger import HELD, Account, Entry, Hold, Lot
-from services.points.domain.people import CommunityCopy, MemberCopy
+from services.points.domain.people import CommunityCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
 from services.points.service.ledger.ports import EntryFilter
 from tests.unit.runtime_fakes import FakeIdempotency, FakeMembersDirectory, FakeOutbox
+from tests.unit.runtime_fakes import FakeMemberCopies as FakePeople
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class FakePeople:
-    def __init__(self):
-        self.member_rows: dict[str, MemberCopy] = {}
-        self.community_rows: dict[str, CommunityCopy] = {}
-
-    def member(self, member_id):
-        return self.member_rows.get(member_id)
-
-    def members(self, member_ids):
-        return {i: self.member_rows[i] for i in member_ids if i in self.member_rows}
-
-    def put_member(self, member):
-        self.member_rows[member.id] = member
-
-    def community(self, community_id):
-        return self.community_rows.get(community_id)
-
-    def put_community(self, community):
-        self.community_rows[community.id] = community
 
 
 class FakeLedger:

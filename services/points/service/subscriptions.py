@@ -1,4 +1,6 @@
-"""Every event the points worker consumes, and what it does with it."""
+"""Every event the points worker consumes, and what it does with it: the one declaration of what points
+subscribes to. The embedded bus subscribes from this table, and the nameko worker class is built
+from it (entrypoints/worker.py)."""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ def handlers(boards: Boards) -> dict[tuple[str, str], Handler]:
     return table
 
 
+# Not a subscription: it reads the member copies those events keep. It belongs beside the scope checks.
 def live_caller(caller: Caller, uow: UnitOfWork) -> Caller:
     """The caller with the roles members last announced for them: a deactivated member's token is
     refused, and a demoted admin's or fired staff member's lost roles are gone (the token lives on)."""

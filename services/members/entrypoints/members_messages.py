@@ -11,7 +11,7 @@ from ..domain import access
 from ..domain.directory import BY_ADMIN, OPEN, Community, Grid, Organization, Street
 from ..domain.member import ACTIVE, DEACTIVATED, Member
 from ..domain.phone import mask_phone
-from ..service.sessions import LoggedIn
+from ..service.views import LoggedIn
 
 ROLES = {
     VOLUNTEER: pb.ROLE_VOLUNTEER,

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import grpc
 
-from jifen.demo_market import DEMO_ORDER, SHOP, seed_market
-from jifen.demo_points import seed_points
+from demo.market import DEMO_ORDER, SHOP, seed_market
+from demo.points import seed_points
 from jifen.members.v1 import members_pb2 as m
 from jifen.members.v1 import members_pb2_grpc as m_grpc
 from jifen.settings import Settings

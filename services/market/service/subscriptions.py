@@ -1,4 +1,6 @@
-"""Every event the market worker consumes, and what it does with it."""
+"""Every event the market worker consumes, and what it does with it: the one declaration of what the
+market subscribes to. The embedded bus subscribes from this table, and the nameko worker class is
+built from it (entrypoints/worker.py)."""
 
 from __future__ import annotations
 
