@@ -37,6 +37,9 @@ CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
 # Check-out stays open a while after the end, for those who help clear up.
 CHECK_OUT_CLOSES_AFTER = timedelta(hours=2)
 
+# The refusal of anything that needs the activity to take place.
+CANCELLED_REFUSAL = ("活动已取消", "the activity is cancelled")
+
 CATEGORY_PATTERN = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 EDITABLE = frozenset(
     {"title", "description", "category", "difficulty", "start_time", "end_time", "place", "capacity"}
@@ -190,6 +193,28 @@ class Activity:
 
     def check_out_open(self, now: datetime) -> bool:
         return now <= self.end_time + CHECK_OUT_CLOSES_AFTER
+
+    def require_sign_up_open(self, now: datetime) -> None:
+        if self.cancelled:
+            raise FailedPrecondition("活动已取消，不能报名", "the activity is cancelled")
+        if now >= self.end_time:
+            raise FailedPrecondition("活动已结束，不能报名", "the activity has ended")
+
+    def require_check_in_open(self, now: datetime) -> None:
+        if self.cancelled:
+            raise FailedPrecondition(*CANCELLED_REFUSAL)
+        if not self.check_in_open(now):
+            raise FailedPrecondition(
+                "不在签到时间内（活动开始前 30 分钟至结束）",
+                "check-in is open from 30 minutes before the start until the end",
+            )
+
+    def require_hours_recordable(self, now: datetime) -> None:
+        """Hours are recorded for an activity that takes place, once it has started."""
+        if self.cancelled:
+            raise FailedPrecondition(*CANCELLED_REFUSAL)
+        if now < self.start_time:
+            raise FailedPrecondition("活动尚未开始，不能记录服务时长", "the activity has not started yet")
 
     def revised(self, details: Details, organiser_id: str, now: datetime) -> Activity:
         return replace(self, **details.__dict__, organiser_id=organiser_id, updated_at=now)

@@ -25,7 +25,7 @@ from jifen.idempotency import idempotent
 from jifen.ids import new_id
 
 from ...domain import check_in_code
-from ...domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP, Activity
+from ...domain.activity import CANCELLED_REFUSAL, CHECKED_IN, CHECKED_OUT, SIGNED_UP, Activity
 from ...domain.check_in_code import DEFAULT_WINDOW_SECONDS, CheckInCode
 from ...domain.hours import FROM_CHECK_IN, HourRecord, served_minutes
 from ..hours.flags import Flagger
@@ -39,7 +39,6 @@ from .lookups import known_active_member, known_activity
 from .ports import AttemptLimiter
 from .views import ParticipantView
 
-CANCELLED = ("活动已取消", "the activity is cancelled")
 TOO_MANY = (
     "签到码错误次数过多，请稍后再试，或扫描现场的签到二维码",
     "too many wrong check-in codes; wait a while, or scan the QR shown on site",
@@ -65,7 +64,7 @@ def get_check_in_code(
         activity = known_activity(uow, activity_id)
         scope.require_runs(uow, actor, activity)
     if activity.cancelled:
-        raise FailedPrecondition(*CANCELLED)
+        raise FailedPrecondition(*CANCELLED_REFUSAL)
     return check_in_code.current(activity.id, activity.check_in_secret, clock(), window_seconds)
 
 
@@ -86,13 +85,7 @@ def _check_in(cmd: CheckIn, uow: UnitOfWork, limits: CodeLimits, clock: Clock, w
     member_id, vouched = _who(uow, cmd.actor, cmd.member_id, activity)
     member = known_active_member(uow, member_id)
     now = clock()
-    if activity.cancelled:
-        raise FailedPrecondition(*CANCELLED)
-    if not activity.check_in_open(now):
-        raise FailedPrecondition(
-            "不在签到时间内（活动开始前 30 分钟至结束）",
-            "check-in is open from 30 minutes before the start until the end",
-        )
+    activity.require_check_in_open(now)
     if not vouched:
         _require_proof(activity, member_id, cmd, now, window_seconds, limits)
     participant = uow.activities.participant(activity.id, member.id)
@@ -135,7 +128,7 @@ def _check_out(cmd: CheckOut, uow: UnitOfWork, limits: CodeLimits, clock: Clock,
     member_id, vouched = _who(uow, cmd.actor, cmd.member_id, activity)
     now = clock()
     if activity.cancelled:
-        raise FailedPrecondition(*CANCELLED)
+        raise FailedPrecondition(*CANCELLED_REFUSAL)
     if not vouched:
         _require_proof(activity, member_id, cmd, now, window_seconds, limits)
     participant = uow.activities.participant(activity.id, member_id)

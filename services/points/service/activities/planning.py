@@ -17,7 +17,7 @@ from jifen.idempotency import idempotent
 from jifen.ids import new_id
 
 from ...domain import check_in_code
-from ...domain.activity import EDITABLE, MAX_CANCEL_REASON, STATUSES, Activity, Details
+from ...domain.activity import CANCELLED_REFUSAL, EDITABLE, MAX_CANCEL_REASON, STATUSES, Activity, Details
 from ..lookups import known_community, known_member
 from ..ports import UnitOfWork
 from ..scope import refused, require_admin_of
@@ -28,7 +28,6 @@ from .ports import ActivityFilter
 from .views import ActivityView
 
 UPDATABLE = EDITABLE | {"organiser_id"}
-CANCELLED_ZH = ("活动已取消", "the activity is cancelled")
 
 
 def create_activity(cmd: CreateActivity, uow: UnitOfWork, clock: Clock = utcnow) -> ActivityView:
@@ -82,7 +81,7 @@ def _revise(cmd: UpdateActivity, uow: UnitOfWork, fields: set[str], clock: Clock
     current = known_activity(uow, cmd.activity_id, lock=True)
     scope.require_runs(uow, cmd.actor, current)
     if current.cancelled:
-        raise FailedPrecondition(*CANCELLED_ZH)
+        raise FailedPrecondition(*CANCELLED_REFUSAL)
     asked = {name: getattr(cmd, name) for name in fields & EDITABLE}
     details = replace(current.details, **asked).validated()
     organiser_id = current.organiser_id

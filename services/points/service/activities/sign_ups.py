@@ -36,10 +36,7 @@ def _sign_up(cmd: SignUp, uow: UnitOfWork, clock: Clock) -> dict:
     member_id = _acting_for(uow, cmd.actor, cmd.member_id, activity, adding=True)
     member = known_active_member(uow, member_id)
     now = clock()
-    if activity.cancelled:
-        raise FailedPrecondition("活动已取消，不能报名", "the activity is cancelled")
-    if now >= activity.end_time:
-        raise FailedPrecondition("活动已结束，不能报名", "the activity has ended")
+    activity.require_sign_up_open(now)
     join(uow, activity, member.id, now)
     return {"activity_id": activity.id, "member_id": member.id}
 

@@ -58,10 +58,7 @@ def _record_hours(
     activity = known_activity(uow, cmd.activity_id, lock=True)
     scope.require_runs(uow, cmd.actor, activity)
     now = clock()
-    if activity.cancelled:
-        raise FailedPrecondition("活动已取消", "the activity is cancelled")
-    if now < activity.start_time:
-        raise FailedPrecondition("活动尚未开始，不能记录服务时长", "the activity has not started yet")
+    activity.require_hours_recordable(now)
     _require_members(uow, entries, activity, scope.administers(uow, cmd.actor, activity))
     flagger = Flagger(uow, now)
     flagger.remember(activity)
