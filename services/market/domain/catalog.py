@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from jifen.domain_events import Aggregate
 from jifen.errors import FailedPrecondition, InvalidArgument, bounded
 
+from .events import ItemLowStock
 from .limits import LIFETIME, NONE, PERIOD_EN, PERIOD_ZH, PERIODS, period_start
 
 SHOP_OPEN = "open"
@@ -187,6 +189,37 @@ class Item:
         threshold = self.details.low_stock_threshold
         return threshold > 0 and stock_after <= threshold < stock_before
 
+    def moved(
+        self,
+        change_id: str,
+        kind: str,
+        delta: int,
+        stock_after: int,
+        now: datetime,
+        reason: str = "",
+        redemption_id: str = "",
+        changed_by: str = "",
+    ) -> StockChange:
+        """The record of a stock move the repository made (`stock_after` is its answer), carrying the
+        warning to the shop (item.low_stock) when the move takes stock to the threshold."""
+        change = StockChange(
+            change_id, self.id, self.shop_id, kind, delta, stock_after, reason, redemption_id, changed_by, now
+        )
+        if self.low_after(stock_after - delta, stock_after):
+            change.record(
+                ItemLowStock(
+                    item_id=self.id,
+                    item_name=self.name,
+                    shop_id=self.shop_id,
+                    community_id=self.community_id,
+                    stock=stock_after,
+                    reserved=self.reserved - delta if kind == RESERVED else self.reserved,
+                    low_stock_threshold=self.details.low_stock_threshold,
+                    at=now,
+                )
+            )
+        return change
+
 
 # Kinds of stock change: who moved units and why.
 INITIAL = "initial"
@@ -197,7 +230,9 @@ STOCK_CHANGE_KINDS = (INITIAL, RESTOCK, RESERVED, RETURNED)
 
 
 @dataclass(frozen=True)
-class StockChange:
+class StockChange(Aggregate):
+    """One move of an item's units; it carries the item's low-stock warning the move raised, if any."""
+
     id: str
     item_id: str
     shop_id: str

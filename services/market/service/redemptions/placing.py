@@ -1,30 +1,47 @@
-"""PlaceRedemption: reserve the stock, hold the points, issue the pickup code (DESIGN §7).
+"""PlaceRedemption and its saga's market-side steps (DESIGN §7): reserve, hold the points, issue the code.
 
-1. One market transaction: the member's row is locked (so two orders cannot both pass a
-   per-member limit), the checks a volunteer understands run, stock moves to reserved by a
-   conditional UPDATE, and the redemption is written "reserving".
+1. One market transaction (`reserve`, idempotent): the member's row is locked (so two orders cannot
+   both pass a per-member limit), the checks a volunteer understands run (Redemption.reserving), stock
+   moves to reserved by a conditional UPDATE, and the redemption is written "reserving".
 2. points.Hold with the redemption id as the hold id.
-3. One market transaction: "awaiting_pickup" with the hashed code, and redemption.placed.
+3. One market transaction (`finish`): "awaiting_pickup" with the hashed code, and redemption.placed.
 A refusal by points fails the order and gives its units back; no answer from points releases
 (or tombstones) the hold and fails the order, or leaves it to the sweeper when points stays silent.
+
+Points is another service: between our transactions it may have held, captured or released, and
+our process may die between any two steps. So every step locks the redemption, looks at its
+status, and does nothing when another run (a retry, the sweeper) got there first.
 """
 
 from __future__ import annotations
 
-from jifen import idempotency
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
 from jifen.errors import FailedPrecondition, InvalidArgument, PermissionDenied, Unavailable, required
+from jifen.idempotency import idempotent
 from jifen.ids import new_id
 
-from ..domain.limits import WEEK, period_start
-from ..domain.people import MemberCopy
-from ..domain.redemption import FAILED, RESERVING, Redemption
-from . import saga as steps
-from . import stock_moves
-from .access import known_item, known_member, known_redemption, known_shop
+from ...domain.catalog import RESERVED
+from ...domain.limits import WEEK, period_start
+from ...domain.people import MemberCopy
+from ...domain.pickup import new_code
+from ...domain.redemption import (
+    AWAITING_PICKUP,
+    FAILED,
+    RESERVING,
+    Redemption,
+    require_may_redeem,
+    require_proxy_allowed,
+)
+from ..lookups import known_item, known_member, known_redemption, known_shop
+from ..ports import Points, PointsRefused, PointsUnavailable, UnitOfWork
 from .commands import PlaceRedemption
-from .ports import Points, PointsRefused, PointsUnavailable, UnitOfWork
+
+log = logging.getLogger("jifen.market.saga")
 
 MAX_QUANTITY = 99
 UNREACHABLE = (
@@ -33,101 +50,179 @@ UNREACHABLE = (
 )
 
 
+@dataclass(frozen=True)
+class SagaSettings:
+    # How long a volunteer has to collect.
+    pickup_window: timedelta = timedelta(days=7)
+    # Points keep a hold this much longer than the pickup window, so their own deadline release is
+    # only a safety net behind the market's expiry job.
+    hold_grace: timedelta = timedelta(days=1)
+    # A redemption still "reserving" after this was left by a crash; the sweeper takes it over.
+    abandoned_after: timedelta = timedelta(seconds=30)
+    # 代兑换: at most this many orders a grid worker places for one volunteer in a local week.
+    proxy_orders_per_week: int = 3
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A redemption and, when this call made one, its pickup code (shown once, stored hashed)."""
+
+    redemption: Redemption
+    pickup_code: str = ""
+
+
 def place_redemption(
     cmd: PlaceRedemption,
     uow: UnitOfWork,
     points: Points,
-    saga: steps.SagaSettings,
+    saga: SagaSettings,
     clock: Clock = utcnow,
-) -> steps.Issued:
+) -> Issued:
     required("item_id", cmd.item_id, "商品")
     if not 1 <= cmd.quantity <= MAX_QUANTITY:
         raise InvalidArgument(
             "quantity", f"兑换数量须在 1 到 {MAX_QUANTITY} 之间", f"must be between 1 and {MAX_QUANTITY}"
         )
-    on_behalf = (cmd.on_behalf_of_member_id or "").strip()
-    member_id = on_behalf or cmd.actor.member_id
+    return resume(reserve(cmd, uow, saga, clock), uow, points, saga, clock)
 
-    def reserve() -> dict:
-        now = clock()
-        member = known_member(uow, member_id, lock=True)
-        _may_redeem_for(cmd.actor, member, bool(on_behalf))
-        if member.id != cmd.actor.member_id:
-            _check_proxy(uow, member, saga, now)
-        if not member.active:
-            raise FailedPrecondition(
-                "该账号已停用，不能兑换", "this account is deactivated; it cannot redeem"
-            )
-        item = known_item(uow, cmd.item_id)
-        shop = known_shop(uow, item.shop_id)
-        if member.community_id != item.community_id:
-            raise FailedPrecondition(
-                f"{shop.name}只为本社区居民兑换", f"{shop.name} serves residents of its own community only"
-            )
-        shop.check_open()
-        item.check_redeemable(now)
-        if item.limited:
-            used = uow.redemptions.units_since(member.id, item.id, item.limit_since(now))
-            item.check_limit(used, cmd.quantity)
-        item.check_stock(cmd.quantity)
-        redemption = Redemption(
-            id=new_id(),
-            member_id=member.id,
-            placed_by=cmd.actor.member_id,
-            item_id=item.id,
-            item_name=item.name,
-            shop_id=item.shop_id,
-            community_id=item.community_id,
-            grid_id=member.grid_id,
-            quantity=cmd.quantity,
-            unit_points=item.details.points_price,
-            status=RESERVING,
-            expires_at=now + saga.pickup_window,
-            created_at=now,
-            updated_at=now,
-        )
-        if not stock_moves.reserve(uow, item, redemption, now):
-            # Someone took the last units since we looked: the conditional UPDATE decided.
-            known_item(uow, item.id).check_stock(cmd.quantity)
-            raise FailedPrecondition("库存刚刚有变动，请重试", "the stock just changed; try again")
-        uow.redemptions.add(redemption)
-        return {"redemption_id": redemption.id}
 
-    reserved = idempotency.run(
-        uow, "market.PlaceRedemption", cmd, reserve, lambda ref: known_redemption(uow, ref["redemption_id"])
+def _reserved(uow: UnitOfWork, ref: dict) -> Redemption:
+    return known_redemption(uow, ref["redemption_id"])
+
+
+@idempotent("market.PlaceRedemption", view=_reserved)
+def reserve(cmd: PlaceRedemption, uow: UnitOfWork, saga: SagaSettings, clock: Clock = utcnow) -> dict:
+    """Step 1: the order "reserving", its units moved from stock to reserved."""
+    now = clock()
+    on_behalf = bool((cmd.on_behalf_of_member_id or "").strip())
+    member = known_member(uow, (cmd.on_behalf_of_member_id or "").strip() or cmd.actor.member_id, lock=True)
+    _may_redeem_for(cmd.actor, member, on_behalf)
+    if member.id != cmd.actor.member_id:
+        placed = uow.redemptions.proxy_orders_since(member.id, period_start(WEEK, now))
+        require_proxy_allowed(member, placed, saga.proxy_orders_per_week)
+    require_may_redeem(member)
+    item = known_item(uow, cmd.item_id)
+    shop = known_shop(uow, item.shop_id)
+    used = uow.redemptions.units_since(member.id, item.id, item.limit_since(now)) if item.limited else 0
+    redemption = Redemption.reserving(
+        new_id(), member, cmd.actor.member_id, item, shop, cmd.quantity, used, now, saga.pickup_window
     )
-    return resume(reserved, uow, points, saga, clock)
+    stock_after = uow.items.reserve(item.id, redemption.quantity, now)
+    if stock_after is None:
+        # Someone took the last units since we looked: the conditional UPDATE decided.
+        known_item(uow, item.id).check_stock(cmd.quantity)
+        raise FailedPrecondition("库存刚刚有变动，请重试", "the stock just changed; try again")
+    uow.stock_changes.add(
+        item.moved(
+            new_id(),
+            RESERVED,
+            -redemption.quantity,
+            stock_after,
+            now,
+            reason=redemption.hold_reason,
+            redemption_id=redemption.id,
+            changed_by=redemption.placed_by,
+        )
+    )
+    uow.redemptions.add(redemption)
+    return {"redemption_id": redemption.id}
 
 
 def resume(
-    redemption: Redemption, uow: UnitOfWork, points: Points, saga: steps.SagaSettings, clock: Clock = utcnow
-) -> steps.Issued:
+    redemption: Redemption, uow: UnitOfWork, points: Points, saga: SagaSettings, clock: Clock = utcnow
+) -> Issued:
     """Steps 2 and 3 for a reserved order; a replayed request lands here too and answers as the first did."""
     if redemption.status == FAILED:
         raise FailedPrecondition(redemption.failure_reason, redemption.failure_reason_en)
     if redemption.status != RESERVING:
-        return steps.Issued(redemption)
+        return Issued(redemption)
     try:
         points.hold(
             redemption.id,
             redemption.member_id,
             redemption.points_total,
-            steps.hold_deadline(redemption, saga),
+            hold_deadline(redemption, saga),
             redemption.hold_reason,
         )
     except PointsRefused as refusal:
         zh, en = _why_refused(points, redemption, refusal)
-        steps.fail(uow, redemption.id, zh, en, clock)
+        fail(uow, redemption.id, zh, en, clock)
         raise FailedPrecondition(zh, en) from None
     except PointsUnavailable:
         _compensate(uow, points, redemption, clock)
-    return steps.finish(uow, redemption.id, clock)
+    return finish(uow, redemption.id, clock)
+
+
+def hold_deadline(redemption: Redemption, saga: SagaSettings) -> datetime:
+    return redemption.expires_at + saga.hold_grace
+
+
+def finish(uow: UnitOfWork, redemption_id: str, clock: Clock) -> Issued:
+    """Points are held: the order awaits pickup with a fresh code. Only the first finisher issues one."""
+    with uow:
+        redemption = known_redemption(uow, redemption_id, lock=True)
+        if redemption.status != RESERVING:
+            return Issued(redemption)
+        code, digest = fresh_code(uow, redemption.shop_id)
+        done = redemption.awaiting_pickup(digest, clock())
+        uow.redemptions.save(done)
+        uow.commit()
+    return Issued(done, code)
+
+
+def fresh_code(uow: UnitOfWork, shop_id: str) -> tuple[str, str]:
+    """A code (and its hash) no other order awaiting pickup at the shop has: staff type only the
+    code, so two live orders sharing one would hand one member's goods to the other."""
+    ring = uow.secrets.ring()
+    while True:
+        code = new_code()
+        # Under every key of the ring: a live order placed under the previous key counts too.
+        if not any(
+            r.status == AWAITING_PICKUP
+            for digest in ring.code_hashes(code)
+            for r in uow.redemptions.with_code(shop_id, digest)
+        ):
+            return code, ring.code_hash(code)
+
+
+def fail(uow: UnitOfWork, redemption_id: str, zh: str, en: str, clock: Clock) -> Redemption:
+    """No points were held: the order failed with its reason and its units go back to stock."""
+    with uow:
+        redemption = known_redemption(uow, redemption_id, lock=True)
+        if redemption.status != RESERVING:
+            return redemption
+        now = clock()
+        done = redemption.failed(zh, en, now)
+        uow.redemptions.save(done)
+        give_back(uow, done, f"兑换未成功：{zh}", now)
+        uow.commit()
+    return done
+
+
+def give_back(uow: UnitOfWork, redemption: Redemption, reason: str, now: datetime, by: str = "") -> None:
+    """Returns a cancelled, expired or failed order's units to stock."""
+    stock_after = uow.items.unreserve(redemption.item_id, redemption.quantity, now)
+    uow.stock_changes.add(redemption.units_returned(new_id(), stock_after, reason, now, by))
+
+
+def compensate(uow: UnitOfWork, points: Points, redemption_id: str, zh: str, en: str, clock: Clock) -> bool:
+    """Undoes a placement whose hold is in doubt: release it in points (a tombstone when it was
+    never made, so a late Hold is refused), then fail the order. Raises PointsUnavailable when
+    points cannot be reached (the order stays reserving for the sweeper); False when points refuses."""
+    try:
+        points.release(redemption_id, "兑换未完成，积分退回")
+    except PointsRefused as refusal:
+        # Captured: impossible before pickup; a person must look at it, so leave the order as it is.
+        log.error("redemption %s: points refused the compensating release: %s", redemption_id, refusal)
+        return False
+    fail(uow, redemption_id, zh, en, clock)
+    return True
 
 
 def _compensate(uow: UnitOfWork, points: Points, redemption: Redemption, clock: Clock) -> None:
     """The hold is in doubt: undo it now if points answers, else leave the order to the sweeper."""
     try:
-        undone = steps.compensate(uow, points, redemption.id, *UNREACHABLE, clock)
+        undone = compensate(uow, points, redemption.id, *UNREACHABLE, clock)
     except PointsUnavailable:
         undone = False
     if undone:
@@ -145,22 +240,6 @@ def _may_redeem_for(actor: Caller, member: MemberCopy, on_behalf: bool) -> None:
     if not actor.serves_grid(member.grid_id):
         raise PermissionDenied(
             "只能为本网格的志愿者代兑换", "a grid worker may redeem only for volunteers of their grid"
-        )
-
-
-def _check_proxy(uow: UnitOfWork, member: MemberCopy, saga: steps.SagaSettings, now) -> None:
-    """The volunteer's consent to 代兑换, and a weekly cap: the code goes to the grid worker, so an
-    order placed for someone is one they did not place themselves."""
-    if member.proxy_redemption_refused:
-        raise FailedPrecondition(
-            "该志愿者已关闭代兑换，请由本人兑换", "this volunteer has switched proxy redemption off"
-        )
-    placed = uow.redemptions.proxy_orders_since(member.id, period_start(WEEK, now))
-    if placed >= saga.proxy_orders_per_week:
-        cap = saga.proxy_orders_per_week
-        raise FailedPrecondition(
-            f"每位志愿者每周最多代兑换 {cap} 次，本周已满，请下周再试或由本人兑换",
-            f"at most {cap} proxy orders per volunteer a week; this week's are used",
         )
 
 
