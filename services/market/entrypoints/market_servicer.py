@@ -45,6 +45,7 @@ class MarketServicer(pb_grpc.MarketServiceServicer):
         self.clock = clock
 
     # --- The catalogue: shops, items, stock, pictures. ---
+
     def CreateShop(self, request, context):
         cmd = catalogue.CreateShop(
             request_id=request.request_id,
