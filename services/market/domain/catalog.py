@@ -184,6 +184,14 @@ class Item:
         """The most units a restock may bring the stock to."""
         return self.details.stock_cap or MAX_STOCK
 
+    def check_cap(self, delta: int, stock_after: int) -> None:
+        """A restock may not bring the stock above the item's cap (taking units away always may)."""
+        if delta > 0 and stock_after > self.cap:
+            raise FailedPrecondition(
+                f"库存不能超过上限 {self.cap} 件（加上后为 {stock_after} 件）",
+                f"stock may not exceed its cap of {self.cap} (it would be {stock_after})",
+            )
+
     def low_after(self, stock_before: int, stock_after: int) -> bool:
         """True when this change takes stock to or below the warning threshold (not when already there)."""
         threshold = self.details.low_stock_threshold

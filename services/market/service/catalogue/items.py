@@ -143,12 +143,8 @@ def _move_stock(cmd: Restock, uow: UnitOfWork, delta: int, reason: str, clock: C
             f"库存不足，不能减少 {-delta} 件（现有 {stock} 件）",
             f"cannot remove {-delta} units: only {stock} in stock",
         )
-    if delta > 0 and after > item.cap:
-        # Raising rolls the update back.
-        raise FailedPrecondition(
-            f"库存不能超过上限 {item.cap} 件（加上后为 {after} 件）",
-            f"stock may not exceed its cap of {item.cap} (it would be {after})",
-        )
+    # Raising rolls the update back.
+    item.check_cap(delta, after)
     # Recorded with the update's own answer, not the earlier read: a redemption may have moved stock.
     change = item.moved(new_id(), RESTOCK, delta, after, now, reason, changed_by=cmd.actor.member_id)
     uow.stock_changes.add(change)
