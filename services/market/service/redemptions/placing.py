@@ -94,9 +94,9 @@ def _reserved(uow: UnitOfWork, ref: dict) -> Redemption:
 def reserve(cmd: PlaceRedemption, uow: UnitOfWork, saga: SagaSettings, clock: Clock = utcnow) -> dict:
     """Step 1: the order "reserving", its units moved from stock to reserved."""
     now = clock()
-    on_behalf = bool((cmd.on_behalf_of_member_id or "").strip())
-    member = known_member(uow, (cmd.on_behalf_of_member_id or "").strip() or cmd.actor.member_id, lock=True)
-    _may_redeem_for(cmd.actor, member, on_behalf)
+    on_behalf = (cmd.on_behalf_of_member_id or "").strip()
+    member = known_member(uow, on_behalf or cmd.actor.member_id, lock=True)
+    _may_redeem_for(cmd.actor, member, bool(on_behalf))
     if member.id != cmd.actor.member_id:
         placed = uow.redemptions.proxy_orders_since(member.id, period_start(WEEK, now))
         require_proxy_allowed(member, placed, saga.proxy_orders_per_week)
