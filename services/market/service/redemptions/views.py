@@ -5,24 +5,23 @@ from __future__ import annotations
 from dataclasses import replace
 
 from jifen.caller import ADMIN, GRID_WORKER, Caller
+from jifen.errors import denied
 from jifen.paging import page
 from jifen.timestamps import created_window
 
-from ..domain.redemption import LISTED_BY_DEFAULT, Redemption
-from .access import (
+from ...domain.redemption import LISTED_BY_DEFAULT, Redemption
+from ..lookups import known_member, known_redemption, known_shop
+from ..ports import UnitOfWork
+from ..scope import (
     admin_communities,
     administers,
-    denied,
-    known_member,
-    known_redemption,
-    known_shop,
     manages_shop,
     may_see_redemption,
     require_admin,
     staff_shop_id,
 )
 from .commands import ListRedemptions
-from .ports import RedemptionFilter, UnitOfWork
+from .ports import RedemptionFilter
 
 
 def get_redemption(redemption_id: str, actor: Caller, uow: UnitOfWork) -> Redemption:

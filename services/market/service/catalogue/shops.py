@@ -7,44 +7,53 @@ staff_ids from its copies of members (kept from the member.* events).
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 
-from jifen import idempotency, paging
+from jifen import paging
 from jifen.clock import Clock, utcnow
 from jifen.errors import AlreadyExists, InvalidArgument
+from jifen.idempotency import idempotent
 from jifen.ids import new_id
 
-from ..domain.catalog import SHOP_CLOSED, SHOP_OPEN, Shop, shop_fields
-from . import access
+from ...domain.catalog import SHOP_CLOSED, SHOP_OPEN, Shop, shop_fields
+from ..lookups import known_community, known_shop
+from ..ports import UnitOfWork
+from ..scope import require_admin
 from .commands import CreateShop, ListShops, UpdateShop
-from .ports import UnitOfWork
 
 UPDATABLE = frozenset({"name", "address", "opening_hours", "status"})
 STATUSES = (SHOP_OPEN, SHOP_CLOSED)
 
 
+def _produced_shop(uow: UnitOfWork, ref: dict) -> Shop:
+    """The shop a result names, in the use case's own transaction."""
+    return with_staff(uow, [known_shop(uow, ref["shop_id"])])[0]
+
+
 def create_shop(cmd: CreateShop, uow: UnitOfWork, clock: Clock = utcnow) -> Shop:
     name, address, opening_hours = shop_fields(cmd.name, cmd.address, cmd.opening_hours)
+    return _open_shop(cmd, uow, name, address, opening_hours, clock)
 
-    def execute() -> dict:
-        community = access.known_community(uow, cmd.community_id)
-        access.require_admin(cmd.actor, uow, community.id)
-        _require_free_name(uow, community.id, name)
-        now = clock()
-        shop = Shop(
-            id=new_id(),
-            community_id=community.id,
-            name=name,
-            address=address,
-            opening_hours=opening_hours,
-            status=SHOP_OPEN,
-            created_at=now,
-            updated_at=now,
-        )
-        uow.shops.add(shop)
-        return {"shop_id": shop.id}
 
-    return idempotency.run(uow, "market.CreateShop", cmd, execute, partial(_produced_shop, uow))
+@idempotent("market.CreateShop", view=_produced_shop)
+def _open_shop(
+    cmd: CreateShop, uow: UnitOfWork, name: str, address: str, opening_hours: str, clock: Clock
+) -> dict:
+    community = known_community(uow, cmd.community_id)
+    require_admin(cmd.actor, uow, community.id)
+    _require_free_name(uow, community.id, name)
+    now = clock()
+    shop = Shop(
+        id=new_id(),
+        community_id=community.id,
+        name=name,
+        address=address,
+        opening_hours=opening_hours,
+        status=SHOP_OPEN,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.shops.add(shop)
+    return {"shop_id": shop.id}
 
 
 def update_shop(cmd: UpdateShop, uow: UnitOfWork, clock: Clock = utcnow) -> Shop:
@@ -60,31 +69,27 @@ def update_shop(cmd: UpdateShop, uow: UnitOfWork, clock: Clock = utcnow) -> Shop
         )
     if "status" in fields and cmd.status not in STATUSES:
         raise InvalidArgument("status", "门店状态须为营业或暂停营业", "must be open or closed")
+    return _change_shop(cmd, uow, fields, clock)
 
-    def execute() -> dict:
-        current = access.known_shop(uow, cmd.shop_id)
-        access.require_admin(cmd.actor, uow, current.community_id)
-        asked = {name: getattr(cmd, name) for name in fields}
-        changed = replace(current, **asked)
-        name, address, opening_hours = shop_fields(changed.name, changed.address, changed.opening_hours)
-        if name != current.name:
-            _require_free_name(uow, current.community_id, name)
-        uow.shops.save(
-            replace(changed, name=name, address=address, opening_hours=opening_hours, updated_at=clock())
-        )
-        return {"shop_id": current.id}
 
-    return idempotency.run(uow, "market.UpdateShop", cmd, execute, partial(_produced_shop, uow))
+@idempotent("market.UpdateShop", view=_produced_shop)
+def _change_shop(cmd: UpdateShop, uow: UnitOfWork, fields: set[str], clock: Clock) -> dict:
+    current = known_shop(uow, cmd.shop_id)
+    require_admin(cmd.actor, uow, current.community_id)
+    asked = {name: getattr(cmd, name) for name in fields}
+    changed = replace(current, **asked)
+    name, address, opening_hours = shop_fields(changed.name, changed.address, changed.opening_hours)
+    if name != current.name:
+        _require_free_name(uow, current.community_id, name)
+    uow.shops.save(
+        replace(changed, name=name, address=address, opening_hours=opening_hours, updated_at=clock())
+    )
+    return {"shop_id": current.id}
 
 
 def get_shop(shop_id: str, uow: UnitOfWork) -> Shop:
     with uow:
-        return with_staff(uow, [access.known_shop(uow, shop_id)])[0]
-
-
-def _produced_shop(uow: UnitOfWork, ref: dict) -> Shop:
-    """The shop a result names, in the use case's own transaction."""
-    return with_staff(uow, [access.known_shop(uow, ref["shop_id"])])[0]
+        return with_staff(uow, [known_shop(uow, shop_id)])[0]
 
 
 def list_shops(query: ListShops, uow: UnitOfWork) -> tuple[list[Shop], str]:
@@ -103,6 +108,6 @@ def with_staff(uow: UnitOfWork, shops: list[Shop]) -> list[Shop]:
 
 def _require_free_name(uow: UnitOfWork, community_id: str, name: str) -> None:
     """A friendly answer for the usual clash; the unique constraint still decides a race
-    (Conflict, retried once by idempotency.run, which then lands here)."""
+    (Conflict, retried once by the idempotent handler, which then lands here)."""
     if uow.shops.named(community_id, name) is not None:
         raise AlreadyExists("该社区已有同名门店", f"the community already has a shop named {name!r}", "name")

@@ -8,9 +8,11 @@ from collections.abc import Callable
 from jifen.clock import Clock, utcnow
 from jifen.errors import DomainError
 
-from ..domain.redemption import AWAITING_PICKUP
-from . import saga as steps
-from .ports import CAPTURED, HELD, Points, PointsRefused, PointsUnavailable, UnitOfWork
+from ...domain.redemption import AWAITING_PICKUP
+from ..ports import CAPTURED, HELD, Points, PointsRefused, PointsUnavailable, UnitOfWork
+from .cancelling import close
+from .pickup import collect
+from .placing import SagaSettings, compensate, finish
 
 log = logging.getLogger("jifen.market.jobs")
 BATCH = 100
@@ -18,7 +20,7 @@ INTERRUPTED = ("下单过程中断，兑换未成功，积分和库存已退回"
 
 
 def sweep_reserving(
-    new_uow: Callable[[], UnitOfWork], points: Points, saga: steps.SagaSettings, clock: Clock = utcnow
+    new_uow: Callable[[], UnitOfWork], points: Points, saga: SagaSettings, clock: Clock = utcnow
 ) -> int:
     """Finishes or compensates orders left "reserving", by asking points what became of the hold."""
     uow = new_uow()
@@ -30,14 +32,14 @@ def sweep_reserving(
             state = points.hold_state(redemption.id)
             if state == HELD:
                 # The member never saw the code: they find the order in 我的兑换 and show its QR.
-                steps.finish(uow, redemption.id, clock)
+                finish(uow, redemption.id, clock)
             elif state == CAPTURED:
                 # Nothing in the market captures before pickup; points says the points were spent, so the
                 # order is settled as collected rather than left to block every round.
                 log.error("redemption %s was reserving but its points were captured", redemption.id)
-                steps.finish(uow, redemption.id, clock)
+                finish(uow, redemption.id, clock)
                 _settle_collected(uow, points, redemption.id, clock)
-            elif not steps.compensate(uow, points, redemption.id, *INTERRUPTED, clock):
+            elif not compensate(uow, points, redemption.id, *INTERRUPTED, clock):
                 continue
         except PointsUnavailable:
             break  # points is down: the next round tries again
@@ -61,7 +63,7 @@ def expire_uncollected(new_uow: Callable[[], UnitOfWork], points: Points, clock:
             _settle_collected(uow, points, redemption.id, clock)
             continue
         try:
-            steps.close(uow, redemption.id, clock)
+            close(uow, redemption.id, clock)
         except DomainError:
             continue  # closed meanwhile by a cancellation
         expired += 1
@@ -79,7 +81,7 @@ def _settle_collected(uow: UnitOfWork, points: Points, redemption_id: str, clock
         if redemption is None or redemption.status != AWAITING_PICKUP:
             return
         # Who handed it over is lost with the crashed confirmation; the system records it.
-        steps.collect(uow, redemption, "", clock())
+        collect(uow, redemption, "", clock())
         uow.commit()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from jifen import idempotency
 from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
@@ -12,14 +14,18 @@ from jifen.errors import (
     PermissionDenied,
     ResourceExhausted,
     Unavailable,
+    denied,
 )
+from jifen.idempotency import idempotent
 
-from ..domain.pickup import normalised_code
-from ..domain.redemption import AWAITING_PICKUP, Redemption, wrong_status
-from . import saga as steps
-from .access import denied, known_redemption, staff_shop_id, works_at
+from ...domain.pickup import normalised_code
+from ...domain.redemption import AWAITING_PICKUP, Redemption, wrong_status
+from ..lookups import known_redemption
+from ..ports import Points, PointsRefused, PointsUnavailable, UnitOfWork
+from ..scope import staff_shop_id, works_at
 from .commands import ConfirmRedemption, FindPickup, ReissuePickupCode
-from .ports import PickupLimits, Points, PointsRefused, PointsUnavailable, UnitOfWork
+from .placing import Issued, fresh_code
+from .ports import PickupLimits
 
 WRONG_CODE = ("核销码不正确，请核对后重新输入", "no order awaiting pickup at this shop has that code")
 
@@ -36,9 +42,7 @@ def confirm(
     cmd: ConfirmRedemption, uow: UnitOfWork, points: Points, limits: PickupLimits, clock: Clock = utcnow
 ) -> Redemption:
     code, scanned, shop_id = _presentation(cmd)
-    replay = idempotency.replayed(
-        uow, "market.ConfirmRedemption", cmd, lambda ref: known_redemption(uow, ref["redemption_id"])
-    )
+    replay = idempotency.replayed(uow, "market.ConfirmRedemption", cmd, lambda ref: _redemption(uow, ref))
     if replay is not None:
         return replay
     _count_attempt(limits, shop_id, cmd.actor)
@@ -60,19 +64,32 @@ def confirm(
             "积分服务暂时不可用，请稍后再核销", "the points service did not answer; confirm again shortly"
         ) from None
 
-    def execute() -> dict:
-        redemption = known_redemption(uow, found.id, lock=True)
-        steps.collect(uow, redemption, cmd.actor.member_id, clock())
-        return {"redemption_id": redemption.id}
-
-    collected = idempotency.run(
-        uow, "market.ConfirmRedemption", cmd, execute, lambda ref: known_redemption(uow, ref["redemption_id"])
-    )
+    collected = _hand_over(cmd, uow, found.id, clock)
     # Only an order handed over clears the counts: the code of an order already collected or
     # cancelled, or a QR that is merely genuine, must not, or guesses could be mixed with it forever.
     limits.staff.reset(_staff_subject(shop_id, cmd.actor))
     limits.shop.reset(shop_id)
     return collected
+
+
+def _redemption(uow: UnitOfWork, ref: dict) -> Redemption:
+    """The order a result names, in the use case's own transaction."""
+    return known_redemption(uow, ref["redemption_id"])
+
+
+@idempotent("market.ConfirmRedemption", view=_redemption)
+def _hand_over(cmd: ConfirmRedemption, uow: UnitOfWork, redemption_id: str, clock: Clock) -> dict:
+    redemption = known_redemption(uow, redemption_id, lock=True)
+    collect(uow, redemption, cmd.actor.member_id, clock())
+    return {"redemption_id": redemption.id}
+
+
+def collect(uow: UnitOfWork, redemption: Redemption, staff_id: str, now: datetime) -> Redemption:
+    """Points were captured: the goods are handed over. Runs inside the caller's transaction."""
+    done = redemption.collected(staff_id, now)
+    uow.redemptions.save(done)
+    uow.items.hand_over(done.item_id, done.quantity, now)
+    return done
 
 
 def _presentation(cmd: ConfirmRedemption | FindPickup) -> tuple[str, str, str]:
@@ -131,21 +148,21 @@ def _presented(uow: UnitOfWork, actor: Caller, shop_id: str, code: str, scanned:
         return min(matches, key=lambda r: r.status != AWAITING_PICKUP)
 
 
-def reissue_code(cmd: ReissuePickupCode, uow: UnitOfWork, clock: Clock = utcnow) -> steps.Issued:
+def reissue_code(cmd: ReissuePickupCode, uow: UnitOfWork, clock: Clock = utcnow) -> Issued:
     """A new code for a lost one; the old code stops working. A replay returns the order without a code."""
     issued: list[str] = []
+    ref = _new_code(cmd, uow, issued, clock)
+    return Issued(ref, issued[-1] if issued else "")
 
-    def execute() -> dict:
-        redemption = _own(uow, cmd.actor, cmd.redemption_id, lock=True)
-        code, digest = steps.fresh_code(uow, redemption.shop_id)
-        uow.redemptions.save(redemption.with_new_code(digest, clock()))
-        issued.append(code)
-        return {"redemption_id": redemption.id}
 
-    def view(ref: dict) -> steps.Issued:
-        return steps.Issued(known_redemption(uow, ref["redemption_id"]), issued[-1] if issued else "")
-
-    return idempotency.run(uow, "market.ReissuePickupCode", cmd, execute, view)
+@idempotent("market.ReissuePickupCode", view=_redemption)
+def _new_code(cmd: ReissuePickupCode, uow: UnitOfWork, issued: list[str], clock: Clock) -> dict:
+    # The code leaves through `issued`: only its hash is kept, so a replay answers without one.
+    redemption = _own(uow, cmd.actor, cmd.redemption_id, lock=True)
+    code, digest = fresh_code(uow, redemption.shop_id)
+    uow.redemptions.save(redemption.with_new_code(digest, clock()))
+    issued.append(code)
+    return {"redemption_id": redemption.id}
 
 
 def pickup_qr(redemption_id: str, actor: Caller, uow: UnitOfWork) -> str:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
-from functools import partial
 
-from jifen import idempotency, paging
+from jifen import paging
 from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
-from jifen.errors import FailedPrecondition, InvalidArgument, Unavailable, bounded
+from jifen.errors import FailedPrecondition, InvalidArgument, Unavailable, bounded, denied
+from jifen.idempotency import idempotent
 from jifen.ids import new_id
 from jifen.timestamps import created_window
 
-from ..domain.catalog import (
+from ...domain.catalog import (
     INITIAL,
     MAX_STOCK,
     RESTOCK,
@@ -27,9 +27,11 @@ from ..domain.catalog import (
     Shop,
     StockChange,
 )
-from . import access, stock_moves
+from ..lookups import known_community, known_item, known_member, known_shop
+from ..ports import Points, PointsBalance, PointsUnavailable, UnitOfWork
+from ..scope import administers, manages_shop, require_admin
 from .commands import CreateItem, ListItems, ListStockChanges, Restock, UpdateItem
-from .ports import ItemFilter, Points, PointsBalance, PointsUnavailable, StockChangeFilter, UnitOfWork
+from .ports import ItemFilter, StockChangeFilter
 
 EDITABLE = frozenset(f.name for f in dataclass_fields(ItemDetails))
 INITIAL_REASON = "上架"
@@ -49,25 +51,33 @@ def create_item(cmd: CreateItem, uow: UnitOfWork, clock: Clock = utcnow) -> Item
             f"初始库存不能超过库存上限 {details.stock_cap} 件",
             f"may not exceed the stock cap of {details.stock_cap}",
         )
+    return _list_item(cmd, uow, details, clock)
 
-    def execute() -> dict:
-        shop = access.known_shop(uow, cmd.shop_id)
-        access.require_admin(cmd.actor, uow, shop.community_id)
-        now = clock()
-        item = Item(
-            id=new_id(),
-            shop_id=shop.id,
-            community_id=shop.community_id,
-            details=details,
-            stock=cmd.initial_stock,
-            reserved=0,
-            created_at=now,
-            updated_at=now,
-        )
-        uow.items.add(item)
-        stock_moves.record(
-            uow,
-            item,
+
+def _produced_item(uow: UnitOfWork, ref: dict) -> Item:
+    """The item a result names, in the use case's own transaction."""
+    return known_item(uow, ref["item_id"])
+
+
+@idempotent("market.CreateItem", view=_produced_item)
+def _list_item(cmd: CreateItem, uow: UnitOfWork, details: ItemDetails, clock: Clock) -> dict:
+    shop = known_shop(uow, cmd.shop_id)
+    require_admin(cmd.actor, uow, shop.community_id)
+    now = clock()
+    item = Item(
+        id=new_id(),
+        shop_id=shop.id,
+        community_id=shop.community_id,
+        details=details,
+        stock=cmd.initial_stock,
+        reserved=0,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.items.add(item)
+    uow.stock_changes.add(
+        item.moved(
+            new_id(),
             INITIAL,
             cmd.initial_stock,
             cmd.initial_stock,
@@ -75,9 +85,8 @@ def create_item(cmd: CreateItem, uow: UnitOfWork, clock: Clock = utcnow) -> Item
             INITIAL_REASON,
             changed_by=cmd.actor.member_id,
         )
-        return {"item_id": item.id}
-
-    return idempotency.run(uow, "market.CreateItem", cmd, execute, partial(_produced_item, uow))
+    )
+    return {"item_id": item.id}
 
 
 def update_item(cmd: UpdateItem, uow: UnitOfWork, clock: Clock = utcnow) -> Item:
@@ -91,17 +100,18 @@ def update_item(cmd: UpdateItem, uow: UnitOfWork, clock: Clock = utcnow) -> Item
             f"不能修改：{', '.join(sorted(unknown))}",
             f"cannot change {', '.join(sorted(unknown))}",
         )
+    return _change_item(cmd, uow, fields, clock)
 
-    def execute() -> dict:
-        current = access.known_item(uow, cmd.item_id)
-        access.require_admin(cmd.actor, uow, current.community_id)
-        asked = {name: getattr(cmd.details, name) for name in fields}
-        # Open redemptions keep their own unit_points, so a new price reaches only new orders.
-        details = replace(current.details, **asked).validated()
-        uow.items.save_details(current.id, details, clock())
-        return {"item_id": current.id}
 
-    return idempotency.run(uow, "market.UpdateItem", cmd, execute, partial(_produced_item, uow))
+@idempotent("market.UpdateItem", view=_produced_item)
+def _change_item(cmd: UpdateItem, uow: UnitOfWork, fields: set[str], clock: Clock) -> dict:
+    current = known_item(uow, cmd.item_id)
+    require_admin(cmd.actor, uow, current.community_id)
+    asked = {name: getattr(cmd.details, name) for name in fields}
+    # Open redemptions keep their own unit_points, so a new price reaches only new orders.
+    details = replace(current.details, **asked).validated()
+    uow.items.save_details(current.id, details, clock())
+    return {"item_id": current.id}
 
 
 def restock(cmd: Restock, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[Item, StockChange]:
@@ -113,45 +123,37 @@ def restock(cmd: Restock, uow: UnitOfWork, clock: Clock = utcnow) -> tuple[Item,
             f"must be non-zero and at most {MAX_STOCK} either way",
         )
     reason = bounded("reason", cmd.reason, MAX_REASON, "变动原因", optional=False)
+    return _move_stock(cmd, uow, delta, reason, clock)
 
-    def execute() -> dict:
-        item = access.known_item(uow, cmd.item_id)
-        if not access.manages_shop(cmd.actor, uow, access.known_shop(uow, item.shop_id)):
-            raise access.denied()
-        now = clock()
-        after = uow.items.restock(item.id, delta, now)
-        if after is None:
-            stock = _stock_now(uow, item)
-            raise FailedPrecondition(
-                f"库存不足，不能减少 {-delta} 件（现有 {stock} 件）",
-                f"cannot remove {-delta} units: only {stock} in stock",
-            )
-        if delta > 0 and after > item.cap:
-            # Raising rolls the update back.
-            raise FailedPrecondition(
-                f"库存不能超过上限 {item.cap} 件（加上后为 {after} 件）",
-                f"stock may not exceed its cap of {item.cap} (it would be {after})",
-            )
-        # Recorded with the update's own answer, not the earlier read: a redemption may have moved stock.
-        change = stock_moves.record(
-            uow, item, RESTOCK, delta, after, now, reason, changed_by=cmd.actor.member_id
+
+def _restocked(uow: UnitOfWork, ref: dict) -> tuple[Item, StockChange]:
+    return known_item(uow, ref["item_id"]), uow.stock_changes.get(ref["stock_change_id"])
+
+
+@idempotent("market.Restock", view=_restocked)
+def _move_stock(cmd: Restock, uow: UnitOfWork, delta: int, reason: str, clock: Clock) -> dict:
+    item = known_item(uow, cmd.item_id)
+    if not manages_shop(cmd.actor, uow, known_shop(uow, item.shop_id)):
+        raise denied()
+    now = clock()
+    after = uow.items.restock(item.id, delta, now)
+    if after is None:
+        stock = _stock_now(uow, item)
+        raise FailedPrecondition(
+            f"库存不足，不能减少 {-delta} 件（现有 {stock} 件）",
+            f"cannot remove {-delta} units: only {stock} in stock",
         )
-        return {"item_id": item.id, "stock_change_id": change.id}
-
-    def view(ref: dict) -> tuple[Item, StockChange]:
-        return access.known_item(uow, ref["item_id"]), uow.stock_changes.get(ref["stock_change_id"])
-
-    return idempotency.run(uow, "market.Restock", cmd, execute, view)
+    # Raising rolls the update back.
+    item.check_cap(delta, after)
+    # Recorded with the update's own answer, not the earlier read: a redemption may have moved stock.
+    change = item.moved(new_id(), RESTOCK, delta, after, now, reason, changed_by=cmd.actor.member_id)
+    uow.stock_changes.add(change)
+    return {"item_id": item.id, "stock_change_id": change.id}
 
 
 def get_item(item_id: str, uow: UnitOfWork) -> Item:
     with uow:
-        return access.known_item(uow, item_id)
-
-
-def _produced_item(uow: UnitOfWork, ref: dict) -> Item:
-    """The item a result names, in the use case's own transaction."""
-    return access.known_item(uow, ref["item_id"])
+        return known_item(uow, item_id)
 
 
 def list_items(
@@ -164,9 +166,9 @@ def list_items(
     community_id = query.community_id.strip() or ("" if shop_id else actor.community_id)
     member_id = ""
     with uow:
-        shop = access.known_shop(uow, shop_id) if shop_id else None
+        shop = known_shop(uow, shop_id) if shop_id else None
         if query.include_off_sale and not _sees_off_sale(actor, uow, shop, community_id):
-            raise access.denied()
+            raise denied()
         if query.affordable_only:
             member_id = _whose_balance(actor, uow, query.member_id.strip())
     max_price = None
@@ -202,13 +204,13 @@ def list_stock_changes(query: ListStockChanges, uow: UnitOfWork) -> tuple[list[S
     with uow:
         if community_id:
             # The audit trail of every shop of the community: its admins', not a shop's staff.
-            access.known_community(uow, community_id)
-            if not access.administers(query.actor, uow, community_id):
-                raise access.denied()
+            known_community(uow, community_id)
+            if not administers(query.actor, uow, community_id):
+                raise denied()
         else:
-            shop = access.known_shop(uow, access.known_item(uow, item_id).shop_id if item_id else shop_id)
-            if not access.manages_shop(query.actor, uow, shop):
-                raise access.denied()
+            shop = known_shop(uow, known_item(uow, item_id).shop_id if item_id else shop_id)
+            if not manages_shop(query.actor, uow, shop):
+                raise denied()
         where = StockChangeFilter(
             item_id=item_id,
             shop_id="" if item_id else shop_id,
@@ -223,8 +225,8 @@ def list_stock_changes(query: ListStockChanges, uow: UnitOfWork) -> tuple[list[S
 
 def _sees_off_sale(actor: Caller, uow: UnitOfWork, shop: Shop | None, community_id: str) -> bool:
     if shop is not None:
-        return access.manages_shop(actor, uow, shop)
-    return bool(community_id) and access.administers(actor, uow, community_id)
+        return manages_shop(actor, uow, shop)
+    return bool(community_id) and administers(actor, uow, community_id)
 
 
 def _whose_balance(actor: Caller, uow: UnitOfWork, member_id: str) -> str:
@@ -233,10 +235,10 @@ def _whose_balance(actor: Caller, uow: UnitOfWork, member_id: str) -> str:
         if not actor.member_id:
             raise InvalidArgument("member_id", "请指定成员", "name the member whose points count")
         return actor.member_id
-    member = access.known_member(uow, member_id)
-    if actor.serves_grid(member.grid_id) or access.administers(actor, uow, member.community_id):
+    member = known_member(uow, member_id)
+    if actor.serves_grid(member.grid_id) or administers(actor, uow, member.community_id):
         return member.id
-    raise access.denied()
+    raise denied()
 
 
 def _balance(points: Points, member_id: str) -> PointsBalance:
