@@ -3,6 +3,9 @@
 Flags mark what fraud looks like in practice (overlapping claims, impossible days, inflated
 hours). They are recomputed while a record is pending, because other records of the member
 come and go, and frozen when it is approved or rejected.
+
+A record is decided by someone other than its member (记录谁记录谁证明) and approved by someone
+other than whoever recorded it; approving it records HoursApproved for the outbox.
 """
 
 from __future__ import annotations
