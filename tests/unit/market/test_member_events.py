@@ -16,15 +16,10 @@ from services.market.domain.people import ACTIVE, DEACTIVATED
 from services.market.service import access, member_events, shops
 from services.market.service.event_handlers import handlers
 
-from .fakes import HOME, NOW, OTHER, FakeUnitOfWork
+from .fakes import HOME, NOW, OTHER
 
 SHOP_A = "shop-a"
 SHOP_B = "shop-b"
-
-
-@pytest.fixture
-def uow():
-    return FakeUnitOfWork()
 
 
 def envelope(event_type, message, at=NOW):

@@ -16,7 +16,7 @@ from services.points.domain.rules import DEFAULT_RULES, Commendation, RuleVersio
 from services.points.service import awards, balances, event_handlers, jobs
 from services.points.service.ledger_commands import Adjust, Award, AwardCommendation, GetBalance, ListEntries
 
-from .fakes import FakeUnitOfWork, FixedRules
+from .fakes import FixedRules
 from .ledger_setup import (
     HOME,
     MARKET,
@@ -37,11 +37,6 @@ from .ledger_setup import (
 def raises_field(field: str):
     """Bad input names the field it is about."""
     return pytest.raises(InvalidArgument, check=lambda exc: exc.field == field)
-
-
-@pytest.fixture
-def uow():
-    return FakeUnitOfWork()
 
 
 def balance(uow, member_id):
