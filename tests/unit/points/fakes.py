@@ -184,15 +184,8 @@ class FakeAuditTrail:
             if kind in where.kinds and within(e.created_at):
                 found.append(
                     AuditEvent(
-                        e.id,
-                        kind,
-                        e.created_by,
-                        e.created_at,
-                        e.reason,
-                        e.member_id,
-                        e.amount,
-                        e.source_id,
-                        e.rule_version_id,
+                        e.id, kind, e.created_by, e.created_at, e.reason, e.member_id, e.amount,
+                        e.source_id, e.rule_version_id,
                     )
                 )
         for v in self.uow.rules.versions:
