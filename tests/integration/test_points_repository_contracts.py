@@ -1,0 +1,482 @@
+"""The points repositories' contract: what the use cases rely on, answered alike by the in-memory fakes
+(tests/unit/points) and the SQL repositories on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from jifen.errors import Conflict
+from services.points import bootstrap as points_bootstrap
+from services.points.adapters.unit_of_work import PointsUnitOfWork
+from services.points.domain.activity import SIGNED_UP, WITHDRAWN, Activity, Participant
+from services.points.domain.hours import APPROVED, PENDING, REJECTED, HourRecord
+from services.points.domain.ledger import ACTIVE, CAPTURED, FROZEN, HELD, Account, Entry, Hold, Lot
+from services.points.domain.people import CommunityCopy, MemberCopy
+from services.points.service.activity_ports import ActivityFilter, HourFilter, Visibility
+from services.points.service.ports import EntryFilter
+from tests.integration.repository_backends import BACKENDS, committed, units_of_work
+from tests.unit.points.fake_activities import PointsUow
+
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+HOME = CommunityCopy("co-a", "st-1", "张苏滩社区")
+OTHER = CommunityCopy("co-b", "st-1", "天庆嘉园社区")
+
+
+@pytest.fixture(params=BACKENDS)
+def uow(request, tmp_path):
+    with units_of_work(
+        request.param, tmp_path, "points", points_bootstrap.MIGRATIONS, PointsUnitOfWork, PointsUow
+    ) as factory:
+        yield factory
+
+
+def member(member_id: str, community: CommunityCopy = HOME, **changes) -> MemberCopy:
+    return replace(
+        MemberCopy(member_id, f"成员{member_id}", community.id, community.street_id, "", ACTIVE, NOW),
+        **changes,
+    )
+
+
+def opened(uow, *member_ids: str) -> None:
+    with committed(uow) as tx:
+        for member_id in member_ids:
+            tx.people.put_member(member(member_id))
+            tx.ledger.open(Account(member_id, HOME.id), NOW)
+
+
+def earning(member_id: str, seq: int, amount: int, at: datetime, kind: str = "award", expires=None):
+    """An entry and its lot, as Account.earn leaves them for save()."""
+    entry = Entry(
+        id=f"e-{member_id}-{seq}",
+        member_id=member_id,
+        seq=seq,
+        community_id=HOME.id,
+        kind=kind,
+        amount=amount,
+        held_change=0,
+        balance_after=amount * seq,
+        held_after=0,
+        reason="河道清理",
+        source_type="admin",
+        source_id=f"s-{seq}",
+        created_at=at,
+        lot_expires_at=expires,
+        created_by="admin-a",
+    )
+    lot = Lot(f"lot-{member_id}-{seq}", member_id, entry.id, amount, amount, at, expires)
+    return entry, lot
+
+
+def earn(uow, member_id: str, *amounts: int, expires=None) -> None:
+    with committed(uow) as tx:
+        account = tx.ledger.lock(member_id)
+        for amount in amounts:
+            seq = account.last_seq + len(account.new_entries) + 1
+            entry, lot = earning(member_id, seq, amount, NOW + timedelta(minutes=seq), expires=expires)
+            account.new_entries.append(entry)
+            account.new_lots.append(lot)
+            account.available += amount
+        tx.ledger.save(account, NOW)
+
+
+# --- members and communities as points keeps them ---
+
+
+def test_member_copies_are_put_read_and_replaced(uow):
+    with committed(uow) as tx:
+        tx.people.put_member(member("m-1"))
+        tx.people.put_member(member("m-2", OTHER))
+        tx.people.put_community(HOME)
+    with committed(uow) as tx:
+        tx.people.put_member(member("m-1", OTHER, name="王秀兰", status="deactivated"))
+        tx.people.put_community(replace(HOME, name="张苏滩新社区"))
+    with uow() as tx:
+        assert tx.people.member("m-1") == member("m-1", OTHER, name="王秀兰", status="deactivated")
+        assert tx.people.member("nobody") is None
+        assert tx.people.members(["m-1", "m-2", "nobody"]) == {
+            "m-1": member("m-1", OTHER, name="王秀兰", status="deactivated"),
+            "m-2": member("m-2", OTHER),
+        }
+        assert tx.people.members([]) == {}
+        assert tx.people.community(HOME.id) == replace(HOME, name="张苏滩新社区")
+        assert tx.people.community("co-none") is None
+
+
+def test_what_is_not_committed_leaves_no_trace(uow):
+    with uow() as tx:
+        tx.people.put_member(member("m-1"))
+        tx.ledger.open(Account("m-1", HOME.id), NOW)
+    with uow() as tx:
+        assert tx.people.member("m-1") is None
+        assert tx.ledger.account("m-1") is None
+
+
+# --- the ledger ---
+
+
+def test_an_account_opens_once_and_loads_with_its_open_lots_oldest_first(uow):
+    with committed(uow) as tx:
+        assert tx.ledger.open(Account("m-1", HOME.id), NOW) is True
+        assert tx.ledger.open(Account("m-1", OTHER.id), NOW) is False
+    earn(uow, "m-1", 30, 20)
+    with uow() as tx:
+        account = tx.ledger.account("m-1")
+        assert (account.community_id, account.available, account.status) == (HOME.id, 50, ACTIVE)
+        assert account.last_seq == 2
+        assert [(lot.id, lot.remaining) for lot in account.lots] == [("lot-m-1-1", 30), ("lot-m-1-2", 20)]
+        assert account.new_entries == [] and account.new_lots == [] and account.changed_lots == {}
+        assert tx.ledger.lock("m-1").available == 50
+        assert tx.ledger.account("nobody") is None and tx.ledger.lock("nobody") is None
+
+
+def test_a_save_moves_the_version_and_a_stale_one_is_refused(uow):
+    opened(uow, "m-1")
+    with committed(uow) as tx:
+        first = tx.ledger.lock("m-1")
+        version = first.version
+        first.available = 5
+        tx.ledger.save(first, NOW)
+        assert first.version == version + 1
+    with uow() as tx:
+        stale = tx.ledger.account("m-1")
+        stale.version = version
+        with pytest.raises(Conflict):
+            tx.ledger.save(stale, NOW)
+    with uow() as tx:
+        assert tx.ledger.account("m-1").available == 5
+
+
+def test_spent_lots_are_no_longer_loaded_and_changed_lots_are_kept(uow):
+    opened(uow, "m-1")
+    earn(uow, "m-1", 30, 20)
+    with committed(uow) as tx:
+        account = tx.ledger.lock("m-1")
+        first, second = account.lots
+        account.changed_lots = {
+            first.id: replace(first, remaining=0),
+            second.id: replace(second, remaining=5),
+        }
+        account.available = 5
+        tx.ledger.save(account, NOW)
+    with uow() as tx:
+        assert [(lot.id, lot.remaining) for lot in tx.ledger.account("m-1").lots] == [("lot-m-1-2", 5)]
+        # In no particular order: the use cases look lots up by id.
+        found = tx.ledger.lots(["lot-m-1-2", "lot-m-1-1", "none"])
+        assert sorted((lot.id, lot.remaining) for lot in found) == [("lot-m-1-1", 0), ("lot-m-1-2", 5)]
+        assert tx.ledger.lots([]) == []
+
+
+def test_status_and_community_change_and_the_version_moves(uow):
+    opened(uow, "m-1")
+    with uow() as tx:
+        version = tx.ledger.account("m-1").version
+    with committed(uow) as tx:
+        tx.ledger.set_status("m-1", FROZEN, NOW)
+    with committed(uow) as tx:
+        tx.ledger.move("m-1", OTHER.id, NOW)
+    with uow() as tx:
+        account = tx.ledger.account("m-1")
+        assert (account.status, account.community_id, account.version) == (FROZEN, OTHER.id, version + 2)
+    with committed(uow) as tx:
+        # A save writes the balances, never the status set meanwhile.
+        account = tx.ledger.lock("m-1")
+        account.status = ACTIVE
+        tx.ledger.save(account, NOW)
+    with uow() as tx:
+        assert tx.ledger.account("m-1").status == FROZEN
+
+
+def test_entries_are_found_by_id_and_listed_newest_first_by_kind_and_time(uow):
+    opened(uow, "m-1", "m-2")
+    earn(uow, "m-1", 10, 20, 30)
+    earn(uow, "m-2", 40)
+    with uow() as tx:
+        assert tx.ledger.entry("e-m-1-2").amount == 20
+        assert tx.ledger.entry("none") is None
+        listed = tx.ledger.entries(EntryFilter("m-1"), 0, 10)
+        assert [e.seq for e in listed] == [3, 2, 1]
+        assert listed[-1] == earning("m-1", 1, 10, NOW + timedelta(minutes=1))[0]
+        assert [e.seq for e in tx.ledger.entries(EntryFilter("m-1"), 1, 1)] == [2]
+        assert tx.ledger.entries(EntryFilter("m-1", kinds=("accrual",)), 0, 10) == []
+        after = NOW + timedelta(minutes=2)
+        assert [e.seq for e in tx.ledger.entries(EntryFilter("m-1", created_after=after), 0, 10)] == [3, 2]
+        assert [e.seq for e in tx.ledger.entries(EntryFilter("m-1", created_before=after), 0, 10)] == [1]
+
+
+def test_members_with_due_lots_are_listed_once_each(uow):
+    opened(uow, "m-1", "m-2", "m-3")
+    earn(uow, "m-2", 10, 20, expires=NOW + timedelta(days=1))
+    earn(uow, "m-1", 10, expires=NOW + timedelta(days=1))
+    earn(uow, "m-3", 10, expires=NOW + timedelta(days=30))
+    with uow() as tx:
+        assert tx.ledger.members_with_due_lots(NOW, 10) == []
+        later = NOW + timedelta(days=2)
+        assert tx.ledger.members_with_due_lots(later, 10) == ["m-1", "m-2"]
+        assert tx.ledger.members_with_due_lots(later, 1) == ["m-1"]
+
+
+def hold(hold_id: str, member_id: str = "m-1", days: int = 7, **changes) -> Hold:
+    found = Hold(hold_id, member_id, 10, HELD, NOW + timedelta(days=days), "兑换 毛巾", NOW)
+    return replace(found, **changes)
+
+
+def test_a_hold_is_added_once_resolved_once_and_found_overdue_while_held(uow):
+    opened(uow, "m-1")
+    earn(uow, "m-1", 30)
+    with committed(uow) as tx:
+        tx.ledger.add_hold(hold("h-1", allocations={"lot-m-1-1": 10}))
+        tx.ledger.add_hold(hold("h-2", days=2))
+        tx.ledger.add_hold(hold("h-3", days=1))
+    with pytest.raises(Conflict), committed(uow) as tx:
+        tx.ledger.add_hold(hold("h-1"))
+    with committed(uow) as tx:
+        assert tx.ledger.hold("h-1") == hold("h-1", allocations={"lot-m-1-1": 10})
+        assert tx.ledger.hold("none") is None
+        tx.ledger.save_hold(replace(tx.ledger.hold("h-1"), state=CAPTURED, resolved_at=NOW))
+    with uow() as tx:
+        assert tx.ledger.hold("h-1").state == CAPTURED
+        with pytest.raises(Conflict):
+            tx.ledger.save_hold(replace(tx.ledger.hold("h-1"), state=CAPTURED, resolved_at=NOW))
+        assert tx.ledger.overdue_holds(NOW, 10) == []
+        assert [h.id for h in tx.ledger.overdue_holds(NOW + timedelta(days=30), 10)] == ["h-3", "h-2"]
+        assert [h.id for h in tx.ledger.overdue_holds(NOW + timedelta(days=30), 1)] == ["h-3"]
+
+
+# --- the idempotency records every use case keeps ---
+
+
+def test_an_idempotency_record_is_found_by_operation_and_request_and_written_once(uow):
+    with committed(uow) as tx:
+        assert tx.idempotency.find("points.Hold", "r-1") is None
+        tx.idempotency.record("points.Hold", "r-1", "digest-1", {"hold_id": "h-1", "points": 10})
+    with uow() as tx:
+        assert tx.idempotency.find("points.Hold", "r-1") == ("digest-1", {"hold_id": "h-1", "points": 10})
+        assert tx.idempotency.find("points.Capture", "r-1") is None
+    with pytest.raises(Conflict), committed(uow) as tx:
+        tx.idempotency.record("points.Hold", "r-1", "digest-2", {})
+    with uow() as tx:
+        assert tx.idempotency.find("points.Hold", "r-1") == ("digest-1", {"hold_id": "h-1", "points": 10})
+
+
+# --- activities and their participants ---
+
+
+def activity(activity_id: str = "a-1", days: int = 1, **changes) -> Activity:
+    start = NOW + timedelta(days=days)
+    found = Activity(
+        id=activity_id,
+        community_id=HOME.id,
+        title="环境卫生整治",
+        description="清理楼道",
+        category="environment",
+        difficulty=2,
+        start_time=start,
+        end_time=start + timedelta(hours=3),
+        place="3 号楼前",
+        capacity=2,
+        organiser_id="org-1",
+        check_in_secret="secret",
+        created_by="admin-a",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    return replace(found, **changes)
+
+
+def joined(activity_id: str, member_id: str, status: str = SIGNED_UP, minutes: int = 0) -> Participant:
+    return Participant(activity_id, member_id, status, NOW + timedelta(minutes=minutes))
+
+
+def test_activities_are_added_read_and_saved_without_touching_the_count(uow):
+    with committed(uow) as tx:
+        tx.activities.add(activity("a-1"))
+        tx.activities.add(activity("a-2", days=2, capacity=0))
+    with pytest.raises(Conflict), committed(uow) as tx:
+        tx.activities.add(activity("a-1"))
+    with committed(uow) as tx:
+        assert tx.activities.get("a-1") == activity("a-1")
+        assert tx.activities.get("a-1", lock=True) == activity("a-1")
+        assert tx.activities.get("none") is None
+        assert set(tx.activities.many(["a-1", "a-2", "none"])) == {"a-1", "a-2"}
+        assert tx.activities.many([]) == {}
+        assert tx.activities.take_place("a-1") is True
+        assert tx.activities.save(activity("a-1", title="河道清理", signed_up_count=0)) is True
+    with uow() as tx:
+        saved = tx.activities.get("a-1")
+        assert (saved.title, saved.signed_up_count) == ("河道清理", 1)
+
+
+def test_places_are_taken_up_to_the_capacity_forced_beyond_it_and_freed(uow):
+    with committed(uow) as tx:
+        tx.activities.add(activity("a-1", capacity=2))
+        tx.activities.add(activity("a-2", capacity=0))
+        tx.activities.add(activity("a-3", cancelled=True, cancel_reason="下雨"))
+    with committed(uow) as tx:
+        assert [tx.activities.take_place("a-1") for _ in range(3)] == [True, True, False]
+        assert tx.activities.take_place("a-2") is True
+        assert tx.activities.take_place("a-3") is False
+        # A smaller capacity than those signed up is refused.
+        assert tx.activities.save(activity("a-1", capacity=1)) is False
+        tx.activities.force_place("a-1")
+        tx.activities.force_place("a-2")
+    with committed(uow) as tx:
+        full, open_ = tx.activities.get("a-1"), tx.activities.get("a-2")
+        assert (full.signed_up_count, full.capacity) == (3, 3)
+        assert (open_.signed_up_count, open_.capacity) == (2, 0)
+        tx.activities.free_place("a-3")
+        tx.activities.free_place("a-1")
+    with uow() as tx:
+        assert tx.activities.get("a-1").signed_up_count == 2
+        assert tx.activities.get("a-3").signed_up_count == 0
+
+
+def test_activities_are_listed_by_start_with_their_filters(uow):
+    with committed(uow) as tx:
+        tx.activities.add(activity("a-3", days=3, title="助老送餐"))
+        tx.activities.add(activity("a-1", days=1))
+        tx.activities.add(activity("a-2", days=2, community_id=OTHER.id, organiser_id="org-2"))
+        tx.activities.add(activity("a-0", days=-1))
+        tx.activities.add(activity("a-4", days=4, cancelled=True, cancel_reason="下雨"))
+        tx.activities.add_participant(joined("a-1", "m-1"))
+        tx.activities.add_participant(joined("a-3", "m-1", WITHDRAWN))
+
+    def listed(offset=0, limit=10, **where):
+        return [a.id for a in tx.activities.list(ActivityFilter(**where), offset, limit)]
+
+    with uow() as tx:
+        assert listed() == ["a-0", "a-1", "a-2", "a-3", "a-4"]
+        assert listed(1, 2) == ["a-1", "a-2"]
+        assert listed(community_id=OTHER.id) == ["a-2"]
+        assert listed(organiser_id="org-2") == ["a-2"]
+        assert listed(query="送餐") == ["a-3"]
+        assert listed(signed_up_member_id="m-1") == ["a-1"]
+        assert listed(starts_after=NOW + timedelta(days=2), starts_before=NOW + timedelta(days=4)) == [
+            "a-2",
+            "a-3",
+        ]
+        assert listed(status="scheduled", now=NOW) == ["a-1", "a-2", "a-3"]
+        assert listed(status="ended", now=NOW) == ["a-0"]
+        assert listed(status="cancelled", now=NOW) == ["a-4"]
+        assert listed(status="in_progress", now=NOW + timedelta(days=1, hours=1)) == ["a-1"]
+
+
+def test_participants_join_once_and_change_only_from_the_status_read(uow):
+    with committed(uow) as tx:
+        tx.activities.add(activity("a-1"))
+        tx.activities.add(activity("a-2"))
+        tx.activities.add_participant(joined("a-1", "m-2", minutes=1))
+        tx.activities.add_participant(joined("a-1", "m-1", minutes=1))
+        tx.activities.add_participant(joined("a-1", "m-3", minutes=0))
+        tx.activities.add_participant(joined("a-2", "m-1", WITHDRAWN))
+    with pytest.raises(Conflict), committed(uow) as tx:
+        tx.activities.add_participant(joined("a-1", "m-1"))
+    with committed(uow) as tx:
+        assert tx.activities.participant("a-1", "m-1") == joined("a-1", "m-1", minutes=1)
+        assert tx.activities.participant("a-1", "nobody") is None
+        withdrawn = joined("a-1", "m-1", WITHDRAWN, minutes=1)
+        assert tx.activities.save_participant(withdrawn, was=SIGNED_UP) is True
+        assert tx.activities.save_participant(withdrawn, was=SIGNED_UP) is False
+        assert tx.activities.save_participant(joined("a-1", "nobody"), was=SIGNED_UP) is False
+    with uow() as tx:
+        assert [p.member_id for p in tx.activities.participants("a-1", (SIGNED_UP,), 0, 10)] == ["m-3", "m-2"]
+        assert [p.member_id for p in tx.activities.participants("a-1", (SIGNED_UP, WITHDRAWN), 1, 2)] == [
+            "m-1",
+            "m-2",
+        ]
+        assert tx.activities.signed_up(["a-1", "a-2", "none"], "m-2") == {"a-1"}
+        assert tx.activities.signed_up(["a-1", "a-2"], "m-1") == set()
+        assert tx.activities.signed_up([], "m-2") == set()
+
+
+# --- hour records ---
+
+
+def record(record_id: str, member_id: str = "m-1", activity_id: str = "a-1", hours_from: int = 0, **changes):
+    start = NOW + timedelta(days=1, hours=hours_from)
+    found = HourRecord(
+        id=record_id,
+        activity_id=activity_id,
+        community_id=HOME.id,
+        member_id=member_id,
+        minutes=60,
+        check_in_time=start,
+        check_out_time=start + timedelta(hours=1),
+        source="recorded",
+        recorded_by="org-1",
+        created_at=NOW + timedelta(minutes=hours_from),
+        updated_at=NOW,
+    )
+    return replace(found, **changes)
+
+
+def test_hour_records_are_added_read_and_decided_once(uow):
+    with committed(uow) as tx:
+        tx.people.put_community(HOME)
+        tx.activities.add(activity("a-1"))
+        tx.hours.add(record("h-1"))
+        tx.hours.add(record("h-2", "m-2", hours_from=1, flags=("overlap",)))
+    with pytest.raises(Conflict), committed(uow) as tx:
+        tx.hours.add(record("h-1"))
+    with committed(uow) as tx:
+        assert tx.hours.get("h-1") == record("h-1")
+        assert tx.hours.get("h-2", lock=True) == record("h-2", "m-2", hours_from=1, flags=("overlap",))
+        assert tx.hours.get("none") is None
+        assert set(tx.hours.many(["h-1", "h-2", "none"])) == {"h-1", "h-2"}
+        approved = replace(
+            record("h-1"), status=APPROVED, decided_by="admin-a", decided_at=NOW, points_accrued=12
+        )
+        assert tx.hours.save(approved, was=PENDING) is True
+        assert tx.hours.save(replace(approved, status=REJECTED), was=PENDING) is False
+    with uow() as tx:
+        assert tx.hours.get("h-1").status == APPROVED and tx.hours.get("h-1").points_accrued == 12
+
+
+def test_hour_records_are_summed_found_around_a_time_and_the_current_one_per_member(uow):
+    with committed(uow) as tx:
+        tx.people.put_community(HOME)
+        tx.activities.add(activity("a-1"))
+        tx.hours.add(record("h-1", status=REJECTED))
+        tx.hours.add(record("h-2", hours_from=1))
+        tx.hours.add(record("h-3", "m-2", hours_from=2, status=APPROVED))
+    with uow() as tx:
+        assert tx.hours.current("a-1", "m-1").id == "h-2"
+        assert tx.hours.current("a-1", "nobody") is None
+        assert tx.hours.total_minutes("a-1", (PENDING, APPROVED)) == 120
+        assert tx.hours.total_minutes("a-1", (APPROVED,)) == 60
+        day = NOW + timedelta(days=1)
+        assert [r.id for r in tx.hours.around("m-1", day, day + timedelta(hours=5))] == ["h-2"]
+        assert tx.hours.around("m-1", day + timedelta(hours=2), day + timedelta(hours=5)) == []
+
+
+def test_hour_records_are_listed_newest_served_first_for_whom_may_see_them(uow):
+    with committed(uow) as tx:
+        tx.people.put_community(HOME)
+        tx.people.put_community(OTHER)
+        tx.activities.add(activity("a-1"))
+        tx.activities.add(activity("a-2", community_id=OTHER.id, organiser_id="org-2"))
+        tx.hours.add(record("h-1"))
+        tx.hours.add(record("h-2", "m-2", hours_from=1, flags=("overlap",)))
+        tx.hours.add(record("h-3", "m-3", "a-2", hours_from=2, community_id=OTHER.id, status=APPROVED))
+
+    def listed(visible, offset=0, limit=10, **where):
+        return [r.id for r in tx.hours.list(HourFilter(visible, **where), offset, limit)]
+
+    with uow() as tx:
+        assert listed(Visibility(member_id="m-1")) == ["h-1"]
+        assert listed(Visibility(organiser_id="org-1")) == ["h-2", "h-1"]
+        assert listed(Visibility(community_ids=(OTHER.id,))) == ["h-3"]
+        assert listed(Visibility(street_ids=(HOME.street_id,))) == ["h-3", "h-2", "h-1"]
+        assert listed(Visibility(street_ids=("st-none",))) == []
+        everyone = Visibility(street_ids=(HOME.street_id,))
+        assert listed(everyone, 1, 1) == ["h-2"]
+        assert listed(everyone, activity_id="a-2") == ["h-3"]
+        assert listed(everyone, member_id="m-2") == ["h-2"]
+        assert listed(everyone, community_id=HOME.id) == ["h-2", "h-1"]
+        assert listed(everyone, status=APPROVED) == ["h-3"]
+        assert listed(everyone, flagged_only=True) == ["h-2"]
+        second = NOW + timedelta(days=1, hours=1)
+        assert listed(everyone, served_after=second) == ["h-3", "h-2"]
+        assert listed(everyone, served_before=second) == ["h-1"]
