@@ -170,6 +170,8 @@ class FakeItemImages:
         self.rows: dict = {}
 
     def add(self, image):
+        if image.id in self.rows:
+            raise Conflict(f"image {image.id} exists")
         self.rows[image.id] = image
 
     def get(self, image_id):
@@ -183,6 +185,8 @@ class FakeStockChanges:
         self.shops = shops
 
     def add(self, change):
+        if self.get(change.id) is not None:
+            raise Conflict(f"stock change {change.id} exists")
         self.rows.append(change)
 
     def get(self, change_id):
