@@ -15,21 +15,25 @@ from services.points.domain.activity import SIGNED_UP, WITHDRAWN, Activity, Part
 from services.points.domain.hours import APPROVED, PENDING, REJECTED, HourRecord
 from services.points.domain.ledger import ACTIVE, CAPTURED, FROZEN, HELD, Account, Entry, Hold, Lot
 from services.points.domain.people import CommunityCopy, MemberCopy
+from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
 from services.points.service.activity_ports import ActivityFilter, HourFilter, Visibility
 from services.points.service.ports import EntryFilter
-from tests.integration.repository_backends import BACKENDS, committed, units_of_work
+from tests.integration.repository_backends import BACKENDS, FAKE, committed, units_of_work
 from tests.unit.points.fake_activities import PointsUow
+from tests.unit.points.fake_rules import FakeRules
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 HOME = CommunityCopy("co-a", "st-1", "张苏滩社区")
 OTHER = CommunityCopy("co-b", "st-1", "天庆嘉园社区")
 
 
+def points_units(backend, tmp_path, fake):
+    return units_of_work(backend, tmp_path, "points", points_bootstrap.MIGRATIONS, PointsUnitOfWork, fake)
+
+
 @pytest.fixture(params=BACKENDS)
 def uow(request, tmp_path):
-    with units_of_work(
-        request.param, tmp_path, "points", points_bootstrap.MIGRATIONS, PointsUnitOfWork, PointsUow
-    ) as factory:
+    with points_units(request.param, tmp_path, PointsUow) as factory:
         yield factory
 
 
@@ -480,3 +484,122 @@ def test_hour_records_are_listed_newest_served_first_for_whom_may_see_them(uow):
         second = NOW + timedelta(days=1, hours=1)
         assert listed(everyone, served_after=second) == ["h-3", "h-2"]
         assert listed(everyone, served_before=second) == ["h-1"]
+
+
+# --- rule versions ---
+
+
+def fake_with_rule_scopes() -> PointsUow:
+    uow = PointsUow(rules=FakeRules())
+    # FakeRules answers for the communities table through `communities`: the rows the people write.
+    uow.rules.communities = uow.people.community_rows
+    return uow
+
+
+@pytest.fixture(params=BACKENDS)
+def rules_uow(request, tmp_path):
+    with points_units(request.param, tmp_path, fake_with_rule_scopes) as factory:
+        yield factory
+
+
+@pytest.fixture(params=[*BACKENDS, "fixed-rules"])
+def in_force_uow(request, tmp_path):
+    """Also over FixedRules, the simpler fake most points unit tests use: it answers add, get and in_force."""
+    backend, fake = (
+        (FAKE, PointsUow) if request.param == "fixed-rules" else (request.param, fake_with_rule_scopes)
+    )
+    with points_units(backend, tmp_path, fake) as factory:
+        yield factory
+
+
+def version(version_id: str, community_id: str = "", street_id: str = "", days: int = 0, **changes):
+    found = RuleVersion(
+        version_id,
+        community_id,
+        street_id,
+        NOW + timedelta(days=days),
+        replace(DEFAULT_RULES, points_per_hour=12),
+        note="多劳多得",
+        published_by="admin-a",
+        published_at=NOW - timedelta(days=1),
+        title=f"积分办法 {version_id}",
+    )
+    return replace(found, **changes)
+
+
+def test_the_built_in_version_is_in_force_everywhere_until_another_starts(in_force_uow):
+    with in_force_uow() as tx:
+        built_in = tx.rules.in_force(HOME.id, HOME.street_id, NOW)
+        assert (built_in.id, built_in.scope, built_in.title) == (
+            BUILT_IN_VERSION_ID,
+            "default",
+            BUILT_IN_TITLE,
+        )
+        assert built_in.rules == DEFAULT_RULES
+        epoch = datetime(1970, 1, 1, tzinfo=UTC)
+        assert (built_in.effective_from, built_in.published_at) == (epoch, epoch)
+        assert tx.rules.in_force("", "", NOW).id == BUILT_IN_VERSION_ID
+        assert tx.rules.get(BUILT_IN_VERSION_ID) == built_in
+
+
+def test_the_narrowest_scope_with_a_started_version_is_in_force(in_force_uow):
+    with committed(in_force_uow) as tx:
+        tx.rules.add(version("street-1", street_id="st-1", days=-10))
+        tx.rules.add(version("street-2", street_id="st-1", days=-2))
+        tx.rules.add(version("home-1", community_id=HOME.id, days=-5))
+        tx.rules.add(version("home-2", community_id=HOME.id, days=5))
+    with in_force_uow() as tx:
+        assert tx.rules.get("home-1") == version("home-1", community_id=HOME.id, days=-5)
+        assert tx.rules.get("none") is None
+        assert tx.rules.in_force(HOME.id, "st-1", NOW).id == "home-1"
+        assert tx.rules.in_force(HOME.id, "st-1", NOW + timedelta(days=6)).id == "home-2"
+        assert tx.rules.in_force(HOME.id, "st-1", NOW - timedelta(days=6)).id == "street-1"
+        assert tx.rules.in_force(OTHER.id, "st-1", NOW).id == "street-2"
+        assert tx.rules.in_force(OTHER.id, "", NOW).id == BUILT_IN_VERSION_ID
+        assert tx.rules.in_force("", "st-1", NOW).id == "street-2"
+        assert tx.rules.in_force("", "st-2", NOW).id == BUILT_IN_VERSION_ID
+
+
+def test_one_version_per_scope_and_start_and_per_id(in_force_uow):
+    with committed(in_force_uow) as tx:
+        tx.rules.add(version("home-1", community_id=HOME.id))
+    with pytest.raises(Conflict), committed(in_force_uow) as tx:
+        tx.rules.add(version("home-2", community_id=HOME.id))
+    with pytest.raises(Conflict), committed(in_force_uow) as tx:
+        tx.rules.add(version("home-1", community_id=OTHER.id))
+    with in_force_uow() as tx:
+        assert tx.rules.get("home-1") == version("home-1", community_id=HOME.id)
+        assert tx.rules.get("home-2") is None
+
+
+def test_a_scopes_versions_are_listed_latest_start_first_and_found_by_start(rules_uow):
+    with committed(rules_uow) as tx:
+        tx.rules.add(version("home-1", community_id=HOME.id, days=-5))
+        tx.rules.add(version("home-3", community_id=HOME.id, days=5))
+        tx.rules.add(version("home-2", community_id=HOME.id, days=0))
+        tx.rules.add(version("other-1", community_id=OTHER.id, days=-1))
+        tx.rules.add(version("street-1", street_id="st-1", days=-3))
+    with rules_uow() as tx:
+        assert [v.id for v in tx.rules.of_scope(HOME.id, "", 0, 10)] == ["home-3", "home-2", "home-1"]
+        assert [v.id for v in tx.rules.of_scope(HOME.id, "", 1, 1)] == ["home-2"]
+        assert [v.id for v in tx.rules.of_scope("", "st-1", 0, 10)] == ["street-1"]
+        assert [v.id for v in tx.rules.of_scope("", "", 0, 10)] == [BUILT_IN_VERSION_ID]
+        assert tx.rules.at_scope_from(HOME.id, "", NOW).id == "home-2"
+        assert tx.rules.at_scope_from(OTHER.id, "", NOW) is None
+        assert tx.rules.first_community_versions([HOME.id, OTHER.id, "co-none"]) == {
+            HOME.id: NOW - timedelta(days=5),
+            OTHER.id: NOW - timedelta(days=1),
+        }
+        assert tx.rules.first_community_versions([]) == {}
+
+
+def test_a_street_is_known_by_the_communities_announced_in_it(rules_uow):
+    with committed(rules_uow) as tx:
+        tx.people.put_community(OTHER)
+        tx.people.put_community(HOME)
+        tx.people.put_community(CommunityCopy("co-z", "st-2", "别处社区"))
+    with rules_uow() as tx:
+        assert tx.rules.street_known("st-1") is True
+        assert tx.rules.street_known("st-none") is False
+        assert tx.rules.street_communities("st-1") == [HOME, OTHER]
+        assert tx.rules.street_communities("st-none") == []

@@ -37,6 +37,8 @@ class FakeRules:
         scope = (version.community_id, version.street_id, version.effective_from)
         if any((v.community_id, v.street_id, v.effective_from) == scope for v in self.versions):
             raise Conflict("uq_rule_versions_scope_from")
+        if self.get(version.id) is not None:
+            raise Conflict("rule_versions_pkey")
         self.versions.append(version)
 
     def get(self, version_id):
