@@ -12,6 +12,14 @@ from jifen.errors import Conflict
 from services.points import bootstrap as points_bootstrap
 from services.points.adapters.unit_of_work import PointsUnitOfWork
 from services.points.domain.activity import SIGNED_UP, WITHDRAWN, Activity, Participant
+from services.points.domain.audit_trail import (
+    ADJUSTMENT,
+    AWARD,
+    COMMENDATION,
+    RULE_PUBLICATION,
+    AuditEvent,
+    AuditFilter,
+)
 from services.points.domain.hours import APPROVED, PENDING, REJECTED, HourRecord
 from services.points.domain.ledger import ACTIVE, CAPTURED, FROZEN, HELD, Account, Entry, Hold, Lot
 from services.points.domain.people import CommunityCopy, MemberCopy
@@ -603,3 +611,76 @@ def test_a_street_is_known_by_the_communities_announced_in_it(rules_uow):
         assert tx.rules.street_known("st-none") is False
         assert tx.rules.street_communities("st-1") == [HOME, OTHER]
         assert tx.rules.street_communities("st-none") == []
+
+
+# --- the audit trail: what admins did, over the entries and the rule versions ---
+
+
+def test_the_audit_trail_lists_awards_commendations_adjustments_and_publications_newest_first(rules_uow):
+    uow = rules_uow
+    opened(uow, "m-1", "m-2")
+    with committed(uow) as tx:
+        account = tx.ledger.lock("m-1")
+        for seq, kind, amount, rule_version_id in (
+            (1, "award", 30, ""),
+            (2, "award", 50, "home-1"),
+            (3, "adjustment", -5, ""),
+            (4, "accrual", 12, ""),
+        ):
+            entry, _ = earning("m-1", seq, amount, NOW + timedelta(minutes=seq), kind=kind)
+            account.new_entries.append(replace(entry, rule_version_id=rule_version_id))
+        tx.ledger.save(account, NOW)
+        away = tx.ledger.lock("m-2")
+        entry, _ = earning("m-2", 1, 10, NOW + timedelta(minutes=5))
+        away.new_entries.append(replace(entry, community_id=OTHER.id))
+        tx.ledger.save(away, NOW)
+        tx.rules.add(version("home-1", community_id=HOME.id, published_at=NOW + timedelta(minutes=6)))
+        tx.rules.add(version("street-1", street_id="st-1", published_at=NOW + timedelta(minutes=7), note=""))
+        tx.rules.add(version("other-1", community_id=OTHER.id, published_at=NOW + timedelta(minutes=8)))
+
+    def trail(offset=0, limit=10, **where):
+        found = tx.audit_trail.events(AuditFilter(HOME.id, "st-1", **where), offset, limit)
+        return [(e.id, e.kind) for e in found]
+
+    with uow() as tx:
+        assert trail() == [
+            ("street-1", RULE_PUBLICATION),
+            ("home-1", RULE_PUBLICATION),
+            ("e-m-1-3", ADJUSTMENT),
+            ("e-m-1-2", COMMENDATION),
+            ("e-m-1-1", AWARD),
+        ]
+        assert trail(1, 2) == [("home-1", RULE_PUBLICATION), ("e-m-1-3", ADJUSTMENT)]
+        assert trail(kinds=(AWARD,)) == [("e-m-1-1", AWARD)]
+        assert trail(kinds=(COMMENDATION, ADJUSTMENT)) == [("e-m-1-3", ADJUSTMENT), ("e-m-1-2", COMMENDATION)]
+        assert trail(kinds=()) == []
+        between = dict(created_after=NOW + timedelta(minutes=2), created_before=NOW + timedelta(minutes=7))
+        assert trail(**between) == [
+            ("home-1", RULE_PUBLICATION),
+            ("e-m-1-3", ADJUSTMENT),
+            ("e-m-1-2", COMMENDATION),
+        ]
+        published, _, commended, awarded = tx.audit_trail.events(AuditFilter(HOME.id, "st-1"), 1, 5)
+        assert published == AuditEvent(
+            "home-1",
+            RULE_PUBLICATION,
+            "admin-a",
+            NOW + timedelta(minutes=6),
+            "积分办法 home-1：多劳多得",
+            "",
+            0,
+            "home-1",
+            "home-1",
+        )
+        assert commended == AuditEvent(
+            "e-m-1-2",
+            COMMENDATION,
+            "admin-a",
+            NOW + timedelta(minutes=2),
+            "河道清理",
+            "m-1",
+            50,
+            "s-2",
+            "home-1",
+        )
+        assert awarded.points == 30 and awarded.rule_version_id == ""

@@ -204,9 +204,8 @@ class FakeAuditTrail:
             scoped = (v.community_id, v.street_id) in ((where.community_id, ""), ("", where.street_id))
             if RULE_PUBLICATION in where.kinds and scoped and v.published_at and within(v.published_at):
                 reason = f"{v.title}：{v.note}" if v.note else v.title
-                found.append(
-                    AuditEvent(v.id, RULE_PUBLICATION, v.published_by, v.published_at, reason, "", 0, v.id)
-                )
+                publication = (v.id, RULE_PUBLICATION, v.published_by, v.published_at, reason, "", 0)
+                found.append(AuditEvent(*publication, source_id=v.id, rule_version_id=v.id))
         found.sort(key=lambda a: (a.occurred_at, a.id), reverse=True)
         return found[offset : offset + limit]
 
