@@ -28,7 +28,7 @@ from services.points.service.activity_ports import ActivityFilter, HourFilter, V
 from services.points.service.ports import EntryFilter
 from tests.integration.repository_backends import BACKENDS, FAKE, committed, units_of_work
 from tests.unit.points.fake_activities import PointsUow
-from tests.unit.points.fake_rules import FakeRules
+from tests.unit.points.fake_rules import EarnedRow, FakeLeaderboardSums, FakeRules, HoursRow
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 HOME = CommunityCopy("co-a", "st-1", "张苏滩社区")
@@ -684,3 +684,111 @@ def test_the_audit_trail_lists_awards_commendations_adjustments_and_publications
             "home-1",
         )
         assert awarded.points == 30 and awarded.rule_version_id == ""
+
+
+# --- the sums leaderboards are made of ---
+# The fake keeps the rows the sums read (tests/unit/points/fake_rules.py): each backend is given the same
+# accounts, entries and hour records its own way, and must sum them alike.
+
+
+def fake_with_sums() -> PointsUow:
+    uow = PointsUow()
+    uow.leaderboard_sums = FakeLeaderboardSums()
+    return uow
+
+
+@pytest.fixture(params=BACKENDS)
+def sums_uow(request, tmp_path):
+    with points_units(request.param, tmp_path, fake_with_sums) as factory:
+        yield factory
+
+
+def write_account(tx, member_id: str, community: CommunityCopy) -> None:
+    if isinstance(tx.leaderboard_sums, FakeLeaderboardSums):
+        tx.leaderboard_sums.accounts[member_id] = community.id
+    else:
+        tx.ledger.open(Account(member_id, community.id), NOW)
+
+
+def write_entries(tx, member_id: str, *rows: tuple[str, int, datetime, CommunityCopy]) -> None:
+    if isinstance(tx.leaderboard_sums, FakeLeaderboardSums):
+        for kind, amount, at, community in rows:
+            tx.leaderboard_sums.earned.append(EarnedRow(member_id, community.id, kind, amount, at))
+        return
+    account = tx.ledger.lock(member_id)
+    for seq, (kind, amount, at, community) in enumerate(rows, start=account.last_seq + 1):
+        entry, _ = earning(member_id, seq, amount, at, kind=kind)
+        account.new_entries.append(replace(entry, community_id=community.id))
+    tx.ledger.save(account, NOW)
+
+
+def write_hours(tx, member_id: str, *rows: tuple[int, str, datetime]) -> None:
+    for n, (minutes, status, decided_at) in enumerate(rows):
+        if isinstance(tx.leaderboard_sums, FakeLeaderboardSums):
+            tx.leaderboard_sums.hours.append(HoursRow(member_id, minutes, status, decided_at))
+        else:
+            decided = dict(decided_by="admin-a", decided_at=decided_at) if status != PENDING else {}
+            tx.hours.add(record(f"h-{member_id}-{n}", member_id, minutes=minutes, status=status, **decided))
+
+
+@pytest.fixture
+def earners(sums_uow):
+    """m-1 earns in the home community and moved there from the other; m-2 lives in the other."""
+    day = timedelta(days=1)
+    with committed(sums_uow) as tx:
+        write_account(tx, "m-1", HOME)
+        write_account(tx, "m-2", OTHER)
+        write_entries(
+            tx,
+            "m-1",
+            ("award", 30, NOW - 10 * day, HOME),
+            ("accrual", 12, NOW - day, HOME),
+            ("adjustment", -2, NOW, HOME),
+            ("hold", -10, NOW, HOME),
+            ("expiry", -5, NOW, HOME),
+            ("award", 100, NOW - day, OTHER),
+        )
+        write_entries(tx, "m-2", ("accrual", 7, NOW - day, OTHER))
+        write_hours(
+            tx,
+            "m-1",
+            (60, APPROVED, NOW - 10 * day),
+            (90, APPROVED, NOW - day),
+            (600, PENDING, NOW),
+            (45, REJECTED, NOW - day),
+        )
+        write_hours(tx, "m-2", (30, APPROVED, NOW))
+    return sums_uow
+
+
+def test_a_members_points_and_minutes_are_summed_per_window(earners):
+    day = timedelta(days=1)
+    windows = [(None, None), (NOW - 2 * day, None), (NOW - 20 * day, NOW - 5 * day), (NOW + day, None)]
+    with earners() as tx:
+        assert tx.leaderboard_sums.account_community("m-1") == HOME.id
+        assert tx.leaderboard_sums.account_community("nobody") is None
+        assert tx.leaderboard_sums.member_points("m-1", HOME.id, windows) == [40, 10, 30, 0]
+        assert tx.leaderboard_sums.member_points("m-1", OTHER.id, windows) == [100, 100, 0, 0]
+        assert tx.leaderboard_sums.member_points("nobody", HOME.id, windows) == [0, 0, 0, 0]
+        assert tx.leaderboard_sums.member_minutes("m-1", windows) == [150, 90, 60, 0]
+        assert tx.leaderboard_sums.member_minutes("nobody", windows) == [0, 0, 0, 0]
+
+
+def test_the_rebuild_streams_earnings_and_minutes_of_each_members_own_community(earners):
+    day = timedelta(days=1)
+    with earners() as tx:
+        assert sorted(tx.leaderboard_sums.earned_points()) == sorted(
+            [
+                (HOME.id, "m-1", 30, NOW - 10 * day),
+                (HOME.id, "m-1", 12, NOW - day),
+                (HOME.id, "m-1", -2, NOW),
+                (OTHER.id, "m-2", 7, NOW - day),
+            ]
+        )
+        assert sorted(tx.leaderboard_sums.certified_minutes()) == sorted(
+            [
+                (HOME.id, "m-1", 60, NOW - 10 * day),
+                (HOME.id, "m-1", 90, NOW - day),
+                (OTHER.id, "m-2", 30, NOW),
+            ]
+        )
