@@ -26,6 +26,7 @@ from services.points.domain.people import CommunityCopy, MemberCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
 from services.points.service.activity_ports import ActivityFilter, HourFilter, Visibility
 from services.points.service.ports import EntryFilter
+from services.points.service.rule_ports import ApprovedHourRow
 from tests.integration.repository_backends import BACKENDS, FAKE, committed, units_of_work
 from tests.unit.points.fake_activities import PointsUow
 from tests.unit.points.fake_rules import EarnedRow, FakeLeaderboardSums, FakeRules, HoursRow
@@ -792,3 +793,40 @@ def test_the_rebuild_streams_earnings_and_minutes_of_each_members_own_community(
                 (OTHER.id, "m-2", 30, NOW),
             ]
         )
+
+
+def write_served(tx, record_id, member_id, community, start, status=APPROVED, minutes=90, accrued=22):
+    """An hour record of an activity of difficulty 3 in cleanup that started at `start`."""
+    if isinstance(tx.rules, FakeRules):
+        row = ApprovedHourRow(record_id, member_id, community.id, minutes, accrued, start, 3, "cleanup")
+        tx.rules.hour_rows.append((row, status))
+        return
+    activity_id = f"a-{record_id}"
+    tx.activities.add(
+        activity(activity_id, community_id=community.id, difficulty=3, category="cleanup", start_time=start)
+    )
+    served = record(record_id, member_id, activity_id, community_id=community.id, minutes=minutes)
+    tx.hours.add(replace(served, status=status, points_accrued=accrued))
+
+
+def test_approved_hours_of_communities_are_read_by_when_their_activity_started(rules_uow):
+    day = timedelta(days=1)
+    with committed(rules_uow) as tx:
+        write_served(tx, "h-3", "m-2", HOME, NOW - 3 * day)
+        write_served(tx, "h-1", "m-2", HOME, NOW - 2 * day, minutes=60, accrued=10)
+        write_served(tx, "h-2", "m-1", OTHER, NOW - 2 * day)
+        write_served(tx, "h-4", "m-1", HOME, NOW - 2 * day, status=PENDING)
+        write_served(tx, "h-5", "m-1", HOME, NOW - 20 * day)
+        write_served(tx, "h-6", "m-1", HOME, NOW)
+        write_served(tx, "h-7", "m-3", CommunityCopy("co-z", "st-2"), NOW - day)
+    with rules_uow() as tx:
+        found = tx.rules.approved_hours([HOME.id, OTHER.id], NOW - 10 * day, NOW)
+        assert [r.hour_record_id for r in found] == ["h-2", "h-1", "h-3"]
+        assert found[1] == ApprovedHourRow("h-1", "m-2", HOME.id, 60, 10, NOW - 2 * day, 3, "cleanup")
+        assert [r.hour_record_id for r in tx.rules.approved_hours([HOME.id], NOW - 30 * day, NOW + day)] == [
+            "h-5",
+            "h-6",
+            "h-1",
+            "h-3",
+        ]
+        assert tx.rules.approved_hours([], NOW - 30 * day, NOW) == []
