@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from jifen.caller import ADMIN, Caller, Grant
 from jifen.errors import Conflict
@@ -165,6 +165,9 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+    def advance(self, **kwargs) -> None:
+        self.now += timedelta(**kwargs)
 
 
 def rules_uow() -> FakeUnitOfWork:
