@@ -14,6 +14,7 @@ from services.market.adapters.unit_of_work import MarketUnitOfWork
 from services.market.domain.catalog import OFF_SALE, RESTOCK, Item, ItemDetails, Shop, StockChange
 from services.market.domain.item_image import ItemImage
 from services.market.domain.people import ACTIVE, DEACTIVATED, CommunityCopy, MemberCopy
+from services.market.domain.pickup import KeyRing
 from services.market.domain.redemption import (
     AWAITING_PICKUP,
     CANCELLED,
@@ -24,7 +25,7 @@ from services.market.domain.redemption import (
 )
 from services.market.service.ports import ItemFilter, RedemptionFilter, StockChangeFilter
 from tests.integration.repository_backends import BACKENDS, committed, units_of_work
-from tests.unit.market.fakes import FakeUnitOfWork
+from tests.unit.market.fakes import FakeSecrets, FakeUnitOfWork
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 HOME = CommunityCopy("co-a", "st-1", "张苏滩社区")
@@ -407,3 +408,30 @@ def test_an_idempotency_record_is_found_by_operation_and_request_and_written_onc
         assert tx.idempotency.find("market.CancelRedemption", "r-1") is None
     with pytest.raises(Conflict), committed(uow) as tx:
         tx.idempotency.record("market.PlaceRedemption", "r-1", "digest-2", {})
+
+
+# --- the pickup keys ---
+
+
+@pytest.fixture(params=BACKENDS)
+def keyed_uow(request, tmp_path):
+    keys = FakeSecrets().keys
+
+    def sql(engine):
+        return MarketUnitOfWork(engine, pickup_keys=keys)
+
+    with units_of_work(
+        request.param, tmp_path, "market", market_bootstrap.MIGRATIONS, sql, FakeUnitOfWork
+    ) as f:
+        yield f
+
+
+def test_once_the_databases_old_key_is_forgotten_the_ring_is_the_key_files(keyed_uow):
+    # A database made by the migrations starts with the old key its first version kept; the fake stands
+    # for one whose old key is already gone, so the contract starts where both agree.
+    with committed(keyed_uow) as tx:
+        tx.secrets.forget_legacy_key()
+    with committed(keyed_uow) as tx:
+        assert tx.secrets.forget_legacy_key() is False
+        assert tx.secrets.ring() == KeyRing(FakeSecrets().keys)
+        assert tx.secrets.ring().current.id == "k-current"
