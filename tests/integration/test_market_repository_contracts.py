@@ -23,9 +23,17 @@ from services.market.domain.redemption import (
     RESERVING,
     Redemption,
 )
-from services.market.service.ports import ItemFilter, RedemptionFilter, StockChangeFilter
 from tests.integration.repository_backends import BACKENDS, committed, units_of_work
-from tests.unit.market.fakes import FakeSecrets, FakeUnitOfWork
+
+# The filters and rows the ports define, taken where the fakes take them from: the ports' modules move
+# with the services' layout, the fakes follow them.
+from tests.unit.market.fakes import (
+    FakeSecrets,
+    FakeUnitOfWork,
+    ItemFilter,
+    RedemptionFilter,
+    StockChangeFilter,
+)
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 HOME = CommunityCopy("co-a", "st-1", "张苏滩社区")

@@ -16,9 +16,11 @@ from services.members.domain.directory import BY_ADMIN, Community, Grid, Organiz
 from services.members.domain.member import Member
 from services.members.domain.role_change import DEACTIVATED, ROLES_SET, RoleChange, RoleChangeFilter
 from services.members.domain.sessions import RefreshToken
-from services.members.service.ports import MemberFilter
 from tests.integration.repository_backends import BACKENDS, committed, units_of_work
-from tests.unit.members.fakes import FakeUnitOfWork
+
+# The filters and rows the ports define, taken where the fakes take them from: the ports' modules move
+# with the services' layout, the fakes follow them.
+from tests.unit.members.fakes import FakeUnitOfWork, MemberFilter
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 STREET = Street("st-1", "雁南街道", NOW)

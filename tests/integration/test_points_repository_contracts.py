@@ -24,12 +24,13 @@ from services.points.domain.hours import APPROVED, PENDING, REJECTED, HourRecord
 from services.points.domain.ledger import ACTIVE, CAPTURED, FROZEN, HELD, Account, Entry, Hold, Lot
 from services.points.domain.people import CommunityCopy, MemberCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
-from services.points.service.activity_ports import ActivityFilter, HourFilter, Visibility
-from services.points.service.ports import EntryFilter
-from services.points.service.rule_ports import ApprovedHourRow
 from tests.integration.repository_backends import BACKENDS, FAKE, committed, units_of_work
-from tests.unit.points.fake_activities import PointsUow
-from tests.unit.points.fake_rules import EarnedRow, FakeLeaderboardSums, FakeRules, HoursRow
+
+# The filters and rows the ports define, taken where the fakes take them from: the ports' modules move
+# with the services' layout, the fakes follow them.
+from tests.unit.points.fake_activities import ActivityFilter, HourFilter, PointsUow, Visibility
+from tests.unit.points.fake_rules import ApprovedHourRow, EarnedRow, FakeLeaderboardSums, FakeRules, HoursRow
+from tests.unit.points.fakes import EntryFilter
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 HOME = CommunityCopy("co-a", "st-1", "张苏滩社区")
