@@ -12,7 +12,9 @@ RUN_ARGS ?= --demo
 run: $(STAMPS)/protos $(STAMPS)/node
 	$(VENV)/bin/jifen up $(RUN_ARGS)
 
+# The architecture rules first: a broken one fails in a second, before the long test run.
 test: $(STAMPS)/protos $(STAMPS)/node
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 install: $(STAMPS)/install
@@ -23,7 +25,8 @@ node: $(STAMPS)/node
 
 lint: $(STAMPS)/protos $(STAMPS)/node
 	npx --no-install buf lint
-	$(PY) -m ruff check jifen services tests
+	$(PY) -m ruff check jifen services tests demo
+	$(VENV)/bin/lint-imports
 
 # Dependencies only from the hashed lock file (a tampered or substituted package fails the install);
 # then jifen itself, editable, adding nothing the lock does not hold.

@@ -1,4 +1,4 @@
-"""How the runtime finds each service's composition root, without the services knowing about each other.
+"""How the runtime finds each service's composition root (and the demo street), without importing any of them.
 
 Each services/<name>/bootstrap.py offers the same small surface (ServiceModule); the CLI, the
 embedded runner and the nameko workers use only that.
@@ -24,6 +24,8 @@ from jifen.settings import Settings
 SERVICES = ("members", "points", "market")
 # The web app: a client of the services, with no database or events of its own.
 GATEWAY = "gateway"
+# The demo street `jifen up --demo` seeds: data for newcomers, not part of the runtime.
+DEMO = "demo"
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,7 @@ def load(name: str) -> ServiceModule:
 
 def load_gateway():
     return importlib.import_module(f"services.{GATEWAY}.bootstrap")
+
+
+def load_demo():
+    return importlib.import_module(DEMO)

@@ -1,4 +1,5 @@
-"""The nameko side of a service's worker: its outbox relay and its event consumer as one dependency.
+"""The nameko side of a service's worker: its outbox relay and its event consumer as one dependency,
+and the worker class itself, built from the service's subscription table.
 
 Only ever imported inside `nameko run`, which monkey-patches eventlet first; psycopg2 then
 cooperates with eventlet, so database calls here do not freeze the worker (DESIGN §11).
@@ -7,8 +8,11 @@ cooperates with eventlet, so database calls here do not freeze the worker (DESIG
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Mapping
 
+from nameko.events import EventDispatcher, event_handler
 from nameko.extensions import DependencyProvider
+from nameko.timer import timer
 
 from jifen import composition
 from jifen.composition import EventParts
@@ -63,3 +67,63 @@ class EventRuntime:
 
 def relay_interval() -> float:
     return Settings().outbox_interval_seconds
+
+
+def handler_name(event_type: str) -> str:
+    """The worker method for EVENT_TYPE. RabbitMQ names each queue after its method
+    (evt-<producer>-<type>--<service>.<method>), so renaming one strands the events queued under the
+    old name: keep this rule."""
+    return "on_" + event_type.replace(".", "_")
+
+
+def worker_class(
+    service: str, subscriptions: Iterable[tuple[str, str]], jobs: Mapping[str, float] | None = None
+) -> type:
+    """The nameko service class of SERVICE's worker: a timer relaying its outbox, a timer per job
+    (name -> interval in seconds, as bootstrap.build_events names them), and one @event_handler per
+    (producer, event type) of SUBSCRIPTIONS, the very table the embedded bus subscribes from.
+
+    Translate only: each handler hands the envelope to the service's consumer, each timer runs one
+    job. Every handler requeues on error (REQUEUE_AFTER_SECONDS)."""
+    members: dict[str, object] = {
+        "name": service,
+        "dispatch": EventDispatcher(),
+        "events": ServiceEvents(service),
+        "relay_outbox": timer(interval=relay_interval())(_relay_outbox()),
+    }
+    for job, interval in (jobs or {}).items():
+        members[_unused(members, job, service)] = timer(interval=interval)(_run_job(job))
+    for producer, event_type in subscriptions:
+        method = _unused(members, handler_name(event_type), service)
+        members[method] = event_handler(producer, event_type, requeue_on_error=True)(_consume(method))
+    return type(f"{service.capitalize()}Worker", (), members)
+
+
+def _unused(members: Mapping[str, object], method: str, service: str) -> str:
+    if method in members:
+        raise ValueError(f"{service} worker: two entrypoints would be named {method}")
+    return method
+
+
+# Each entrypoint gets a function of its own: nameko marks the function object it decorates.
+def _relay_outbox() -> Callable:
+    def relay_outbox(self):
+        self.events.relay(self.dispatch)
+
+    return relay_outbox
+
+
+def _run_job(job: str) -> Callable:
+    def run_job(self):
+        self.events.run_job(job)
+
+    run_job.__name__ = run_job.__qualname__ = job
+    return run_job
+
+
+def _consume(method: str) -> Callable:
+    def consume(self, body):
+        self.events.consume(body)
+
+    consume.__name__ = consume.__qualname__ = method
+    return consume

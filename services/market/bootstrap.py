@@ -28,12 +28,13 @@ from .adapters.members_client import GrpcMembers
 from .adapters.points_client import GrpcPoints
 from .adapters.unit_of_work import MarketUnitOfWork
 from .domain.pickup import PickupKey
-from .entrypoints.market_api import MarketServicer
+from .entrypoints.market_servicer import MarketServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
-from .entrypoints.reports_api import MarketReportsServicer
-from .service import access, event_handlers, jobs
-from .service.ports import PickupLimits
-from .service.saga import SagaSettings
+from .entrypoints.reports_servicer import MarketReportsServicer
+from .service import scope, subscriptions
+from .service.redemptions import jobs
+from .service.redemptions.placing import SagaSettings
+from .service.redemptions.ports import PickupLimits
 
 NAME = "market"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -94,7 +95,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
         POLICY,
         TokenVerifier.from_file(settings.public_key_path),
         settings.grpc_workers,
-        resolve=lambda caller: access.live_caller(caller, uow()),
+        resolve=lambda caller: scope.live_caller(caller, uow()),
         with_reflection=settings.grpc_reflection,
         credentials=tls.server_credentials(settings),
     )
@@ -110,7 +111,7 @@ def build_events(settings: Settings) -> EventParts:
     return EventParts(
         engine,
         OutboxRelay(engine, settings.outbox_lease_seconds, settings.outbox_batch_size),
-        EventConsumer(NAME, engine, uow, event_handlers.handlers()),
+        EventConsumer(NAME, engine, uow, subscriptions.handlers()),
         jobs=[
             Job("sweep_reserving", interval, partial(jobs.sweep_reserving, uow, points, saga)),
             Job("expire_uncollected", interval, partial(jobs.expire_uncollected, uow, points)),

@@ -21,7 +21,8 @@ from jifen.tokens import TokenIssuer, TokenVerifier
 from .adapters.passwords import Argon2Passwords
 from .adapters.unit_of_work import MembersUnitOfWork
 from .domain.member import Member
-from .entrypoints.grpc_api import DirectoryServicer, MembersServicer
+from .entrypoints.directory_servicer import DirectoryServicer
+from .entrypoints.members_servicer import MembersServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
 from .service import login, registration
 from .service.commands import CreateAdmin

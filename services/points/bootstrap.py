@@ -22,17 +22,18 @@ from jifen.service_token import service_token
 from jifen.settings import Settings
 from jifen.tokens import TokenVerifier
 
-from .adapters.leaderboards import RedisLeaderboards
 from .adapters.ledger_audit import audit_engine
 from .adapters.members_client import GrpcMembers
+from .adapters.redis_leaderboards import RedisLeaderboards
 from .adapters.unit_of_work import PointsUnitOfWork
 from .entrypoints.activities_api import ActivitiesServicer
-from .entrypoints.ledger_api import LedgerServicer
+from .entrypoints.ledger_servicer import LedgerServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
-from .entrypoints.reports_api import ReportsServicer
-from .entrypoints.rules_api import RulesServicer
-from .service import event_handlers, jobs, leaderboards
+from .entrypoints.reports_servicer import ReportsServicer
+from .entrypoints.rules_servicer import RulesServicer
+from .service import jobs, subscriptions
 from .service.check_in import CodeLimits
+from .service.leaderboards import handlers as leaderboards
 
 NAME = "points"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -80,7 +81,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
         POLICY,
         TokenVerifier.from_file(settings.public_key_path),
         settings.grpc_workers,
-        resolve=lambda caller: event_handlers.live_caller(caller, uow()),
+        resolve=lambda caller: subscriptions.live_caller(caller, uow()),
         with_reflection=settings.grpc_reflection,
         credentials=tls.server_credentials(settings),
     )
@@ -93,7 +94,7 @@ def build_events(settings: Settings) -> EventParts:
     return EventParts(
         engine,
         OutboxRelay(engine, settings.outbox_lease_seconds, settings.outbox_batch_size),
-        EventConsumer(NAME, engine, uow, event_handlers.handlers(boards)),
+        EventConsumer(NAME, engine, uow, subscriptions.handlers(boards)),
         jobs=[
             Job("expire_lots", settings.points_job_interval_seconds, partial(jobs.expire_lots, uow)),
             Job(

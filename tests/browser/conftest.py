@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jifen import demo
+import demo
 from tests.processes import ROOT
 from tests.web_site import Site
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from jifen import demo
+import demo
 from jifen.members.v1 import members_pb2 as m
 from services.gateway.service.calendar import LOCAL
 from tests.browser.conftest import DESKTOP, PHONE

@@ -11,7 +11,7 @@ import zlib
 import grpc
 import pytest
 
-from jifen import demo
+import demo
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.town import COMMUNITY_ADMIN, Town
 from tests.members_client import rid

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from jifen import demo
+import demo
 from jifen.ids import new_id
 from jifen.points.v1 import activities_pb2 as a
 from jifen.points.v1 import activities_pb2_grpc as a_grpc

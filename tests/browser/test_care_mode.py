@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jifen import demo
+import demo
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.town import GRID_WORKER, STAFF, VOLUNTEER
 

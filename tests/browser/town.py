@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from jifen import demo
+import demo
 from jifen.ids import new_id
 from jifen.members.v1 import members_pb2 as m
 from jifen.points.v1 import activities_pb2 as a

@@ -21,9 +21,9 @@ from services.market.domain.catalog import Item, ItemDetails, Shop
 from services.market.domain.limits import DAY, MONTH, WEEK, YEAR
 from services.market.domain.people import ACTIVE, MemberCopy
 from services.market.domain.pickup import PickupKey
-from services.market.service import placing
-from services.market.service.commands import PlaceRedemption
-from services.market.service.saga import SagaSettings
+from services.market.service.redemptions import placing
+from services.market.service.redemptions.commands import PlaceRedemption
+from services.market.service.redemptions.placing import SagaSettings
 from tests.servers import drop_database, fresh_database
 from tests.unit.market.fakes import HOME, NOW, Clock, FakePoints, volunteer
 

@@ -16,7 +16,7 @@ from services.market import bootstrap
 from services.market.adapters import tables
 from services.market.adapters.unit_of_work import MarketUnitOfWork
 from services.market.domain.pickup import LEGACY_KEY_ID, PickupKey
-from services.market.service import jobs
+from services.market.service.redemptions import jobs
 from tests.conftest import free_port
 from tests.integration.market_town import MarketTown
 from tests.integration.rpc_errors import code_of as _code

@@ -18,8 +18,8 @@ from jifen.points.v1 import ledger_pb2 as lg
 from jifen.redis_client import connect
 from jifen.timestamps import to_timestamp
 from services.market import bootstrap
-from services.market.service import jobs
-from services.market.service.saga import SagaSettings
+from services.market.service.redemptions import jobs
+from services.market.service.redemptions.placing import SagaSettings
 from tests.conftest import free_port
 from tests.integration.market_town import MarketTown
 from tests.integration.rpc_errors import code_of as _code
@@ -450,7 +450,6 @@ def test_proxy_orders_show_on_the_volunteers_page_are_capped_and_can_be_switched
     # Their own order is theirs to place, cap or not.
     assert town.place(elder, item.item_id).placed_by == elder.member_id
     assert town.get_item(item.item_id, admin).reserved == cap + 1
-
 
 
 def test_a_volunteer_who_switched_proxy_redemption_off_is_not_redeemed_for(market_town: MarketTown, shop_of):

@@ -25,9 +25,9 @@ from jifen.months import LOCAL
 from jifen.rate_limit import FailureLimiter
 from services.market import bootstrap as market_bootstrap
 from services.market.adapters.unit_of_work import MarketUnitOfWork
-from services.market.service import commands as c
-from services.market.service import pickup, placing
-from services.market.service.ports import PickupLimits
+from services.market.service.redemptions import commands as c
+from services.market.service.redemptions import pickup, placing
+from services.market.service.redemptions.ports import PickupLimits
 from tests.integration.market_town import MarketTown
 from tests.integration.points_town import HOME, OTHER, STREET
 from tests.servers import REDIS_URL

@@ -14,12 +14,12 @@ from jifen.caller import Caller
 from jifen.clock import utcnow
 from jifen.points.v1 import ledger_pb2 as pb
 from services.points.adapters import tables
-from services.points.adapters.leaderboards import RedisLeaderboards
 from services.points.adapters.people_repository import SqlPeople
+from services.points.adapters.redis_leaderboards import RedisLeaderboards
 from services.points.adapters.unit_of_work import PointsUnitOfWork
 from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
 from services.points.entrypoints.leaderboard_messages import get_leaderboard_response
-from services.points.service import leaderboards
+from services.points.service.leaderboards import handlers as leaderboards
 from tests.servers import REDIS_URL, require_redis
 
 MIGRATIONS = Path("services/points/migrations")

@@ -20,9 +20,10 @@ from jifen.db import make_engine
 from jifen.months import LOCAL
 from jifen.points.v1 import reports_pb2 as pb
 from services.points.adapters.unit_of_work import PointsUnitOfWork
-from services.points.service import activities, awards, holds, hour_decisions, hours, jobs
+from services.points.service import activities, hour_decisions, hours, jobs
 from services.points.service import activity_commands as act
-from services.points.service import ledger_commands as led
+from services.points.service.ledger import awards, holds
+from services.points.service.ledger import commands as led
 from tests.integration.points_town import HOME, OTHER, STREET, PointsTown
 
 MARKET = Caller(service="market")

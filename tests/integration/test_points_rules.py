@@ -21,7 +21,7 @@ from services.points.adapters.unit_of_work import PointsUnitOfWork
 from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
 from services.points.domain.rules import DEFAULT_RULES, RuleVersion
 from services.points.entrypoints import rule_messages
-from services.points.entrypoints.rules_api import RulesServicer
+from services.points.entrypoints.rules_servicer import RulesServicer
 
 MIGRATIONS = Path("services/points/migrations")
 STREET = "st-1"

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
-from jifen import demo, demo_market
+import demo
+from demo import market as demo_market
 from jifen.market.v1 import market_pb2 as mk
 from jifen.market.v1 import market_pb2_grpc as mk_grpc
 from jifen.members.v1 import members_pb2 as m

@@ -86,3 +86,44 @@ class FakeMembersDirectory:
     def member_ids(self, registered_before):
         self._answer()
         return list(self.ids)
+
+
+class FakeMemberCopies:
+    """The copy of members and communities (jifen.member_copy_repository) as points or the market keeps it."""
+
+    def __init__(self):
+        self.member_rows = {}
+        self.community_rows = {}
+
+    def member(self, member_id, lock=False):
+        return self.member_rows.get(member_id)
+
+    def members(self, member_ids):
+        return {i: self.member_rows[i] for i in member_ids if i in self.member_rows}
+
+    def put_member(self, member):
+        self.member_rows[member.id] = member
+
+    def names(self, member_ids):
+        return {i: self.member_rows[i].name for i in member_ids if i in self.member_rows}
+
+    def staff_of(self, shops):
+        return {
+            shop.id: tuple(
+                sorted(
+                    m.id
+                    for m in self.member_rows.values()
+                    if m.staff_shop_id == shop.id and m.active and m.community_id == shop.community_id
+                )
+            )
+            for shop in shops
+        }
+
+    def community(self, community_id):
+        return self.community_rows.get(community_id)
+
+    def communities_of_street(self, street_id):
+        return sorted(c.id for c in self.community_rows.values() if c.street_id == street_id)
+
+    def put_community(self, community):
+        self.community_rows[community.id] = community

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from jifen import demo
+import demo
 from jifen.db import make_engine
 from jifen.market.v1 import market_pb2 as mk
 from jifen.market.v1 import market_pb2_grpc as mk_grpc
@@ -19,7 +19,7 @@ from jifen.points.v1 import ledger_pb2 as lg
 from jifen.points.v1 import ledger_pb2_grpc as lg_grpc
 from jifen.timestamps import from_timestamp, to_timestamp
 from services.points.adapters.unit_of_work import PointsUnitOfWork
-from services.points.service.posting import locked_account
+from services.points.service.ledger.posting import locked_account
 from tests.members_client import bearer, rid
 from tests.web.people import eventually, signed_in
 

@@ -7,7 +7,7 @@ import time
 import grpc
 import httpx
 
-from jifen import demo
+import demo
 from jifen.market.v1 import market_pb2 as mk
 from jifen.market.v1 import market_pb2_grpc as mk_grpc
 from jifen.members.v1 import members_pb2 as m

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from jifen import demo
+import demo
 from jifen.members.v1 import members_pb2 as m
 from services.gateway.service.calendar import LOCAL
 from tests.members_client import rid

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from jifen import demo
+import demo
 from jifen.months import LOCAL
 from tests.web.dashboard_town import DashboardTown
 from tests.web.people import signed_in

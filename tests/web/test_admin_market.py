@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from jifen import demo
+import demo
 from jifen.ids import new_id
 from jifen.members.v1 import members_pb2 as m
 from jifen.points.v1 import ledger_pb2 as lg

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from jifen import demo
+import demo
 from jifen.members.v1 import members_pb2 as m
 from tests.members_client import rid
 from tests.processes import embedded_env, jifen, wait_until

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from jifen import demo
+import demo
 from jifen.members.v1 import members_pb2 as m
 from tests.members_client import rid
 from tests.web.people import signed_in

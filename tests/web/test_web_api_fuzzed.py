@@ -10,7 +10,7 @@ import httpx
 import pytest
 from openapi_spec_validator import validate
 
-from jifen import demo
+import demo
 from tests.browser.town import Town
 from tests.web.people import eventually, signed_in
 from tests.web_site import running_site

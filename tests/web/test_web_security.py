@@ -7,7 +7,7 @@ import re
 import httpx
 import pytest
 
-from jifen import demo
+import demo
 from tests.members_client import rid
 from tests.web.people import redeem, second_shop_staff, signed_in
 

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from jifen.clock import as_utc
 
 from ..domain.catalog import ON_SALE, Item, ItemDetails, Shop, StockChange
-from ..service.ports import ItemFilter, StockChangeFilter
+from ..service.catalogue.ports import ItemFilter, StockChangeFilter
 from .tables import items, shops, stock_changes
 
 DETAIL_FIELDS = tuple(f.name for f in fields(ItemDetails))
@@ -159,11 +159,14 @@ def _item(row) -> Item:
 
 
 class SqlStockChanges:
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, seen: list):
         self.connection = connection
+        # The unit of work's aggregates: a change carries its item's low-stock warning.
+        self.seen = seen
 
     def add(self, change: StockChange) -> None:
         self.connection.execute(stock_changes.insert().values(**asdict(change)))
+        self.seen.append(change)
 
     def get(self, change_id: str) -> StockChange | None:
         row = self.connection.execute(sa.select(stock_changes).where(stock_changes.c.id == change_id)).first()

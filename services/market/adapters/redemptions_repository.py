@@ -12,18 +12,21 @@ from jifen.clock import as_utc
 
 from ..domain.pickup import LEGACY_KEY_ID, KeyRing, PickupKey
 from ..domain.redemption import AWAITING_PICKUP, COUNTED, FAILED, RESERVING, Redemption
-from ..service.ports import RedemptionFilter
+from ..service.redemptions.ports import RedemptionFilter
 from .tables import redemptions, secrets
 
 TIMES = ("collected_at", "closed_at", "expires_at", "created_at", "updated_at")
 
 
 class SqlRedemptions:
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, seen: list):
         self.connection = connection
+        # The unit of work's aggregates: what is written here is noted for the events it recorded.
+        self.seen = seen
 
     def add(self, redemption: Redemption) -> None:
         self.connection.execute(redemptions.insert().values(**asdict(redemption)))
+        self.seen.append(redemption)
 
     def get(self, redemption_id: str, lock: bool = False) -> Redemption | None:
         query = sa.select(redemptions).where(redemptions.c.id == redemption_id)
@@ -35,6 +38,7 @@ class SqlRedemptions:
         self.connection.execute(
             redemptions.update().where(redemptions.c.id == values.pop("id")).values(**values)
         )
+        self.seen.append(redemption)
 
     def units_since(self, member_id: str, item_id: str, since: datetime | None) -> int:
         query = sa.select(sa.func.coalesce(sa.func.sum(redemptions.c.quantity), 0)).where(

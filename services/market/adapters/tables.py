@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from jifen.member_copy_tables import add_member_copy_tables
 from jifen.tables import when
 
 metadata = sa.MetaData()
@@ -11,31 +12,8 @@ metadata = sa.MetaData()
 
 # --- What the market keeps of the members service, from its events (never read across databases). ---
 
-communities = sa.Table(
-    "communities",
-    metadata,
-    sa.Column("id", sa.String(40), primary_key=True),
-    sa.Column("street_id", sa.String(40), nullable=False, index=True),
-    sa.Column("name", sa.String(60), nullable=False, server_default=""),
-)
-
-members = sa.Table(
-    "members",
-    metadata,
-    sa.Column("id", sa.String(40), primary_key=True),
-    sa.Column("name", sa.String(40), nullable=False),
-    sa.Column("community_id", sa.String(40), nullable=False, index=True),
-    sa.Column("street_id", sa.String(40), nullable=False),
-    sa.Column("grid_id", sa.String(40), nullable=False, server_default=""),
-    sa.Column("status", sa.String(16), nullable=False),
-    # The roles of the last member event applied, as JSON claims; NULL for copies kept before
-    # copies held roles (the caller's token is trusted for them until their next member.updated).
-    sa.Column("grants", sa.Text, nullable=True),
-    sa.Column("proxy_redemption_refused", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("staff_shop_id", sa.String(40), nullable=False, server_default="", index=True),
-    # The time of the member event last applied: delivery is unordered, older events are skipped.
-    when("updated_at"),
-)
+member_copies = add_member_copy_tables(metadata)
+communities, members = member_copies
 
 # --- Shops, goods and stock (DESIGN §7). ---
 

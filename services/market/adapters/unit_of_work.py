@@ -8,6 +8,7 @@ from jifen.unit_of_work import SqlUnitOfWork
 
 from ..domain.pickup import PickupKey
 from ..service.ports import Directory
+from . import outbox_messages
 from .catalog_repository import SqlItems, SqlShops, SqlStockChanges
 from .item_images_repository import SqlItemImages
 from .people_repository import SqlPeople
@@ -17,6 +18,7 @@ from .report_queries import SqlReportSums
 
 class MarketUnitOfWork(SqlUnitOfWork):
     producer = "market"
+    to_message = staticmethod(outbox_messages.to_message)
 
     def __init__(
         self, engine: Engine, directory: Directory | None = None, pickup_keys: tuple[PickupKey, ...] = ()
@@ -29,8 +31,9 @@ class MarketUnitOfWork(SqlUnitOfWork):
         self.people = SqlPeople(connection)
         self.shops = SqlShops(connection)
         self.items = SqlItems(connection)
-        self.stock_changes = SqlStockChanges(connection)
+        # These note what they write in `seen`: its events go out at commit.
+        self.stock_changes = SqlStockChanges(connection, self.seen)
         self.item_images = SqlItemImages(connection)
-        self.redemptions = SqlRedemptions(connection)
+        self.redemptions = SqlRedemptions(connection, self.seen)
         self.report_sums = SqlReportSums(connection)
         self.secrets = SqlSecrets(connection, self.pickup_keys)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from jifen.domain_events import Aggregate
 from jifen.errors import FailedPrecondition, InvalidArgument, bounded
 
+from .events import ItemLowStock
 from .limits import LIFETIME, NONE, PERIOD_EN, PERIOD_ZH, PERIODS, period_start
 
 SHOP_OPEN = "open"
@@ -182,10 +184,49 @@ class Item:
         """The most units a restock may bring the stock to."""
         return self.details.stock_cap or MAX_STOCK
 
+    def check_cap(self, delta: int, stock_after: int) -> None:
+        """A restock may not bring the stock above the item's cap (taking units away always may)."""
+        if delta > 0 and stock_after > self.cap:
+            raise FailedPrecondition(
+                f"库存不能超过上限 {self.cap} 件（加上后为 {stock_after} 件）",
+                f"stock may not exceed its cap of {self.cap} (it would be {stock_after})",
+            )
+
     def low_after(self, stock_before: int, stock_after: int) -> bool:
         """True when this change takes stock to or below the warning threshold (not when already there)."""
         threshold = self.details.low_stock_threshold
         return threshold > 0 and stock_after <= threshold < stock_before
+
+    def moved(
+        self,
+        change_id: str,
+        kind: str,
+        delta: int,
+        stock_after: int,
+        now: datetime,
+        reason: str = "",
+        redemption_id: str = "",
+        changed_by: str = "",
+    ) -> StockChange:
+        """The record of a stock move the repository made (`stock_after` is its answer), carrying the
+        warning to the shop (item.low_stock) when the move takes stock to the threshold."""
+        change = StockChange(
+            change_id, self.id, self.shop_id, kind, delta, stock_after, reason, redemption_id, changed_by, now
+        )
+        if self.low_after(stock_after - delta, stock_after):
+            change.record(
+                ItemLowStock(
+                    item_id=self.id,
+                    item_name=self.name,
+                    shop_id=self.shop_id,
+                    community_id=self.community_id,
+                    stock=stock_after,
+                    reserved=self.reserved - delta if kind == RESERVED else self.reserved,
+                    low_stock_threshold=self.details.low_stock_threshold,
+                    at=now,
+                )
+            )
+        return change
 
 
 # Kinds of stock change: who moved units and why.
@@ -197,7 +238,9 @@ STOCK_CHANGE_KINDS = (INITIAL, RESTOCK, RESERVED, RETURNED)
 
 
 @dataclass(frozen=True)
-class StockChange:
+class StockChange(Aggregate):
+    """One move of an item's units; it carries the item's low-stock warning the move raised, if any."""
+
     id: str
     item_id: str
     shop_id: str

@@ -7,9 +7,17 @@ reserving -> awaiting_pickup -> collected
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+from jifen.domain_events import Aggregate
 from jifen.errors import FailedPrecondition
+
+from .catalog import RETURNED, Item, Shop, StockChange
+from .events import RedemptionCancelled, RedemptionConfirmed, RedemptionExpired, RedemptionPlaced
+
+if TYPE_CHECKING:
+    from .people import MemberCopy
 
 RESERVING = "reserving"
 AWAITING_PICKUP = "awaiting_pickup"
@@ -40,8 +48,27 @@ def wrong_status(status: str) -> FailedPrecondition:
     return FailedPrecondition(zh, en)
 
 
+def require_may_redeem(member: MemberCopy) -> None:
+    if not member.active:
+        raise FailedPrecondition("该账号已停用，不能兑换", "this account is deactivated; it cannot redeem")
+
+
+def require_proxy_allowed(member: MemberCopy, placed_this_week: int, per_week: int) -> None:
+    """The volunteer's consent to 代兑换, and a weekly cap: the code goes to the grid worker, so an
+    order placed for someone is one they did not place themselves."""
+    if member.proxy_redemption_refused:
+        raise FailedPrecondition(
+            "该志愿者已关闭代兑换，请由本人兑换", "this volunteer has switched proxy redemption off"
+        )
+    if placed_this_week >= per_week:
+        raise FailedPrecondition(
+            f"每位志愿者每周最多代兑换 {per_week} 次，本周已满，请下周再试或由本人兑换",
+            f"at most {per_week} proxy orders per volunteer a week; this week's are used",
+        )
+
+
 @dataclass(frozen=True)
-class Redemption:
+class Redemption(Aggregate):
     id: str
     member_id: str
     placed_by: str
@@ -81,13 +108,56 @@ class Redemption:
         prefix = "代兑换" if self.is_proxy else "兑换"
         return f"{prefix} {self.item_name} ×{self.quantity}"
 
+    @classmethod
+    def reserving(
+        cls,
+        id: str,
+        member: MemberCopy,
+        placed_by: str,
+        item: Item,
+        shop: Shop,
+        quantity: int,
+        used: int,
+        now: datetime,
+        pickup_window: timedelta,
+    ) -> Redemption:
+        """A new order, "reserving", once every check a volunteer understands has passed; `used` is
+        what the member already redeemed of the item in its limit's window."""
+        if member.community_id != item.community_id:
+            raise FailedPrecondition(
+                f"{shop.name}只为本社区居民兑换", f"{shop.name} serves residents of its own community only"
+            )
+        shop.check_open()
+        item.check_redeemable(now)
+        if item.limited:
+            item.check_limit(used, quantity)
+        item.check_stock(quantity)
+        return cls(
+            id=id,
+            member_id=member.id,
+            placed_by=placed_by,
+            item_id=item.id,
+            item_name=item.name,
+            shop_id=item.shop_id,
+            community_id=item.community_id,
+            grid_id=member.grid_id,
+            quantity=quantity,
+            unit_points=item.details.points_price,
+            status=RESERVING,
+            expires_at=now + pickup_window,
+            created_at=now,
+            updated_at=now,
+        )
+
     def require(self, *statuses: str) -> None:
         if self.status not in statuses:
             raise wrong_status(self.status)
 
     def awaiting_pickup(self, code_hash: str, now: datetime) -> Redemption:
         self.require(RESERVING)
-        return replace(self, status=AWAITING_PICKUP, code_hash=code_hash, updated_at=now)
+        done = replace(self, status=AWAITING_PICKUP, code_hash=code_hash, updated_at=now)
+        done.record(RedemptionPlaced(done, now))
+        return done
 
     def with_new_code(self, code_hash: str, now: datetime) -> Redemption:
         self.require(AWAITING_PICKUP)
@@ -95,17 +165,41 @@ class Redemption:
 
     def collected(self, staff_id: str, now: datetime) -> Redemption:
         self.require(AWAITING_PICKUP)
-        return replace(self, status=COLLECTED, confirmed_by=staff_id, collected_at=now, updated_at=now)
+        done = replace(self, status=COLLECTED, confirmed_by=staff_id, collected_at=now, updated_at=now)
+        done.record(RedemptionConfirmed(done, now))
+        return done
 
     def cancelled(self, by: str, reason: str, now: datetime) -> Redemption:
         self.require(AWAITING_PICKUP)
-        return replace(
+        done = replace(
             self, status=CANCELLED, cancelled_by=by, cancel_reason=reason, closed_at=now, updated_at=now
         )
+        done.record(RedemptionCancelled(done, now))
+        return done
 
     def expired(self, now: datetime) -> Redemption:
         self.require(AWAITING_PICKUP)
-        return replace(self, status=EXPIRED, closed_at=now, updated_at=now)
+        done = replace(self, status=EXPIRED, closed_at=now, updated_at=now)
+        done.record(RedemptionExpired(done, now))
+        return done
+
+    def units_returned(
+        self, change_id: str, stock_after: int, reason: str, now: datetime, by: str = ""
+    ) -> StockChange:
+        """The stock change giving a failed, cancelled or expired order's units back (`stock_after`
+        is the repository's answer)."""
+        return StockChange(
+            change_id,
+            self.item_id,
+            self.shop_id,
+            RETURNED,
+            self.quantity,
+            stock_after,
+            reason,
+            self.id,
+            by,
+            now,
+        )
 
     def failed(self, zh: str, en: str, now: datetime) -> Redemption:
         self.require(RESERVING)

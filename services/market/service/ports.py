@@ -1,4 +1,5 @@
-"""What the market use cases need from the outside world, as protocols the adapters and fakes fill."""
+"""The market's unit of work, composing the ports of its capabilities (catalogue/ports.py,
+redemptions/ports.py), and what both capabilities ask of the outside: members' copies and points."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, Self
 
-from ..domain.catalog import Item, ItemDetails, Shop, StockChange
-from ..domain.item_image import ItemImage
+from jifen.domain_events import Happenings
+from jifen.idempotency import IdempotencyStore
+
+from ..domain.catalog import Shop
 from ..domain.people import CommunityCopy, MemberCopy
-from ..domain.pickup import KeyRing
-from ..domain.redemption import Redemption
+from .catalogue.ports import ItemImages, Items, Shops, StockChanges
+from .redemptions.ports import Redemptions, Secrets
 
 
 class People(Protocol):
@@ -38,100 +41,6 @@ class Directory(Protocol):
     def member_ids(self, registered_before: datetime) -> list[str]: ...
 
 
-class Shops(Protocol):
-    def add(self, shop: Shop) -> None: ...
-    def get(self, shop_id: str) -> Shop | None: ...
-    def named(self, community_id: str, name: str) -> Shop | None: ...
-    def save(self, shop: Shop) -> None: ...
-    def of_community(self, community_id: str, offset: int, limit: int) -> list[Shop]: ...
-
-
-@dataclass(frozen=True)
-class ItemFilter:
-    shop_id: str = ""
-    community_id: str = ""
-    query: str = ""
-    # Set: only items on sale at that time; None: every item (staff and admins).
-    on_sale_at: datetime | None = None
-    in_stock_only: bool = False
-    max_price: int | None = None
-
-
-class Items(Protocol):
-    def add(self, item: Item) -> None: ...
-    def get(self, item_id: str) -> Item | None: ...
-    def save_details(self, item_id: str, details: ItemDetails, now: datetime) -> None: ...
-    def search(self, where: ItemFilter, offset: int, limit: int) -> list[Item]: ...
-    # Each stock move is one conditional UPDATE; they return the stock after, or None when refused.
-    def reserve(self, item_id: str, quantity: int, now: datetime) -> int | None: ...
-    def unreserve(self, item_id: str, quantity: int, now: datetime) -> int: ...
-    def hand_over(self, item_id: str, quantity: int, now: datetime) -> None: ...
-    def restock(self, item_id: str, delta: int, now: datetime) -> int | None: ...
-
-
-@dataclass(frozen=True)
-class StockChangeFilter:
-    item_id: str = ""
-    shop_id: str = ""
-    # Every shop of the community (the admins' audit trail).
-    community_id: str = ""
-    kinds: tuple[str, ...] = ()
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-
-
-class StockChanges(Protocol):
-    def add(self, change: StockChange) -> None: ...
-    def get(self, change_id: str) -> StockChange | None: ...
-    def list(self, where: StockChangeFilter, offset: int, limit: int) -> list[StockChange]: ...
-
-
-class ItemImages(Protocol):
-    def add(self, image: ItemImage) -> None: ...
-    def get(self, image_id: str) -> ItemImage | None: ...
-
-
-@dataclass(frozen=True)
-class RedemptionFilter:
-    member_id: str = ""
-    placed_by: str = ""
-    shop_id: str = ""
-    # Empty: any community the other filters allow.
-    community_ids: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    # A grid worker's view: redemptions they placed, or of a member of their grids.
-    placed_by_or_grids: tuple[str, tuple[str, ...]] | None = None
-
-
-class Redemptions(Protocol):
-    def add(self, redemption: Redemption) -> None: ...
-    def get(self, redemption_id: str, lock: bool = False) -> Redemption | None: ...
-    def save(self, redemption: Redemption) -> None: ...
-    def units_since(self, member_id: str, item_id: str, since: datetime | None) -> int: ...
-    def proxy_orders_since(self, member_id: str, since: datetime) -> int:
-        """Orders someone else placed for the member since then, failed ones aside."""
-        ...
-
-    def with_code(self, shop_id: str, code_hash: str) -> list[Redemption]: ...
-    def list(self, where: RedemptionFilter, offset: int, limit: int) -> list[Redemption]: ...
-    def reserving_before(self, before: datetime, limit: int) -> list[Redemption]: ...
-    def uncollected_by(self, now: datetime, limit: int) -> list[Redemption]: ...
-
-
-class Secrets(Protocol):
-    def ring(self) -> KeyRing:
-        """The pickup keys: the key file's, and the database's old key while an order needs it."""
-        ...
-
-    def forget_legacy_key(self) -> bool: ...
-
-
-class Outbox(Protocol):
-    def add(self, event_type: str, message, occurred_at: datetime | None = None): ...
-
-
 class UnitOfWork(Protocol):
     people: People
     shops: Shops
@@ -142,9 +51,10 @@ class UnitOfWork(Protocol):
     secrets: Secrets
     # service/reports.py.
     report_sums: object
-    outbox: Outbox
     # jifen.idempotency's store: request ids of commands already run.
-    idempotency: object
+    idempotency: IdempotencyStore
+    # What a use case did that belongs to no single aggregate (jifen.domain_events).
+    happenings: Happenings
     # Set in the api: a community created a moment ago is read through from members.
     directory: Directory | None
 
@@ -188,19 +98,3 @@ class Points(Protocol):
     def release(self, hold_id: str, reason: str) -> None: ...
     def hold_state(self, hold_id: str) -> str | None: ...
     def balance(self, member_id: str) -> PointsBalance: ...
-
-
-class AttemptLimiter(Protocol):
-    """Counts pickup-code attempts per subject (Redis in production)."""
-
-    def attempt(self, subject: str) -> bool: ...
-    def reset(self, subject: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class PickupLimits:
-    """Two counts of pickup-code attempts: per staff member, and per shop, so several staff of one
-    shop guessing together are stopped as well."""
-
-    staff: AttemptLimiter
-    shop: AttemptLimiter

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from jifen.caller import Caller
-from jifen.errors import InvalidArgument
+from jifen.errors import InvalidArgument, denied
 from jifen.months import Month, month_range
 
-from . import access
+from .lookups import known_community
 from .ports import UnitOfWork
+from .scope import require_admin
 
 DEFAULT_TOP_N = 10
 MAX_TOP_N = 100
@@ -81,16 +82,14 @@ def _scope(actor: Caller, uow: UnitOfWork, community_id: str, street_id: str) ->
         )
     if street_id:
         if not actor.administers_street(street_id):
-            raise access.denied()
+            raise denied()
         return Scope(street_id=street_id)
-    access.known_community(uow, community_id)
-    access.require_admin(actor, uow, community_id)
+    known_community(uow, community_id)
+    require_admin(actor, uow, community_id)
     return Scope(community_id=community_id)
 
 
-def redemption_summary(
-    query: GetRedemptionSummary, uow: UnitOfWork
-) -> tuple[list[ShopMonth], list[TopGood]]:
+def redemption_summary(query: GetRedemptionSummary, uow: UnitOfWork) -> tuple[list[ShopMonth], list[TopGood]]:
     months = month_range(query.from_month, query.to_month)
     limit = _top_n(query.top_n)
     with uow:

@@ -1,4 +1,4 @@
-"""Who may act on whom: the scope checks the policy table names, as pure functions.
+"""Who may act on whom: the pure rules behind the scope checks the policy table names.
 
 A member's roles each apply somewhere (a Place). An admin manages a member only when the
 admin's own scope covers where the member lives and every place the member's roles apply to,
@@ -11,11 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jifen.caller import Caller
-from jifen.errors import PermissionDenied
 
 from .member import Member
-
-DENIED = ("您没有执行此操作的权限", "you may not do this")
 
 
 @dataclass(frozen=True)
@@ -24,10 +21,6 @@ class Place:
 
     community_id: str
     street_id: str
-
-
-def deny() -> PermissionDenied:
-    return PermissionDenied(*DENIED)
 
 
 def home(member: Member) -> Place:
@@ -56,8 +49,3 @@ def may_see_phone(caller: Caller, member: Member) -> bool:
 
 def may_manage(caller: Caller, member: Member, role_places: Iterable[Place]) -> bool:
     return covers(caller, home(member)) and all(covers(caller, place) for place in role_places)
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        raise deny()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from jifen.domain_events import Aggregate
 from jifen.errors import InvalidArgument, required
+
+from .events import CommunityCreated, GridCreated
 
 MAX_PLACE_NAME_LENGTH = 60
 ORGANIZATION_KINDS = ("partner_unit", "property_company", "social_organization", "party_branch")
@@ -23,7 +26,7 @@ class Street:
 
 
 @dataclass(frozen=True)
-class Community:
+class Community(Aggregate):
     id: str
     street_id: str
     name: str
@@ -31,17 +34,32 @@ class Community:
     created_at: datetime | None = None
     self_registration: str = OPEN
 
+    @classmethod
+    def create(cls, id: str, street_id: str, name: str, address: str, now: datetime) -> Community:
+        community = cls(id, street_id, name, address, now)
+        community.record(CommunityCreated(id, street_id, name, now))
+        return community
+
     @property
     def takes_self_registration(self) -> bool:
         return self.self_registration == OPEN
 
+    def set_self_registration(self, value: str) -> Community:
+        return replace(self, self_registration=self_registration_setting(value))
+
 
 @dataclass(frozen=True)
-class Grid:
+class Grid(Aggregate):
     id: str
     community_id: str
     name: str
     created_at: datetime | None = None
+
+    @classmethod
+    def create(cls, id: str, community_id: str, name: str, now: datetime) -> Grid:
+        grid = cls(id, community_id, name, now)
+        grid.record(GridCreated(id, community_id, name, now))
+        return grid
 
 
 @dataclass(frozen=True)

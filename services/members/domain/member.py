@@ -6,7 +6,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from jifen.caller import ADMIN, GRID_WORKER, MEMBER_ROLES, STAFF, VOLUNTEER, Caller, Grant
+from jifen.domain_events import Aggregate
 from jifen.errors import FailedPrecondition, InvalidArgument, required
+
+from .events import MemberDeactivated, MemberReactivated, MemberRegistered, MemberUpdated
 
 ACTIVE = "active"
 DEACTIVATED = "deactivated"
@@ -16,7 +19,7 @@ MAX_PASSWORD_LENGTH = 128
 
 
 @dataclass(frozen=True)
-class Member:
+class Member(Aggregate):
     id: str
     name: str
     phone: str
@@ -48,15 +51,87 @@ class Member:
             grid_id=self.grid_id,
         )
 
-    def deactivate(self, reason: str, now: datetime) -> Member:
+    @classmethod
+    def register(
+        cls,
+        id: str,
+        name: str,
+        phone: str,
+        password_hash: str,
+        community_id: str,
+        street_id: str,
+        grid_id: str,
+        grants: tuple[Grant, ...],
+        now: datetime,
+    ) -> Member:
+        member = cls(
+            id=id,
+            name=name,
+            phone=phone,
+            password_hash=password_hash,
+            community_id=community_id,
+            street_id=street_id,
+            grid_id=grid_id,
+            grants=grants,
+            created_at=now,
+            updated_at=now,
+        )
+        member.record(
+            MemberRegistered(
+                member_id=id,
+                name=name,
+                community_id=community_id,
+                street_id=street_id,
+                grid_id=grid_id,
+                grants=grants,
+                registered_at=now,
+            )
+        )
+        return member
+
+    def update(self, changes: dict, now: datetime) -> Member:
+        """The profile or place changed (`changes` names Member fields); consumers hear of it."""
+        return replace(self, **changes, updated_at=now)._announce_update()
+
+    def set_roles(self, grants: tuple[Grant, ...], now: datetime) -> Member:
+        return replace(self, grants=grants, updated_at=now)._announce_update()
+
+    def change_password(self, password_hash: str, now: datetime) -> Member:
+        # Nobody outside keeps a password: no event.
+        return replace(self, password_hash=password_hash, updated_at=now)
+
+    def deactivate(self, reason: str, by: str, now: datetime) -> Member:
+        """`by` is the acting member's id: an admin cannot lock themself out."""
+        if by == self.id:
+            raise FailedPrecondition("不能停用自己的账号", "you cannot deactivate yourself")
         if not self.active:
             raise FailedPrecondition("该成员已停用", "the member is already deactivated")
-        return replace(self, status=DEACTIVATED, deactivation_reason=reason.strip(), updated_at=now)
+        done = replace(self, status=DEACTIVATED, deactivation_reason=reason.strip(), updated_at=now)
+        done.record(MemberDeactivated(member_id=done.id, reason=done.deactivation_reason, deactivated_at=now))
+        return done
 
     def reactivate(self, now: datetime) -> Member:
         if self.active:
             raise FailedPrecondition("该成员未被停用", "the member is not deactivated")
-        return replace(self, status=ACTIVE, deactivation_reason="", updated_at=now)
+        done = replace(self, status=ACTIVE, deactivation_reason="", updated_at=now)
+        done.record(MemberReactivated(member_id=done.id, reactivated_at=now))
+        return done
+
+    def _announce_update(self) -> Member:
+        self.record(
+            MemberUpdated(
+                member_id=self.id,
+                name=self.name,
+                community_id=self.community_id,
+                street_id=self.street_id,
+                grid_id=self.grid_id,
+                grants=self.grants,
+                status=self.status,
+                proxy_redemption_refused=self.proxy_redemption_refused,
+                updated_at=self.updated_at,
+            )
+        )
+        return self
 
 
 def valid_name(name: str) -> str:

@@ -9,8 +9,8 @@ from jifen.proto_enums import enum_names
 from jifen.timestamps import field_time, to_timestamp
 
 from ..domain.role_change import RoleChange
-from ..service.role_history import ListRoleChanges
-from .messages import ROLES
+from ..service.commands import ListRoleChanges
+from .members_messages import ROLES
 
 KIND, KIND_NAME = enum_names(pb.RoleChangeKind, "ROLE_CHANGE_KIND_")
 

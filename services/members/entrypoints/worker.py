@@ -1,17 +1,5 @@
-"""members-worker (`jifen worker members`): relays the members outbox to RabbitMQ."""
+"""members-worker (`jifen worker members`): relays the members outbox to RabbitMQ; it consumes no events."""
 
-from nameko.events import EventDispatcher
-from nameko.timer import timer
+from jifen.bus.nameko_worker import worker_class
 
-from jifen.bus.nameko_worker import ServiceEvents, relay_interval
-
-
-class MembersWorker:
-    name = "members"
-
-    dispatch = EventDispatcher()
-    events = ServiceEvents("members")
-
-    @timer(interval=relay_interval())
-    def relay_outbox(self):
-        self.events.relay(self.dispatch)
+MembersWorker = worker_class("members", subscriptions=())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from jifen.caller import ANONYMOUS, Caller, Grant
 from jifen.idempotency import secret
@@ -48,6 +49,17 @@ class ListMembers:
     role: str = ""
     query: str = ""
     status: str = ""
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
+class ListRoleChanges:
+    actor: Caller
+    community_id: str = ""
+    kinds: tuple[str, ...] = ()
+    created_after: datetime | None = None
+    created_before: datetime | None = None
     page_size: int = 0
     page_token: str = ""
 

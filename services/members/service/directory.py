@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from jifen import idempotency, paging
+from jifen import paging
 from jifen.clock import Clock, utcnow
 from jifen.errors import AlreadyExists, InvalidArgument, bounded
+from jifen.idempotency import idempotent
 from jifen.ids import new_id
 
-from ..domain import access
 from ..domain.access import Place
 from ..domain.directory import (
     Community,
@@ -20,8 +18,9 @@ from ..domain.directory import (
     place_name,
     self_registration_setting,
 )
+from ..domain.member import Member
 from ..domain.phone import normalize_phone
-from . import events, lookups, scope
+from . import scope
 from .commands import (
     AddOrganizationMember,
     CreateCommunity,
@@ -30,6 +29,7 @@ from .commands import (
     CreateStreet,
     SetSelfRegistration,
 )
+from .lookups import known_community, known_member, known_organization, known_street
 from .ports import UnitOfWork
 
 NAME_TAKEN = ("该名称已存在", "this name is already taken")
@@ -37,76 +37,62 @@ NAME_TAKEN = ("该名称已存在", "this name is already taken")
 
 def create_street(cmd: CreateStreet, uow: UnitOfWork, clock: Clock = utcnow) -> Street:
     name = place_name(cmd.name, "街道名称")
-    if not cmd.actor.is_street_admin:
-        raise access.deny()
+    scope.require(cmd.actor.is_street_admin)
+    return _create_street(cmd, uow, name, clock)
 
-    def execute() -> dict:
-        if uow.directory.street_by_name(name) is not None:
-            raise AlreadyExists(*NAME_TAKEN, field="name")
-        street = Street(new_id(), name, clock())
-        uow.directory.add_street(street)
-        return {"street_id": street.id}
 
-    return idempotency.run(
-        uow, "members.CreateStreet", cmd, execute, lambda ref: lookups.street(uow, ref["street_id"])
-    )
+@idempotent("members.CreateStreet", view=lambda uow, ref: known_street(uow, ref["street_id"]))
+def _create_street(cmd: CreateStreet, uow: UnitOfWork, name: str, clock: Clock) -> dict:
+    if uow.directory.street_by_name(name) is not None:
+        raise AlreadyExists(*NAME_TAKEN, field="name")
+    street = Street(new_id(), name, clock())
+    uow.directory.add_street(street)
+    return {"street_id": street.id}
 
 
 def create_community(cmd: CreateCommunity, uow: UnitOfWork, clock: Clock = utcnow) -> Community:
     name = place_name(cmd.name, "社区名称")
     address = bounded("address", cmd.address, 200, "地址")
+    return _create_community(cmd, uow, name, address, clock)
 
-    def execute() -> dict:
-        street = lookups.street(uow, cmd.street_id)
-        if not cmd.actor.administers_street(street.id):
-            raise access.deny()
-        if uow.directory.community_named(street.id, name) is not None:
-            raise AlreadyExists(*NAME_TAKEN, field="name")
-        community = Community(new_id(), street.id, name, address, clock())
-        uow.directory.add_community(community)
-        uow.outbox.add(events.COMMUNITY_CREATED, events.community_created(community), community.created_at)
-        return {"community_id": community.id}
 
-    return idempotency.run(
-        uow, "members.CreateCommunity", cmd, execute, lambda ref: lookups.community(uow, ref["community_id"])
-    )
+@idempotent("members.CreateCommunity", view=lambda uow, ref: known_community(uow, ref["community_id"]))
+def _create_community(cmd: CreateCommunity, uow: UnitOfWork, name: str, address: str, clock: Clock) -> dict:
+    street = known_street(uow, cmd.street_id)
+    scope.require_street_admin(cmd.actor, street.id)
+    if uow.directory.community_named(street.id, name) is not None:
+        raise AlreadyExists(*NAME_TAKEN, field="name")
+    community = Community.create(new_id(), street.id, name, address, clock())
+    uow.directory.add_community(community)
+    return {"community_id": community.id}
 
 
 def set_self_registration(cmd: SetSelfRegistration, uow: UnitOfWork) -> Community:
     """Whether residents may register themselves into the community, or only through its admin."""
-    value = self_registration_setting(cmd.self_registration)
+    return _set_self_registration(cmd, uow, self_registration_setting(cmd.self_registration))
 
-    def execute() -> dict:
-        community = lookups.community(uow, cmd.community_id)
-        access.require(access.covers(cmd.actor, Place(community.id, community.street_id)))
-        uow.directory.save_community(replace(community, self_registration=value))
-        return {"community_id": community.id}
 
-    return idempotency.run(
-        uow,
-        "members.SetSelfRegistration",
-        cmd,
-        execute,
-        lambda ref: lookups.community(uow, ref["community_id"]),
-    )
+@idempotent("members.SetSelfRegistration", view=lambda uow, ref: known_community(uow, ref["community_id"]))
+def _set_self_registration(cmd: SetSelfRegistration, uow: UnitOfWork, value: str) -> dict:
+    community = known_community(uow, cmd.community_id)
+    scope.require_admin_of(cmd.actor, community)
+    uow.directory.save_community(community.set_self_registration(value))
+    return {"community_id": community.id}
 
 
 def create_grid(cmd: CreateGrid, uow: UnitOfWork, clock: Clock = utcnow) -> Grid:
-    name = place_name(cmd.name, "网格名称")
+    return _create_grid(cmd, uow, place_name(cmd.name, "网格名称"), clock)
 
-    def execute() -> dict:
-        community = lookups.community(uow, cmd.community_id)
-        access.require(access.covers(cmd.actor, Place(community.id, community.street_id)))
-        if uow.directory.grid_named(community.id, name) is not None:
-            raise AlreadyExists(*NAME_TAKEN, field="name")
-        grid = Grid(new_id(), community.id, name, clock())
-        uow.directory.add_grid(grid)
-        uow.outbox.add(events.GRID_CREATED, events.grid_created(grid), grid.created_at)
-        return {"grid_id": grid.id}
 
-    return idempotency.run(
-        uow, "members.CreateGrid", cmd, execute, lambda ref: uow.directory.grid(ref["grid_id"])
-    )
+@idempotent("members.CreateGrid", view=lambda uow, ref: uow.directory.grid(ref["grid_id"]))
+def _create_grid(cmd: CreateGrid, uow: UnitOfWork, name: str, clock: Clock) -> dict:
+    community = known_community(uow, cmd.community_id)
+    scope.require_admin_of(cmd.actor, community)
+    if uow.directory.grid_named(community.id, name) is not None:
+        raise AlreadyExists(*NAME_TAKEN, field="name")
+    grid = Grid.create(new_id(), community.id, name, clock())
+    uow.directory.add_grid(grid)
+    return {"grid_id": grid.id}
 
 
 def create_organization(cmd: CreateOrganization, uow: UnitOfWork, clock: Clock = utcnow) -> Organization:
@@ -118,52 +104,56 @@ def create_organization(cmd: CreateOrganization, uow: UnitOfWork, clock: Clock =
         )
     contact_phone = normalize_phone(cmd.contact_phone, "contact_phone") if cmd.contact_phone else ""
     contact_name = bounded("contact_name", cmd.contact_name, 40, "联系人")
+    return _create_organization(cmd, uow, name, kind, contact_name, contact_phone, clock)
 
-    def execute() -> dict:
-        if cmd.community_id:
-            community = lookups.community(uow, cmd.community_id)
-            access.require(access.covers(cmd.actor, Place(community.id, community.street_id)))
-            street_id = community.street_id
-        else:
-            street_id = lookups.street(uow, cmd.street_id).id
-            if not cmd.actor.administers_street(street_id):
-                raise access.deny()
-        organization = Organization(
-            id=new_id(),
-            name=name,
-            kind=kind,
-            community_id=cmd.community_id,
-            street_id=street_id,
-            contact_name=contact_name,
-            contact_phone=contact_phone,
-            created_at=clock(),
-        )
-        uow.directory.add_organization(organization)
-        return {"organization_id": organization.id}
 
-    return idempotency.run(
-        uow,
-        "members.CreateOrganization",
-        cmd,
-        execute,
-        lambda ref: lookups.organization(uow, ref["organization_id"]),
+@idempotent(
+    "members.CreateOrganization",
+    view=lambda uow, ref: known_organization(uow, ref["organization_id"]),
+)
+def _create_organization(
+    cmd: CreateOrganization,
+    uow: UnitOfWork,
+    name: str,
+    kind: str,
+    contact_name: str,
+    contact_phone: str,
+    clock: Clock,
+) -> dict:
+    if cmd.community_id:
+        community = known_community(uow, cmd.community_id)
+        scope.require_admin_of(cmd.actor, community)
+        street_id = community.street_id
+    else:
+        street_id = known_street(uow, cmd.street_id).id
+        scope.require_street_admin(cmd.actor, street_id)
+    organization = Organization(
+        id=new_id(),
+        name=name,
+        kind=kind,
+        community_id=cmd.community_id,
+        street_id=street_id,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        created_at=clock(),
     )
+    uow.directory.add_organization(organization)
+    return {"organization_id": organization.id}
 
 
-def add_organization_member(cmd: AddOrganizationMember, uow: UnitOfWork, clock: Clock = utcnow):
-    def execute() -> dict:
-        organization = lookups.organization(uow, cmd.organization_id)
-        access.require(access.covers(cmd.actor, Place(organization.community_id, organization.street_id)))
-        member = lookups.member(uow, cmd.member_id)
-        scope.require_manage(uow, cmd.actor, member)
-        if not uow.members.join_organization(organization.id, member.id, clock()):
-            raise AlreadyExists("该成员已在此单位中", "the member already belongs to this organization")
-        return {"organization_id": organization.id, "member_id": member.id}
+def _organization_and_member(uow: UnitOfWork, ref: dict) -> tuple[Organization, Member]:
+    return known_organization(uow, ref["organization_id"]), known_member(uow, ref["member_id"])
 
-    def view(ref: dict):
-        return lookups.organization(uow, ref["organization_id"]), lookups.member(uow, ref["member_id"])
 
-    return idempotency.run(uow, "members.AddOrganizationMember", cmd, execute, view)
+@idempotent("members.AddOrganizationMember", view=_organization_and_member)
+def add_organization_member(cmd: AddOrganizationMember, uow: UnitOfWork, clock: Clock = utcnow) -> dict:
+    organization = known_organization(uow, cmd.organization_id)
+    scope.require_covers(cmd.actor, Place(organization.community_id, organization.street_id))
+    member = known_member(uow, cmd.member_id)
+    scope.require_manage(uow, cmd.actor, member)
+    if not uow.members.join_organization(organization.id, member.id, clock()):
+        raise AlreadyExists("该成员已在此单位中", "the member already belongs to this organization")
+    return {"organization_id": organization.id, "member_id": member.id}
 
 
 def _listed(uow: UnitOfWork, page_size: int, page_token: str, fetch) -> tuple[list, str]:
@@ -184,7 +174,7 @@ def list_communities(street_id: str, page_size: int, page_token: str, uow: UnitO
 
 def get_community(community_id: str, uow: UnitOfWork) -> Community:
     with uow:
-        return lookups.community(uow, community_id)
+        return known_community(uow, community_id)
 
 
 def list_grids(community_id: str, page_size: int, page_token: str, uow: UnitOfWork):

@@ -13,7 +13,7 @@ from ..domain.phone import normalize_phone
 from . import sessions
 from .commands import Login
 from .ports import LoginLimiter, PasswordHasher, TokenMinter, UnitOfWork
-from .sessions import LoggedIn
+from .views import LoggedIn
 
 # Verifying against a real hash when the phone is unknown keeps both answers equally slow,
 # so timing does not tell which phone numbers are registered.

@@ -15,37 +15,33 @@ def _existing(find, key: str, value: str, zh_name: str, en_name: str):
     return found
 
 
-def member(uow, member_id: str, lock: bool = False) -> Member:
+def known_member(uow, member_id: str, lock: bool = False) -> Member:
     """With lock, the row stays locked until the transaction ends, so concurrent changes queue up."""
     return _existing(lambda i: uow.members.get(i, lock=lock), "member_id", member_id, "成员", "member")
 
 
-def produced_member(uow, ref: dict) -> Member:
-    """The member a use case's result names, read in its own transaction (see idempotency.run's view)."""
-    return member(uow, ref["member_id"])
-
-
-def street(uow, street_id: str) -> Street:
+def known_street(uow, street_id: str) -> Street:
     return _existing(uow.directory.street, "street_id", street_id, "街道", "street")
 
 
-def community(uow, community_id: str) -> Community:
+def known_community(uow, community_id: str) -> Community:
     return _existing(uow.directory.community, "community_id", community_id, "社区", "community")
 
 
-def organization(uow, organization_id: str) -> Organization:
+def known_organization(uow, organization_id: str) -> Organization:
     return _existing(uow.directory.organization, "organization_id", organization_id, "单位", "organization")
 
 
-def community_argument(uow, community_id: str) -> Community:
-    """A community named inside a request body: unknown is bad input, not a missing resource."""
+def known_chosen_community(uow, community_id: str) -> Community:
+    """A community chosen inside a request body: unknown is bad input, not a missing resource."""
     found = uow.directory.community(required("community_id", community_id, "社区"))
     if found is None:
         raise InvalidArgument("community_id", "所选社区不存在", f"no community {community_id}")
     return found
 
 
-def grid_argument(uow, grid_id: str, community_id: str) -> Grid | None:
+def known_chosen_grid(uow, grid_id: str, community_id: str) -> Grid | None:
+    """A grid chosen inside a request body, which must lie in the community; none when not given."""
     if not grid_id:
         return None
     found = uow.directory.grid(grid_id)

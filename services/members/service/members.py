@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 
-from jifen import idempotency, paging
-from jifen.caller import ADMIN, GRID_WORKER, MEMBER_ROLES, SERVICE, Caller
+from jifen import paging
+from jifen.caller import ADMIN, GRID_WORKER, MEMBER_ROLES, SERVICE, Caller, Grant
 from jifen.clock import Clock, utcnow
 from jifen.errors import (
     AlreadyExists,
-    FailedPrecondition,
     InvalidArgument,
     ResourceExhausted,
     Unauthenticated,
     bounded,
 )
+from jifen.idempotency import idempotent
 
 from ..domain import access, role_change
-from ..domain.access import Place
 from ..domain.member import ACTIVE, DEACTIVATED, Member, check_grants, valid_name, valid_password
 from ..domain.phone import normalize_phone
-from . import events, lookups, role_history, scope
+from . import role_history, scope
 from .commands import (
     ChangePassword,
     DeactivateMember,
@@ -31,8 +29,10 @@ from .commands import (
     UpdateMember,
 )
 from .login import TOO_MANY
+from .lookups import known_chosen_community, known_chosen_grid, known_community, known_member
 from .ports import LoginLimiter, MemberFilter, PasswordHasher, UnitOfWork
 from .registration import PHONE_TAKEN
+from .views import produced_member
 
 # 代兑换 hands a volunteer's points to a grid worker's order: the volunteer, or their admin, may
 # switch it off; a grid worker may not switch it back on.
@@ -42,9 +42,8 @@ EDITABLE = frozenset({"name", "phone", "community_id", "grid_id", "proxy_redempt
 
 def get_member(actor: Caller, member_id: str, uow: UnitOfWork) -> Member:
     with uow:
-        member = lookups.member(uow, member_id)
-    if not access.may_view(actor, member):
-        raise access.deny()
+        member = known_member(uow, member_id)
+    scope.require(access.may_view(actor, member))
     return member
 
 
@@ -72,10 +71,10 @@ def _visible_members(query: ListMembers, uow: UnitOfWork) -> MemberFilter:
     )
     if actor.has(SERVICE):
         # The points and market audits compare their copies against every member.
-        community_ids = (lookups.community(uow, query.community_id).id,) if query.community_id else ()
+        community_ids = (known_community(uow, query.community_id).id,) if query.community_id else ()
         return replace(base, community_ids=community_ids)
     if query.community_id:
-        community = lookups.community(uow, query.community_id)
+        community = known_community(uow, query.community_id)
         if actor.administers(community.id, community.street_id):
             return replace(base, community_ids=(community.id,), whole_phone=True)
     elif actor.has(ADMIN):
@@ -87,9 +86,8 @@ def _visible_members(query: ListMembers, uow: UnitOfWork) -> MemberFilter:
             whole_phone=True,
         )
     grid = query.grid_id or next((g.grid_id for g in actor.grants if g.role == GRID_WORKER), "")
-    if actor.serves_grid(grid):
-        return replace(base, grid_id=grid)
-    raise access.deny()
+    scope.require(actor.serves_grid(grid))
+    return replace(base, grid_id=grid)
 
 
 def update_member(cmd: UpdateMember, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
@@ -110,29 +108,31 @@ def update_member(cmd: UpdateMember, uow: UnitOfWork, clock: Clock = utcnow) -> 
         changes["phone"] = normalize_phone(cmd.phone)
     if "proxy_redemption_refused" in fields:
         changes["proxy_redemption_refused"] = bool(cmd.proxy_redemption_refused)
+    return _update(cmd, uow, changes, clock)
 
-    def execute() -> dict:
-        member = lookups.member(uow, cmd.member_id, lock=True)
-        is_self = cmd.actor.member_id == member.id
-        access.require((is_self and fields <= SELF_EDITABLE) or scope.may_manage(uow, cmd.actor, member))
-        if "phone" in changes and changes["phone"] != member.phone and uow.members.by_phone(changes["phone"]):
-            raise AlreadyExists(*PHONE_TAKEN, field="phone")
-        community_id = cmd.community_id if "community_id" in fields else member.community_id
-        if {"community_id", "grid_id"} & fields:
-            community = lookups.community_argument(uow, community_id)
-            # Moving someone is an act of both communities' admins: the new one must be in scope too.
-            access.require(access.covers(cmd.actor, Place(community.id, community.street_id)))
-            grid_id = cmd.grid_id if "grid_id" in fields else ""
-            grid = lookups.grid_argument(uow, grid_id, community.id)
-            changes.update(
-                community_id=community.id, street_id=community.street_id, grid_id=grid.id if grid else ""
-            )
-        updated = replace(member, **changes, updated_at=clock())
-        uow.members.save(updated)
-        uow.outbox.add(events.MEMBER_UPDATED, events.updated(updated), updated.updated_at)
-        return {"member_id": member.id}
 
-    return idempotency.run(uow, "members.UpdateMember", cmd, execute, partial(lookups.produced_member, uow))
+@idempotent("members.UpdateMember", view=produced_member)
+def _update(cmd: UpdateMember, uow: UnitOfWork, changes: dict, clock: Clock) -> dict:
+    # A copy: a retry after a conflict starts again from what the request asked.
+    changes = dict(changes)
+    fields = set(cmd.fields)
+    member = known_member(uow, cmd.member_id, lock=True)
+    is_self = cmd.actor.member_id == member.id
+    scope.require((is_self and fields <= SELF_EDITABLE) or scope.may_manage(uow, cmd.actor, member))
+    if "phone" in changes and changes["phone"] != member.phone and uow.members.by_phone(changes["phone"]):
+        raise AlreadyExists(*PHONE_TAKEN, field="phone")
+    community_id = cmd.community_id if "community_id" in fields else member.community_id
+    if {"community_id", "grid_id"} & fields:
+        community = known_chosen_community(uow, community_id)
+        # Moving someone is an act of both communities' admins: the new one must be in scope too.
+        scope.require_admin_of(cmd.actor, community)
+        grid_id = cmd.grid_id if "grid_id" in fields else ""
+        grid = known_chosen_grid(uow, grid_id, community.id)
+        changes.update(
+            community_id=community.id, street_id=community.street_id, grid_id=grid.id if grid else ""
+        )
+    uow.members.save(member.update(changes, clock()))
+    return {"member_id": member.id}
 
 
 def change_password(
@@ -143,76 +143,75 @@ def change_password(
     clock: Clock = utcnow,
 ) -> None:
     new_hash = passwords.hash(valid_password(cmd.new_password, "new_password"))
+    _change_password(cmd, uow, new_hash, passwords, limiter, clock)
 
-    def execute() -> dict:
-        member = lookups.member(uow, cmd.member_id, lock=True)
-        if cmd.actor.member_id == member.id:
-            # The current password is a secret a stolen token must not be able to guess at leisure.
-            if not limiter.attempt(member.phone):
-                raise ResourceExhausted(*TOO_MANY)
-            if not passwords.verify(member.password_hash, cmd.current_password or ""):
-                raise Unauthenticated("当前密码不正确", "the current password is wrong")
-            limiter.reset(member.phone)
-        else:
-            scope.require_manage(uow, cmd.actor, member)
-        now = clock()
-        uow.members.save(replace(member, password_hash=new_hash, updated_at=now))
-        # Whoever learnt the old password may hold a session of it: every session ends, this one too.
-        uow.refresh_tokens.revoke_member(member.id, now)
-        return {"member_id": member.id}
 
-    idempotency.run(uow, "members.ChangePassword", cmd, execute)
+@idempotent("members.ChangePassword")
+def _change_password(
+    cmd: ChangePassword,
+    uow: UnitOfWork,
+    new_hash: str,
+    passwords: PasswordHasher,
+    limiter: LoginLimiter,
+    clock: Clock,
+) -> dict:
+    member = known_member(uow, cmd.member_id, lock=True)
+    if cmd.actor.member_id == member.id:
+        # The current password is a secret a stolen token must not be able to guess at leisure.
+        if not limiter.attempt(member.phone):
+            raise ResourceExhausted(*TOO_MANY)
+        if not passwords.verify(member.password_hash, cmd.current_password or ""):
+            raise Unauthenticated("当前密码不正确", "the current password is wrong")
+        limiter.reset(member.phone)
+    else:
+        scope.require_manage(uow, cmd.actor, member)
+    changed = member.change_password(new_hash, clock())
+    uow.members.save(changed)
+    # Whoever learnt the old password may hold a session of it: every session ends, this one too.
+    uow.refresh_tokens.revoke_member(member.id, changed.updated_at)
+    return {"member_id": member.id}
 
 
 def set_roles(cmd: SetRoles, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
-    grants = check_grants(cmd.grants)
+    return _set_roles(cmd, uow, check_grants(cmd.grants), clock)
 
-    def execute() -> dict:
-        member = lookups.member(uow, cmd.member_id, lock=True)
-        # Every role before and after must lie in the actor's scope: no one grants or removes beyond it.
-        scope.require_manage(uow, cmd.actor, member, grants)
-        updated = replace(member, grants=grants, updated_at=clock())
-        uow.members.save(updated)
-        role_history.record(uow, role_change.ROLES_SET, cmd.actor, member, updated)
-        uow.outbox.add(events.MEMBER_UPDATED, events.updated(updated), updated.updated_at)
-        return {"member_id": member.id}
 
-    return idempotency.run(uow, "members.SetRoles", cmd, execute, partial(lookups.produced_member, uow))
+@idempotent("members.SetRoles", view=produced_member)
+def _set_roles(cmd: SetRoles, uow: UnitOfWork, grants: tuple[Grant, ...], clock: Clock) -> dict:
+    member = known_member(uow, cmd.member_id, lock=True)
+    # Every role before and after must lie in the actor's scope: no one grants or removes beyond it.
+    scope.require_manage(uow, cmd.actor, member, grants)
+    updated = member.set_roles(grants, clock())
+    uow.members.save(updated)
+    role_history.record(uow, role_change.ROLES_SET, cmd.actor, member, updated)
+    return {"member_id": member.id}
 
 
 def deactivate_member(cmd: DeactivateMember, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
-    reason = bounded("reason", cmd.reason, 200, "停用原因", optional=False)
+    return _deactivate(cmd, uow, bounded("reason", cmd.reason, 200, "停用原因", optional=False), clock)
 
-    def execute() -> dict:
-        member = lookups.member(uow, cmd.member_id, lock=True)
-        scope.require_manage(uow, cmd.actor, member)
-        if cmd.actor.member_id == member.id:
-            raise FailedPrecondition("不能停用自己的账号", "you cannot deactivate yourself")
-        updated = member.deactivate(reason, clock())
-        uow.members.save(updated)
-        role_history.record(uow, role_change.DEACTIVATED, cmd.actor, member, updated, reason)
-        # Their sessions end with it: reactivated, they log in again.
-        uow.refresh_tokens.revoke_member(member.id, updated.updated_at)
-        uow.outbox.add(events.MEMBER_DEACTIVATED, events.deactivated(updated), updated.updated_at)
-        return {"member_id": member.id}
 
-    return idempotency.run(
-        uow, "members.DeactivateMember", cmd, execute, partial(lookups.produced_member, uow)
-    )
+@idempotent("members.DeactivateMember", view=produced_member)
+def _deactivate(cmd: DeactivateMember, uow: UnitOfWork, reason: str, clock: Clock) -> dict:
+    member = known_member(uow, cmd.member_id, lock=True)
+    scope.require_manage(uow, cmd.actor, member)
+    updated = member.deactivate(reason, cmd.actor.member_id, clock())
+    uow.members.save(updated)
+    role_history.record(uow, role_change.DEACTIVATED, cmd.actor, member, updated, reason)
+    # Their sessions end with it: reactivated, they log in again.
+    uow.refresh_tokens.revoke_member(member.id, updated.updated_at)
+    return {"member_id": member.id}
 
 
 def reactivate_member(cmd: ReactivateMember, uow: UnitOfWork, clock: Clock = utcnow) -> Member:
-    reason = bounded("reason", cmd.reason, 200, "恢复原因", optional=True)
+    return _reactivate(cmd, uow, bounded("reason", cmd.reason, 200, "恢复原因", optional=True), clock)
 
-    def execute() -> dict:
-        member = lookups.member(uow, cmd.member_id, lock=True)
-        scope.require_manage(uow, cmd.actor, member)
-        updated = member.reactivate(clock())
-        uow.members.save(updated)
-        role_history.record(uow, role_change.REACTIVATED, cmd.actor, member, updated, reason)
-        uow.outbox.add(events.MEMBER_REACTIVATED, events.reactivated(updated), updated.updated_at)
-        return {"member_id": member.id}
 
-    return idempotency.run(
-        uow, "members.ReactivateMember", cmd, execute, partial(lookups.produced_member, uow)
-    )
+@idempotent("members.ReactivateMember", view=produced_member)
+def _reactivate(cmd: ReactivateMember, uow: UnitOfWork, reason: str, clock: Clock) -> dict:
+    member = known_member(uow, cmd.member_id, lock=True)
+    scope.require_manage(uow, cmd.actor, member)
+    updated = member.reactivate(clock())
+    uow.members.save(updated)
+    role_history.record(uow, role_change.REACTIVATED, cmd.actor, member, updated, reason)
+    return {"member_id": member.id}

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol, Self
 
 from jifen.caller import Caller
+from jifen.idempotency import IdempotencyStore
 
 from ..domain.directory import Community, Grid, Organization, Street
 from ..domain.member import Member
@@ -71,16 +72,15 @@ class RoleChangeRepository(Protocol):
     def list(self, where: RoleChangeFilter, offset: int, limit: int) -> list[RoleChange]: ...
 
 
-class Outbox(Protocol):
-    def add(self, event_type: str, message, occurred_at: datetime | None = None): ...
-
-
 class UnitOfWork(Protocol):
+    """One transaction. The events the members and places written through it recorded are sent
+    at commit, with the idempotency record, or not at all."""
+
     members: MemberRepository
     directory: DirectoryRepository
     refresh_tokens: RefreshTokenRepository
     role_changes: RoleChangeRepository
-    outbox: Outbox
+    idempotency: IdempotencyStore
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc) -> None: ...

@@ -5,20 +5,19 @@ Volunteers register themselves; the first admin of a street is made from the com
 
 from __future__ import annotations
 
-from functools import partial
-
-from jifen import idempotency
 from jifen.caller import ADMIN, VOLUNTEER, Grant
 from jifen.clock import Clock, utcnow
 from jifen.errors import AlreadyExists, FailedPrecondition, ResourceExhausted
+from jifen.idempotency import idempotent
 from jifen.ids import new_id
 
 from ..domain.directory import Street, place_name
 from ..domain.member import Member, valid_name, valid_password
 from ..domain.phone import normalize_phone
-from . import events, lookups
 from .commands import CreateAdmin, RegisterVolunteer
+from .lookups import known_chosen_community, known_chosen_grid
 from .ports import LoginLimiter, PasswordHasher, UnitOfWork
+from .views import produced_member
 
 PHONE_TAKEN = ("该手机号已注册", "this phone number is already registered")
 TOO_MANY_REGISTRATIONS = (
@@ -53,47 +52,51 @@ def register_volunteer(
     phone = normalize_phone(cmd.phone)
     password = valid_password(cmd.password)
     with uow:
-        community = lookups.community_argument(uow, cmd.community_id)
-        lookups.grid_argument(uow, cmd.grid_id, community.id)
+        community = known_chosen_community(uow, cmd.community_id)
+        known_chosen_grid(uow, cmd.grid_id, community.id)
     by_admin = cmd.actor.administers(community.id, community.street_id)
     if not by_admin and not community.takes_self_registration:
         raise FailedPrecondition(*ADMIN_REGISTERS)
     # Hash before the transaction: argon2 is slow on purpose and must not hold the write lock.
     password_hash = passwords.hash(password)
-
-    def execute() -> dict:
-        # Read again in the transaction that writes: the grid or the setting may have changed meanwhile.
-        community = lookups.community_argument(uow, cmd.community_id)
-        grid = lookups.grid_argument(uow, cmd.grid_id, community.id)
-        if not by_admin and not community.takes_self_registration:
-            raise FailedPrecondition(*ADMIN_REGISTERS)
-        if uow.members.by_phone(phone) is not None:
-            raise AlreadyExists(*PHONE_TAKEN, field="phone")
-        now = clock()
-        member = Member(
-            id=new_id(),
-            name=name,
-            phone=phone,
-            password_hash=password_hash,
-            community_id=community.id,
-            street_id=community.street_id,
-            grid_id=grid.id if grid else "",
-            grants=(Grant(VOLUNTEER),),
-            created_at=now,
-            updated_at=now,
-        )
-        uow.members.add(member)
-        uow.outbox.add(events.MEMBER_REGISTERED, events.registered(member), now)
-        return {"member_id": member.id}
-
     try:
-        return idempotency.run(
-            uow, "members.RegisterVolunteer", cmd, execute, partial(lookups.produced_member, uow)
-        )
+        return _register(cmd, uow, name, phone, password_hash, by_admin, clock)
     except AlreadyExists as taken:
         if taken.field == "phone" and not by_admin:
             return None
         raise
+
+
+@idempotent("members.RegisterVolunteer", view=produced_member)
+def _register(
+    cmd: RegisterVolunteer,
+    uow: UnitOfWork,
+    name: str,
+    phone: str,
+    password_hash: str,
+    by_admin: bool,
+    clock: Clock,
+) -> dict:
+    # Read again in the transaction that writes: the grid or the setting may have changed meanwhile.
+    community = known_chosen_community(uow, cmd.community_id)
+    grid = known_chosen_grid(uow, cmd.grid_id, community.id)
+    if not by_admin and not community.takes_self_registration:
+        raise FailedPrecondition(*ADMIN_REGISTERS)
+    if uow.members.by_phone(phone) is not None:
+        raise AlreadyExists(*PHONE_TAKEN, field="phone")
+    member = Member.register(
+        id=new_id(),
+        name=name,
+        phone=phone,
+        password_hash=password_hash,
+        community_id=community.id,
+        street_id=community.street_id,
+        grid_id=grid.id if grid else "",
+        grants=(Grant(VOLUNTEER),),
+        now=clock(),
+    )
+    uow.members.add(member)
+    return {"member_id": member.id}
 
 
 def create_admin(
@@ -112,18 +115,17 @@ def create_admin(
         if street is None:
             street = Street(new_id(), street_name, now)
             uow.directory.add_street(street)
-        member = Member(
+        member = Member.register(
             id=new_id(),
             name=name,
             phone=phone,
             password_hash=password_hash,
             community_id="",
             street_id=street.id,
+            grid_id="",
             grants=(Grant(ADMIN, street_id=street.id),),
-            created_at=now,
-            updated_at=now,
+            now=now,
         )
         uow.members.add(member)
-        uow.outbox.add(events.MEMBER_REGISTERED, events.registered(member), now)
         uow.commit()
         return member

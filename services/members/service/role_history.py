@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from jifen import paging
 from jifen.caller import Caller
 from jifen.errors import InvalidArgument
 from jifen.ids import new_id
 from jifen.timestamps import created_window
 
-from ..domain import access
 from ..domain.member import Member
 from ..domain.role_change import ROLE_CHANGE_KINDS, RoleChange, RoleChangeFilter
-from . import lookups
+from . import scope
+from .commands import ListRoleChanges
+from .lookups import known_community
 from .ports import UnitOfWork
-
-
-@dataclass(frozen=True)
-class ListRoleChanges:
-    actor: Caller
-    community_id: str = ""
-    kinds: tuple[str, ...] = ()
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    page_size: int = 0
-    page_token: str = ""
 
 
 def record(
@@ -56,9 +43,8 @@ def list_role_changes(query: ListRoleChanges, uow: UnitOfWork) -> tuple[list[Rol
     if not community_id:
         raise InvalidArgument("community_id", "请指定社区", "is required")
     with uow:
-        community = lookups.community(uow, community_id)
-        if not query.actor.administers(community.id, community.street_id):
-            raise access.deny()
+        community = known_community(uow, community_id)
+        scope.require(query.actor.administers(community.id, community.street_id))
         where = RoleChangeFilter(
             community_id=community.id,
             kinds=query.kinds or ROLE_CHANGE_KINDS,

@@ -1,15 +1,36 @@
-"""Resolving where roles apply, so the pure access rules can judge them."""
+"""Who may act where: the scope checks of the use cases, over a unit of work where a role's place
+must be looked up. The pure rules they apply are in domain/access.py; a refusal is jifen's denied().
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from jifen.caller import ADMIN, GRID_WORKER, Caller, Grant
-from jifen.errors import InvalidArgument
+from jifen.errors import InvalidArgument, denied
 
 from ..domain import access
 from ..domain.access import Place
+from ..domain.directory import Community
 from ..domain.member import Member
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise denied()
+
+
+def require_covers(actor: Caller, place: Place) -> None:
+    require(access.covers(actor, place))
+
+
+def require_admin_of(actor: Caller, community: Community) -> None:
+    """The actor administers the community, or its whole street."""
+    require_covers(actor, Place(community.id, community.street_id))
+
+
+def require_street_admin(actor: Caller, street_id: str) -> None:
+    require(actor.administers_street(street_id))
 
 
 def place_of(uow, grant: Grant, member: Member) -> Place:
@@ -40,4 +61,4 @@ def may_manage(uow, actor: Caller, member: Member, more_grants: Iterable[Grant] 
 
 
 def require_manage(uow, actor: Caller, member: Member, more_grants: Iterable[Grant] = ()) -> None:
-    access.require(may_manage(uow, actor, member, more_grants))
+    require(may_manage(uow, actor, member, more_grants))

@@ -6,7 +6,6 @@ deactivated member is turned away; a used refresh token shown again ends its who
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from jifen.clock import Clock, utcnow
@@ -24,17 +23,9 @@ from ..domain.sessions import (
 )
 from .commands import Logout, RefreshSession
 from .ports import TokenMinter, UnitOfWork
+from .views import LoggedIn
 
 REFRESH_TTL = timedelta(days=30)
-
-
-@dataclass(frozen=True)
-class LoggedIn:
-    token: str
-    expires_at: datetime
-    member: Member
-    refresh_token: str
-    refresh_expires_at: datetime
 
 
 def start(

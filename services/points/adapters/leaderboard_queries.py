@@ -1,4 +1,4 @@
-"""The sums leaderboards are made of, over entries and hour_records (see service/leaderboards.py).
+"""The sums leaderboards are made of, over entries and hour_records (see service/leaderboards/handlers.py).
 
 Plain range conditions and SUM(CASE …) only, so the same queries run on PostgreSQL and on the
 embedded SQLite; calendar months are cut into UTC windows by the caller.
@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from jifen.clock import as_utc
 
 from ..domain.ledger import EARNING_KINDS
-from ..service.leaderboards import Window
+from ..service.leaderboards.ports import Window
 from .tables import accounts, entries, hour_records
 
 APPROVED = "approved"

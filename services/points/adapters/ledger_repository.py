@@ -11,15 +11,17 @@ from jifen.clock import as_utc
 from jifen.errors import Conflict
 
 from ..domain.ledger import HELD, Account, Entry, Hold, Lot
-from ..service.ports import EntryFilter
+from ..service.ledger.ports import EntryFilter
 from .tables import accounts, entries, hold_lots, holds, lots
 
 ENTRY_FIELDS = [c.name for c in entries.columns]
 
 
 class SqlLedger:
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, seen: list | None = None):
         self.connection = connection
+        # The unit of work's list: accounts saved here send what they recorded at its commit.
+        self.seen = [] if seen is None else seen
 
     # --- Accounts ---
 
@@ -74,6 +76,7 @@ class SqlLedger:
             self.connection.execute(lots.update().where(lots.c.id == lot.id).values(remaining=lot.remaining))
         account.version += 1
         account.new_entries, account.new_lots, account.changed_lots = [], [], {}
+        self.seen.append(account)
 
     def set_status(self, member_id: str, status: str, now: datetime) -> None:
         self.connection.execute(

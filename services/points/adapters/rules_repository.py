@@ -11,7 +11,7 @@ from jifen.clock import as_utc
 
 from ..domain.people import CommunityCopy
 from ..domain.rules import RuleVersion
-from ..service.rule_ports import ApprovedHourRow
+from ..service.rules.ports import ApprovedHourRow
 from . import rule_codec
 from .tables import activities, communities, hour_records, rule_versions
 

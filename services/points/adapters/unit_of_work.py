@@ -11,6 +11,7 @@ from .activities_repository import SqlActivities, SqlHourRecords
 from .audit_queries import SqlAuditTrail
 from .leaderboard_queries import SqlLeaderboardSums
 from .ledger_repository import SqlLedger
+from .outbox_messages import to_message
 from .people_repository import SqlPeople
 from .report_queries import SqlReportSums
 from .rules_repository import SqlRules
@@ -18,6 +19,7 @@ from .rules_repository import SqlRules
 
 class PointsUnitOfWork(SqlUnitOfWork):
     producer = "points"
+    to_message = to_message
 
     def __init__(self, engine: Engine, directory: Directory | None = None):
         super().__init__(engine)
@@ -25,7 +27,7 @@ class PointsUnitOfWork(SqlUnitOfWork):
 
     def _open(self, connection: Connection) -> None:
         self.people = SqlPeople(connection)
-        self.ledger = SqlLedger(connection)
+        self.ledger = SqlLedger(connection, self.seen)
         self.rules = SqlRules(connection)
         self.leaderboard_sums = SqlLeaderboardSums(connection)
         self.report_sums = SqlReportSums(connection)

@@ -13,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from jifen.errors import FailedPrecondition
+from jifen.domain_events import Aggregate
+from jifen.errors import AlreadyExists, FailedPrecondition
+
+from . import events
 
 # Entry kinds.
 ACCRUAL = "accrual"
@@ -100,6 +103,26 @@ class Hold:
     def same_request(self, member_id: str, amount: int) -> bool:
         return self.member_id == member_id and self.amount == amount
 
+    def check_placed_again(self, member_id: str, amount: int) -> None:
+        """A Hold sent again with this hold id: only the same hold, still open or spent, is answered."""
+        if self.state in (RELEASED, EXPIRED):
+            raise FailedPrecondition("该冻结已解冻，不能再次冻结", "this hold_id was already released")
+        if not self.same_request(member_id, amount):
+            raise AlreadyExists(
+                "该冻结编号已用于另一笔冻结", "this hold_id was already used for another hold", "hold_id"
+            )
+
+    def check_capturable(self) -> None:
+        if self.state in (RELEASED, EXPIRED):
+            raise FailedPrecondition(
+                "该冻结已解冻，不能扣减", f"the hold is already {self.state}; it cannot be captured"
+            )
+
+    def check_releasable(self) -> None:
+        """Points once captured are spent; releasing a released hold again is answered, not refused."""
+        if self.state == CAPTURED:
+            raise FailedPrecondition("积分已扣减，不能解冻", "the hold was captured; it cannot be released")
+
 
 @dataclass(frozen=True)
 class Earning:
@@ -114,10 +137,13 @@ class Earning:
     rule_version_id: str = ""
     calculation: str = ""
     created_by: str = ""
+    # What the event says beyond the entry: the activity of an accrual, the commendation of an award.
+    activity_id: str = ""
+    commendation: str = ""
 
 
 @dataclass
-class Account:
+class Account(Aggregate):
     member_id: str
     community_id: str
     available: int = 0
@@ -153,7 +179,7 @@ class Account:
             self.lots.append(lot)
             self.lots.sort(key=_fifo)
             self.new_lots.append(lot)
-        return self._post(
+        entry = self._post(
             entry_id,
             now,
             kind=earning.kind,
@@ -166,6 +192,13 @@ class Account:
             lot_expires_at=earning.lot_expires_at if earning.amount > 0 else None,
             created_by=earning.created_by,
         )
+        if earning.kind == ACCRUAL:
+            self.record(events.PointsAccrued(entry, earning.source_id, earning.activity_id))
+        elif earning.kind == AWARD:
+            self.record(events.PointsAwarded(entry, earning.commendation))
+        else:
+            self.record(events.PointsAdjusted(entry))
+        return entry
 
     def take_back(
         self, amount: int, reason: str, source_id: str, created_by: str, entry_id: str, now: datetime
@@ -181,7 +214,7 @@ class Account:
         self._consume(amount)
         self.available -= amount
         self.lifetime_earned -= amount
-        return self._post(
+        entry = self._post(
             entry_id,
             now,
             kind=ADJUSTMENT,
@@ -191,6 +224,8 @@ class Account:
             source_id=source_id,
             created_by=created_by,
         )
+        self.record(events.PointsAdjusted(entry))
+        return entry
 
     def certify(self, minutes: int) -> int:
         """Adds approved minutes (认证时长); spending never touches them. Returns the new total."""
@@ -228,13 +263,14 @@ class Account:
             source_id=hold_id,
             hold_id=hold_id,
         )
+        self.record(events.PointsHeld(entry, hold_id, reason, deadline))
         return hold, entry
 
     def capture(self, hold: Hold, created_by: str, entry_id: str, now: datetime) -> Entry:
         self._require_open(hold)
         self.held -= hold.amount
         hold.state, hold.resolved_at = CAPTURED, now
-        return self._post(
+        entry = self._post(
             entry_id,
             now,
             kind=CAPTURE,
@@ -246,6 +282,8 @@ class Account:
             hold_id=hold.id,
             created_by=created_by,
         )
+        self.record(events.PointsCaptured(entry, hold.id, hold.amount))
+        return entry
 
     def release(
         self,
@@ -272,7 +310,7 @@ class Account:
         self.available += hold.amount
         hold.state = EXPIRED if deadline_passed else RELEASED
         hold.release_reason, hold.resolved_at = reason, now
-        return self._post(
+        entry = self._post(
             entry_id,
             now,
             kind=RELEASE,
@@ -284,6 +322,8 @@ class Account:
             hold_id=hold.id,
             created_by=created_by,
         )
+        self.record(events.PointsReleased(entry, hold.id, reason, deadline_passed))
+        return entry
 
     # --- Expiry ---
 
@@ -299,7 +339,7 @@ class Account:
         self.lots = [lot for lot in self.lots if lot.remaining > 0]
         self.available -= total
         latest = max(lot.expires_at for lot in due)
-        return self._post(
+        entry = self._post(
             entry_id,
             now,
             kind=EXPIRY,
@@ -309,6 +349,8 @@ class Account:
             source_id=entry_id,
             lot_expires_at=latest,
         )
+        self.record(events.PointsExpired(entry))
+        return entry
 
     def next_expiry(self) -> tuple[int, datetime | None]:
         """The points of the lots that expire next, and when."""

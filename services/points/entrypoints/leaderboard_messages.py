@@ -6,8 +6,10 @@ from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
 from jifen.points.v1 import ledger_pb2 as pb
 
-from ..service import leaderboards
-from ..service.leaderboards import Boards, Leaderboard, LeaderboardQuery, Standing
+from ..service.leaderboards import handlers as leaderboards
+from ..service.leaderboards.commands import LeaderboardQuery
+from ..service.leaderboards.ports import Boards
+from ..service.leaderboards.views import Leaderboard, Standing
 from ..service.ports import UnitOfWork
 
 PERIODS = {

@@ -7,7 +7,7 @@ from jifen.proto_enums import enum_names
 from jifen.timestamps import to_timestamp
 
 from ..domain.ledger import Entry, Hold
-from ..service.balances import Balance
+from ..service.ledger.views import Balance
 
 KIND, KIND_NAME = enum_names(pb.EntryKind, "ENTRY_KIND_")
 SOURCE, _ = enum_names(pb.EntrySource, "ENTRY_SOURCE_")

@@ -12,7 +12,7 @@ from ..domain.rules import (
     RuleSet,
     RuleVersion,
 )
-from ..service.preview import Preview, PreviewRow
+from ..service.rules.views import Preview, PreviewRow
 
 ROUNDING_MODES, ROUNDING_MODE_NAMES = enum_names(pb.RoundingMode, "ROUNDING_MODE_")
 EXPIRY_POLICIES, EXPIRY_POLICY_NAMES = enum_names(pb.ExpiryPolicy, "EXPIRY_POLICY_")

@@ -12,8 +12,9 @@ from jifen.errors import InvalidArgument
 from jifen.timestamps import created_window
 
 from ..domain.audit_trail import AUDIT_KINDS, AuditEvent, AuditFilter
-from . import access
+from .lookups import known_community
 from .ports import UnitOfWork
+from .scope import require_admin_of
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ def list_audit_events(query: ListAuditEvents, uow: UnitOfWork) -> tuple[list[Aud
     if not community_id:
         raise InvalidArgument("community_id", "请指定社区", "is required")
     with uow:
-        place = access.community(uow, community_id)
-        access.require_admin_of(query.actor, place)
+        place = known_community(uow, community_id)
+        require_admin_of(query.actor, place)
         where = AuditFilter(
             community_id=place.id,
             street_id=place.street_id,

@@ -32,8 +32,8 @@ from .activity_commands import ApproveHours, RejectHours
 from .activity_views import HourRecordView
 from .hour_flags import Flagger
 from .hours import not_served_yet, records_of
+from .ledger.posting import ApprovedHours, post_approved_hours
 from .ports import UnitOfWork
-from .posting import ApprovedHours, post_approved_hours
 
 MAX_RECORDS = 200
 

@@ -7,7 +7,7 @@ from jifen.timestamps import to_timestamp
 
 from ..domain.activity import Activity
 from ..domain.hours import HourRecord
-from .posting import Certified
+from .ledger.posting import Certified
 
 HOURS_APPROVED = "hours.approved"
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from jifen.clock import Clock, utcnow
 from jifen.errors import Conflict
 
-from .holds import DEADLINE_REASON, release_locked
+from .ledger.holds import DEADLINE_REASON, release_locked
+from .ledger.posting import locked_account
 from .ports import UnitOfWork
-from .posting import locked_account
 
 log = logging.getLogger("jifen.points.jobs")
 BATCH = 200

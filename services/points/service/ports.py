@@ -1,14 +1,19 @@
-"""What the points use cases need from the outside world, as protocols the adapters and fakes fill."""
+"""The points unit of work, composed of the capabilities' ports, and the member copy every capability reads.
+
+Each capability's own ports live beside its use cases (ledger/ports.py, rules/ports.py,
+leaderboards/ports.py, ...).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, Self
 
-from ..domain.ledger import Account, Entry, Hold, Lot
+from jifen.domain_events import Happenings
+
 from ..domain.people import CommunityCopy, MemberCopy
-from ..domain.rules import RuleVersion
+from .ledger.ports import Ledger
+from .rules.ports import RuleRepository
 
 
 class People(Protocol):
@@ -36,56 +41,19 @@ class Directory(Protocol):
     def member_ids(self, registered_before: datetime) -> list[str]: ...
 
 
-@dataclass(frozen=True)
-class EntryFilter:
-    member_id: str
-    kinds: tuple[str, ...] = ()
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-
-
-class Ledger(Protocol):
-    def open(self, account: Account, now: datetime) -> bool: ...
-    def account(self, member_id: str) -> Account | None: ...
-    def lock(self, member_id: str) -> Account | None: ...
-    def save(self, account: Account, now: datetime) -> None: ...
-    def hold(self, hold_id: str) -> Hold | None: ...
-    def add_hold(self, hold: Hold) -> None: ...
-    def save_hold(self, hold: Hold) -> None: ...
-    def lots(self, lot_ids: list[str]) -> list[Lot]: ...
-    def entry(self, entry_id: str) -> Entry | None: ...
-    def entries(self, where: EntryFilter, offset: int, limit: int) -> list[Entry]: ...
-    def members_with_due_lots(self, now: datetime, limit: int) -> list[str]: ...
-    def overdue_holds(self, now: datetime, limit: int) -> list[Hold]: ...
-    def set_status(self, member_id: str, status: str, now: datetime) -> None: ...
-    def move(self, member_id: str, community_id: str, now: datetime) -> None: ...
-
-
-class Rules(Protocol):
-    def add(self, version: RuleVersion) -> None: ...
-    def get(self, version_id: str) -> RuleVersion | None: ...
-    def in_force(self, community_id: str, street_id: str, at: datetime) -> RuleVersion: ...
-    def of_scope(self, community_id: str, street_id: str, offset: int, limit: int) -> list[RuleVersion]: ...
-
-
-class Outbox(Protocol):
-    def add(self, event_type: str, message, occurred_at: datetime | None = None): ...
-
-
 class UnitOfWork(Protocol):
     people: People
     ledger: Ledger
-    rules: Rules
-    # The activity, hour-record and leaderboard ports live beside their use cases
-    # (service/activity_ports.py, service/leaderboards.py).
+    rules: RuleRepository
+    # The activity, hour-record, leaderboard, report and audit-trail ports live beside their use
+    # cases (activities/, hours/, leaderboards/ports.py, reports.py, audit_trail.py).
     activities: object
     hours: object
     leaderboard_sums: object
-    # service/reports.py.
     report_sums: object
-    # The admins' audit trail (service/audit_trail.py).
     audit_trail: object
-    outbox: Outbox
+    # What a use case did that belongs to no single aggregate; sent with the aggregates' events at commit.
+    happenings: Happenings
     # Set in the api: a community or street created a moment ago is read through from members.
     directory: Directory | None
 

@@ -14,8 +14,9 @@ from jifen.caller import Caller
 from jifen.errors import InvalidArgument
 from jifen.months import Month, month_range
 
-from . import access
+from .lookups import known_community
 from .ports import UnitOfWork
+from .scope import refused, require_admin_of
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,9 @@ def checked_scope(actor: Caller, community_id: str, street_id: str, uow: UnitOfW
         )
     if street_id:
         if not actor.administers_street(street_id):
-            raise access.deny()
+            raise refused()
         return Scope(street_id=street_id)
-    access.require_admin_of(actor, access.community(uow, community_id))
+    require_admin_of(actor, known_community(uow, community_id))
     return Scope(community_id=community_id)
 
 

@@ -1,4 +1,4 @@
-"""In-memory stand-ins for every port of the market use cases (service/ports.py).
+"""In-memory stand-ins for every port of the market use cases (service/ports.py and its capabilities').
 
 They keep the guards of the SQL adapters: shop names are unique per community, and stock moves
 are refused (or fail loudly) exactly where the conditional UPDATEs would be.
@@ -7,68 +7,32 @@ are refused (or fail loudly) exactly where the conditional UPDATEs would be.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from jifen.caller import ADMIN, GRID_WORKER, STAFF, VOLUNTEER, Caller, Grant
+from jifen.domain_events import RecordsEvents
 from jifen.errors import Conflict
+from services.market.adapters.outbox_messages import to_message
 from services.market.domain.catalog import Item, Shop
 from services.market.domain.people import ACTIVE, CommunityCopy, MemberCopy
 from services.market.domain.pickup import KeyRing, PickupKey
 from services.market.domain.redemption import AWAITING_PICKUP, COUNTED, FAILED, RESERVING, Redemption
+from services.market.service.catalogue.ports import ItemFilter, StockChangeFilter
 from services.market.service.ports import (
     CAPTURED,
     HELD,
     RELEASED,
-    ItemFilter,
-    PickupLimits,
     PointsBalance,
     PointsRefused,
     PointsUnavailable,
-    RedemptionFilter,
-    StockChangeFilter,
 )
+from services.market.service.redemptions.ports import PickupLimits, RedemptionFilter
 from tests.unit.runtime_fakes import FakeIdempotency, FakeMembersDirectory, FakeOutbox
+from tests.unit.runtime_fakes import FakeMemberCopies as FakePeople
 
 SECRET = bytes(range(32))
-
-
-class FakePeople:
-    def __init__(self):
-        self.member_rows: dict[str, MemberCopy] = {}
-        self.community_rows: dict[str, CommunityCopy] = {}
-
-    def member(self, member_id, lock=False):
-        return self.member_rows.get(member_id)
-
-    def put_member(self, member):
-        self.member_rows[member.id] = member
-
-    def names(self, member_ids):
-        return {i: self.member_rows[i].name for i in member_ids if i in self.member_rows}
-
-    def staff_of(self, shops):
-        return {
-            shop.id: tuple(
-                sorted(
-                    m.id
-                    for m in self.member_rows.values()
-                    if m.staff_shop_id == shop.id
-                    and m.status == ACTIVE
-                    and m.community_id == shop.community_id
-                )
-            )
-            for shop in shops
-        }
-
-    def community(self, community_id):
-        return self.community_rows.get(community_id)
-
-    def communities_of_street(self, street_id):
-        return sorted(c.id for c in self.community_rows.values() if c.street_id == street_id)
-
-    def put_community(self, community):
-        self.community_rows[community.id] = community
 
 
 class FakeShops:
@@ -179,15 +143,18 @@ class FakeItemImages:
 
 
 class FakeStockChanges:
-    def __init__(self, shops: FakeShops):
+    def __init__(self, shops: FakeShops, seen: Callable[[], list]):
         self.rows: list = []
         # Which shops a community has, for the community-wide list (the same object as the uow's).
         self.shops = shops
+        # The unit of work's `seen` list of the transaction at hand (a function: a snapshot keeps it).
+        self.seen = seen
 
     def add(self, change):
         if self.get(change.id) is not None:
             raise Conflict(f"stock change {change.id} exists")
         self.rows.append(change)
+        self.seen().append(change)
 
     def get(self, change_id):
         return next((c for c in self.rows if c.id == change_id), None)
@@ -208,19 +175,22 @@ class FakeStockChanges:
 
 
 class FakeRedemptions:
-    def __init__(self):
+    def __init__(self, seen: Callable[[], list]):
         self.rows: dict[str, Redemption] = {}
+        self.seen = seen
 
     def add(self, redemption):
         if redemption.id in self.rows:
             raise Conflict(f"redemption {redemption.id} exists")
         self.rows[redemption.id] = redemption
+        self.seen().append(redemption)
 
     def get(self, redemption_id, lock=False):
         return self.rows.get(redemption_id)
 
     def save(self, redemption):
         self.rows[redemption.id] = redemption
+        self.seen().append(redemption)
 
     def units_since(self, member_id, item_id, since):
         return sum(
@@ -294,8 +264,11 @@ class FakeSecrets:
         return False
 
 
-class FakeUnitOfWork:
-    """Keeps state across transactions; a transaction that is not committed leaves no trace."""
+class FakeUnitOfWork(RecordsEvents):
+    """Keeps state across transactions; a transaction that is not committed leaves no trace. Its
+    events go out at commit through the market's own outbox adapter, as the SQL unit of work's do."""
+
+    to_message = staticmethod(to_message)
 
     STATE = (
         "people",
@@ -312,9 +285,9 @@ class FakeUnitOfWork:
         self.people = FakePeople()
         self.shops = FakeShops()
         self.items = FakeItems()
-        self.stock_changes = FakeStockChanges(self.shops)
+        self.stock_changes = FakeStockChanges(self.shops, lambda: self.seen)
         self.item_images = FakeItemImages()
-        self.redemptions = FakeRedemptions()
+        self.redemptions = FakeRedemptions(lambda: self.seen)
         self.secrets = FakeSecrets()
         self.outbox = FakeOutbox()
         self.idempotency = FakeIdempotency()
@@ -322,12 +295,15 @@ class FakeUnitOfWork:
         self.directory = None
         self.commits = 0
         self._snapshot = None
+        self.start_recording()
 
     def __enter__(self):
         self._snapshot = copy.deepcopy([getattr(self, name) for name in self.STATE])
+        self.start_recording()
         return self
 
     def commit(self):
+        self.send_recorded(self.outbox)
         self._snapshot = None
         self.commits += 1
 

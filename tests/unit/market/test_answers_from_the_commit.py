@@ -7,19 +7,16 @@ from datetime import timedelta
 
 from services.market.domain.catalog import ItemDetails
 from services.market.domain.redemption import CANCELLED, COLLECTED
-from services.market.service import cancelling, items, pickup, placing, shops
-from services.market.service.commands import (
+from services.market.service.catalogue import items, shops
+from services.market.service.catalogue.commands import CreateItem, CreateShop, Restock, UpdateItem, UpdateShop
+from services.market.service.redemptions import cancelling, pickup, placing
+from services.market.service.redemptions.commands import (
     CancelRedemption,
     ConfirmRedemption,
-    CreateItem,
-    CreateShop,
     PlaceRedemption,
     ReissuePickupCode,
-    Restock,
-    UpdateItem,
-    UpdateShop,
 )
-from services.market.service.saga import SagaSettings
+from services.market.service.redemptions.placing import SagaSettings
 from tests.unit.runtime_fakes import GoneAfterCommit
 
 from .fakes import HOME, NOW, Clock, FakePoints, admin_of, member, pickup_limits, staff, town, volunteer

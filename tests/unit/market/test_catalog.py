@@ -23,9 +23,9 @@ from services.market.domain.catalog import INITIAL, OFF_SALE, RESTOCK, ItemDetai
 from services.market.domain.limits import MONTH
 from services.market.domain.redemption import AWAITING_PICKUP, Redemption
 from services.market.entrypoints import catalog_messages as messages
-from services.market.entrypoints.catalog_rpcs import CatalogRpcs
-from services.market.service import items, shops
-from services.market.service.commands import (
+from services.market.entrypoints.market_servicer import MarketServicer
+from services.market.service.catalogue import items, shops
+from services.market.service.catalogue.commands import (
     CreateItem,
     CreateShop,
     ListItems,
@@ -612,11 +612,9 @@ def test_the_stock_history_needs_one_of_item_and_shop_and_a_keeper(uow, clock, s
 # --- The servicer translates ---
 
 
-class Servicer(CatalogRpcs):
+class Servicer(MarketServicer):
     def __init__(self, uow, points, clock):
-        self.uow = lambda: uow
-        self.points = points
-        self.clock = clock
+        super().__init__(lambda: uow, points, limits=None, saga=None, render_qr=None, clock=clock)
 
 
 def call(method, request, caller):

@@ -8,8 +8,8 @@ import pytest
 
 from jifen.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.market.domain.item_image import MAX_IMAGE_BYTES
-from services.market.service import item_images
-from services.market.service.commands import UploadItemImage
+from services.market.service.catalogue import item_images
+from services.market.service.catalogue.commands import UploadItemImage
 
 from .fakes import HOME, OTHER, admin_of, staff, street_admin, volunteer
 from .test_catalog import RICE, list_item, open_shop, restock

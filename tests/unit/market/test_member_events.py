@@ -13,8 +13,10 @@ from jifen.events.v1 import members_pb2 as events
 from jifen.timestamps import to_timestamp
 from services.market.domain.catalog import SHOP_OPEN, Shop
 from services.market.domain.people import ACTIVE, DEACTIVATED
-from services.market.service import access, member_events, shops
-from services.market.service.event_handlers import handlers
+from services.market.service import member_events
+from services.market.service import scope as access
+from services.market.service.catalogue import shops
+from services.market.service.subscriptions import handlers
 
 from .fakes import HOME, NOW, OTHER
 

@@ -6,8 +6,8 @@ import pytest
 
 from jifen.errors import Unavailable
 from services.market.domain.people import CommunityCopy
-from services.market.service import shops
-from services.market.service.commands import CreateShop
+from services.market.service.catalogue import shops
+from services.market.service.catalogue.commands import CreateShop
 
 from .fakes import NOW, Clock, FakeDirectory, admin_of, street_admin, town
 

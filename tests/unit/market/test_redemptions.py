@@ -26,8 +26,11 @@ from services.market.domain.redemption import (
     FAILED,
     RESERVING,
 )
-from services.market.service import cancelling, jobs, pickup, placing, redemption_views, saga
-from services.market.service.commands import (
+from services.market.service.ports import CAPTURED, HELD, RELEASED
+from services.market.service.redemptions import cancelling, jobs, pickup, placing
+from services.market.service.redemptions import placing as saga
+from services.market.service.redemptions import views as redemption_views
+from services.market.service.redemptions.commands import (
     CancelRedemption,
     ConfirmRedemption,
     FindPickup,
@@ -35,8 +38,7 @@ from services.market.service.commands import (
     PlaceRedemption,
     ReissuePickupCode,
 )
-from services.market.service.ports import CAPTURED, HELD, RELEASED
-from services.market.service.saga import SagaSettings
+from services.market.service.redemptions.placing import SagaSettings
 
 from .fakes import (
     HOME,

@@ -9,9 +9,9 @@ import pytest
 
 from jifen.ids import new_id
 from services.market.domain.catalog import Item, ItemDetails, Shop
-from services.market.service import cancelling, jobs, placing
-from services.market.service.commands import CancelRedemption, PlaceRedemption
-from services.market.service.saga import SagaSettings
+from services.market.service.redemptions import cancelling, jobs, placing
+from services.market.service.redemptions.commands import CancelRedemption, PlaceRedemption
+from services.market.service.redemptions.placing import SagaSettings
 
 from .fakes import HOME, NOW, Clock, FakePoints, grid_worker, member, volunteer
 

@@ -7,7 +7,9 @@ import hashlib
 from dataclasses import astuple, replace
 
 from jifen.caller import Caller
+from jifen.domain_events import RecordsEvents
 from jifen.errors import Conflict
+from services.members.adapters import outbox_messages
 from services.members.domain.directory import Community, Grid, Organization, Street
 from services.members.domain.member import Member
 from services.members.domain.sessions import RefreshToken
@@ -19,14 +21,18 @@ class FakeMembers:
     def __init__(self):
         self.rows: dict[str, Member] = {}
         self.orgs: set[tuple[str, str]] = set()
+        # The unit of work's list of written aggregates, as the SQL repository keeps it.
+        self.seen: list = []
 
     def add(self, member: Member) -> None:
         if member.id in self.rows or self.by_phone(member.phone):
             raise Conflict("unique")
         self.rows[member.id] = member
+        self.seen.append(member)
 
     def save(self, member: Member) -> None:
         self.rows[member.id] = member
+        self.seen.append(member)
 
     def get(self, member_id: str, lock: bool = False) -> Member | None:
         member = self.rows.get(member_id)
@@ -71,6 +77,7 @@ class FakeDirectory:
         self.organizations_: dict[str, Organization] = {}
         # Whose organizations: an organization's member count is counted from them, as the SQL does.
         self.members = members or FakeMembers()
+        self.seen: list = []
 
     def add_street(self, street):
         if self.street_by_name(street.name):
@@ -90,12 +97,14 @@ class FakeDirectory:
         if self.community_named(community.street_id, community.name):
             raise Conflict("uq_communities_street_name")
         self.communities_[community.id] = community
+        self.seen.append(community)
 
     def community(self, community_id):
         return self.communities_.get(community_id)
 
     def save_community(self, community):
         self.communities_[community.id] = community
+        self.seen.append(community)
 
     def community_named(self, street_id, name):
         return next(
@@ -110,6 +119,7 @@ class FakeDirectory:
         if self.grid_named(grid.community_id, grid.name):
             raise Conflict("uq_grids_community_name")
         self.grids_[grid.id] = grid
+        self.seen.append(grid)
 
     def grid(self, grid_id):
         return self.grids_.get(grid_id)
@@ -199,8 +209,11 @@ class FakeRoleChanges:
         return sorted(found, key=lambda c: (c.occurred_at, c.id), reverse=True)[offset : offset + limit]
 
 
-class FakeUnitOfWork:
-    """Keeps state across transactions; a transaction that is not committed leaves no trace."""
+class FakeUnitOfWork(RecordsEvents):
+    """Keeps state across transactions; a transaction that is not committed leaves no trace.
+    At commit it sends what the aggregates recorded through the service's own outbox adapter."""
+
+    to_message = outbox_messages.to_message
 
     def __init__(self):
         self.members = FakeMembers()
@@ -212,6 +225,8 @@ class FakeUnitOfWork:
         self.commits = 0
 
     def __enter__(self):
+        self.start_recording()
+        self.members.seen = self.directory.seen = self.seen
         self._snapshot = copy.deepcopy(self._parts())
         return self
 
@@ -220,6 +235,7 @@ class FakeUnitOfWork:
         return (*parts, self.outbox, self.idempotency)
 
     def commit(self):
+        self.send_recorded(self.outbox)
         self._snapshot = None
         self.commits += 1
 

@@ -4,8 +4,7 @@ from jifen.caller import GRID_WORKER, VOLUNTEER, Grant
 from jifen.errors import PermissionDenied
 from services.members.domain.role_change import DEACTIVATED, REACTIVATED, ROLES_SET
 from services.members.service import members, role_history
-from services.members.service.commands import DeactivateMember, ReactivateMember, SetRoles
-from services.members.service.role_history import ListRoleChanges
+from services.members.service.commands import DeactivateMember, ListRoleChanges, ReactivateMember, SetRoles
 
 
 def history(uow, actor, **fields):

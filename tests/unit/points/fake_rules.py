@@ -9,7 +9,7 @@ from jifen.caller import ADMIN, Caller, Grant
 from jifen.errors import Conflict
 from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
-from services.points.service.rule_ports import ApprovedHourRow
+from services.points.service.rules.ports import ApprovedHourRow
 
 from .fakes import FakeUnitOfWork
 

@@ -6,36 +6,18 @@ import copy
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from jifen.domain_events import RecordsEvents
 from jifen.errors import Conflict
+from services.points.adapters.outbox_messages import to_message
 from services.points.domain.audit_trail import ADJUSTMENT, AWARD, COMMENDATION, RULE_PUBLICATION, AuditEvent
 from services.points.domain.ledger import HELD, Account, Entry, Hold, Lot
-from services.points.domain.people import CommunityCopy, MemberCopy
+from services.points.domain.people import CommunityCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
-from services.points.service.ports import EntryFilter
+from services.points.service.ledger.ports import EntryFilter
 from tests.unit.runtime_fakes import FakeIdempotency, FakeMembersDirectory, FakeOutbox
+from tests.unit.runtime_fakes import FakeMemberCopies as FakePeople
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class FakePeople:
-    def __init__(self):
-        self.member_rows: dict[str, MemberCopy] = {}
-        self.community_rows: dict[str, CommunityCopy] = {}
-
-    def member(self, member_id):
-        return self.member_rows.get(member_id)
-
-    def members(self, member_ids):
-        return {i: self.member_rows[i] for i in member_ids if i in self.member_rows}
-
-    def put_member(self, member):
-        self.member_rows[member.id] = member
-
-    def community(self, community_id):
-        return self.community_rows.get(community_id)
-
-    def put_community(self, community):
-        self.community_rows[community.id] = community
 
 
 class FakeLedger:
@@ -46,6 +28,8 @@ class FakeLedger:
         self.entry_rows: list[Entry] = []
         self.lot_rows: dict[str, Lot] = {}
         self.hold_rows: dict[str, Hold] = {}
+        # The unit of work's list, handed over when a transaction starts (as SqlLedger gets it).
+        self.seen: list = []
 
     def __deepcopy__(self, memo):
         # Entries are frozen and accounts are stored without lots, so a cheap copy is a full snapshot.
@@ -93,6 +77,7 @@ class FakeLedger:
             account, status=stored.status, lots=[], new_entries=[], new_lots=[], changed_lots={}
         )
         account.new_entries, account.new_lots, account.changed_lots = [], [], {}
+        self.seen.append(account)
 
     def set_status(self, member_id, status, now):
         stored = self.accounts[member_id]
@@ -196,8 +181,15 @@ class FakeAuditTrail:
             if kind in where.kinds and within(e.created_at):
                 found.append(
                     AuditEvent(
-                        e.id, kind, e.created_by, e.created_at, e.reason, e.member_id, e.amount,
-                        e.source_id, e.rule_version_id,
+                        e.id,
+                        kind,
+                        e.created_by,
+                        e.created_at,
+                        e.reason,
+                        e.member_id,
+                        e.amount,
+                        e.source_id,
+                        e.rule_version_id,
                     )
                 )
         for v in self.uow.rules.versions:
@@ -210,8 +202,14 @@ class FakeAuditTrail:
         return found[offset : offset + limit]
 
 
-class FakeUnitOfWork:
-    """Keeps state across transactions; a transaction that is not committed leaves no trace."""
+class FakeUnitOfWork(RecordsEvents):
+    """Keeps state across transactions; a transaction that is not committed leaves no trace.
+
+    Like the SQL unit of work, it sends what the aggregates recorded through the points outbox
+    adapter at commit: every part that has a `seen` attribute gets the transaction's list.
+    """
+
+    to_message = to_message
 
     def __init__(self, rules=None, activities=None, hours=None):
         self.people = FakePeople()
@@ -231,9 +229,15 @@ class FakeUnitOfWork:
 
     def __enter__(self):
         self._snapshot = copy.deepcopy([getattr(self, name) for name in self.STATE])
+        self.start_recording()
+        for name in self.STATE:
+            part = getattr(self, name)
+            if hasattr(part, "seen"):
+                part.seen = self.seen
         return self
 
     def commit(self):
+        self.send_recorded(self.outbox)
         self._snapshot = None
         self.commits += 1
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from jifen.caller import GRID_WORKER, Caller, Grant
 from services.points.domain.ledger import Account
 from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
-from services.points.service import awards, holds
-from services.points.service.ledger_commands import Adjust, Award, CaptureHold, PlaceHold, ReleaseHold
+from services.points.service.ledger import awards, holds
+from services.points.service.ledger.commands import Adjust, Award, CaptureHold, PlaceHold, ReleaseHold
 
 # The same street, moment and clock as the rules tests; the ledger tests import them from here too.
 from .fake_rules import HOME, NOW, OTHER, Clock, admin_of  # noqa: F401

@@ -10,7 +10,7 @@ from services.points.domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP, 
 from services.points.domain.hours import APPROVED, PENDING, REJECTED
 from services.points.domain.ledger import CAPTURED, HELD, RELEASED
 from services.points.domain.rules import DEFAULT_RULES
-from services.points.service import activities, awards, check_in, hour_decisions, hours, rules, sign_ups
+from services.points.service import activities, check_in, hour_decisions, hours, sign_ups
 from services.points.service.activity_commands import (
     ApproveHours,
     CancelActivity,
@@ -23,8 +23,10 @@ from services.points.service.activity_commands import (
     UpdateActivity,
     Withdraw,
 )
-from services.points.service.ledger_commands import Adjust, Award
-from services.points.service.rule_commands import PublishRuleVersion
+from services.points.service.ledger import awards
+from services.points.service.ledger.commands import Adjust, Award
+from services.points.service.rules import handlers as rules
+from services.points.service.rules.commands import PublishRuleVersion
 from tests.unit.runtime_fakes import GoneAfterCommit
 
 from . import ledger_setup as ledger

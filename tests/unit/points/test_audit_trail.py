@@ -11,10 +11,12 @@ from services.points.domain.audit_trail import ADJUSTMENT, AWARD, COMMENDATION, 
 from services.points.domain.ledger import Account
 from services.points.domain.people import ACTIVE, MemberCopy
 from services.points.domain.rules import DEFAULT_RULES, Commendation
-from services.points.service import audit_trail, awards, rules
+from services.points.service import audit_trail
 from services.points.service.audit_trail import ListAuditEvents
-from services.points.service.ledger_commands import Adjust, Award, AwardCommendation
-from services.points.service.rule_commands import PublishRuleVersion
+from services.points.service.ledger import awards
+from services.points.service.ledger.commands import Adjust, Award, AwardCommendation
+from services.points.service.rules import handlers as rules
+from services.points.service.rules.commands import PublishRuleVersion
 
 from .fake_rules import HOME, NOW, OTHER, STREET, admin_of, street_admin
 from .ledger_setup import Clock

@@ -11,8 +11,8 @@ from jifen.caller import ADMIN, Caller, Grant
 from jifen.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.points.domain.people import DEACTIVATED
 from services.points.domain.rules import DEFAULT_RULES, Commendation, RuleVersion
-from services.points.service import bulk_awards
-from services.points.service.ledger_commands import BulkAward, BulkAwardCommendation
+from services.points.service.ledger import bulk_awards
+from services.points.service.ledger.commands import BulkAward, BulkAwardCommendation
 
 from .fakes import FixedRules
 from .ledger_setup import HOME, NOW, OTHER, Clock, admin_of, volunteer

@@ -9,9 +9,9 @@ import pytest
 
 from jifen.caller import Caller
 from jifen.errors import InvalidArgument, NotFound
-from services.points.adapters.leaderboards import RedisLeaderboards
-from services.points.service import leaderboards
-from services.points.service.leaderboards import LeaderboardQuery
+from services.points.adapters.redis_leaderboards import RedisLeaderboards
+from services.points.service.leaderboards import handlers as leaderboards
+from services.points.service.leaderboards.commands import LeaderboardQuery
 
 from .fake_rules import (
     HOME,

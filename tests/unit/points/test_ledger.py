@@ -13,8 +13,9 @@ from jifen.ids import new_id
 from services.points.domain.ledger import FROZEN
 from services.points.domain.people import DEACTIVATED
 from services.points.domain.rules import DEFAULT_RULES, Commendation, RuleVersion
-from services.points.service import awards, balances, event_handlers, jobs
-from services.points.service.ledger_commands import Adjust, Award, AwardCommendation, GetBalance, ListEntries
+from services.points.service import jobs, subscriptions
+from services.points.service.ledger import awards, balances
+from services.points.service.ledger.commands import Adjust, Award, AwardCommendation, GetBalance, ListEntries
 
 from .fakes import FixedRules
 from .ledger_setup import (
@@ -265,7 +266,7 @@ def test_an_old_token_of_a_deactivated_member_is_refused_as_login_refuses_them(u
     uow.people.put_member(replace(uow.people.member("v-gone"), status=DEACTIVATED))
 
     with pytest.raises(PermissionDenied) as refused:
-        event_handlers.live_caller(me, uow)
+        subscriptions.live_caller(me, uow)
 
     assert refused.value.message() == "账号已停用，请联系社区管理员"
 

@@ -12,7 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from jifen.errors import FailedPrecondition
 from services.points.domain import audit
 from services.points.service import jobs
-from services.points.service.posting import ApprovedHours, post_approved_hours
+from services.points.service.ledger.posting import ApprovedHours, post_approved_hours
 
 from .fakes import FakeUnitOfWork
 from .ledger_setup import Clock, capture, give, hold, release, take, volunteer

@@ -9,9 +9,9 @@ import pytest
 
 from jifen.errors import InvalidArgument, NotFound, PermissionDenied
 from services.points.domain.rules import DEFAULT_RULES, RuleVersion
-from services.points.service.preview import preview_rule_version
-from services.points.service.rule_commands import PreviewRuleVersion
-from services.points.service.rule_ports import ApprovedHourRow
+from services.points.service.rules.commands import PreviewRuleVersion
+from services.points.service.rules.ports import ApprovedHourRow
+from services.points.service.rules.preview import preview_rule_version
 
 from .fake_rules import (
     ELSEWHERE,

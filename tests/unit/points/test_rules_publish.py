@@ -10,8 +10,8 @@ import pytest
 from jifen.caller import Caller
 from jifen.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
 from services.points.domain.rules import DEFAULT_RULES
-from services.points.service import rules
-from services.points.service.rule_commands import PublishRuleVersion
+from services.points.service.rules import handlers as rules
+from services.points.service.rules.commands import PublishRuleVersion
 
 from .fake_rules import ELSEWHERE, HOME, NOW, OTHER, STREET, Clock, admin_of, street_admin
 

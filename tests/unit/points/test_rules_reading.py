@@ -9,8 +9,8 @@ import pytest
 
 from jifen.errors import InvalidArgument, NotFound
 from services.points.domain.rules import DEFAULT_RULES
-from services.points.service import rules
-from services.points.service.rule_commands import ListRuleVersions, PublishRuleVersion, ResolveRuleVersion
+from services.points.service.rules import handlers as rules
+from services.points.service.rules.commands import ListRuleVersions, PublishRuleVersion, ResolveRuleVersion
 
 from .fake_rules import HOME, NOW, OTHER, STREET, Clock, admin_of, street_admin
 

@@ -38,5 +38,3 @@ def downgrade() -> None:
     op.create_index("ix_hour_records_community_status", "hour_records", ["community_id", "status"])
     op.drop_index("ix_entries_community_created", table_name="entries")
     op.create_index("ix_entries_community_created", "entries", ["community_id", "created_at"])
-
-

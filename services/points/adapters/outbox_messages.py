@@ -1,0 +1,162 @@
+"""The points outbox adapter: each domain event -> (event type, jifen.events.v1 message, occurred at).
+
+The one place that builds jifen.events.v1 messages for the points outbox. One function per event
+class, registered on `to_message`; another capability's events register theirs the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import singledispatch
+from typing import Any
+
+from jifen.events.v1 import points_pb2 as events
+from jifen.timestamps import to_timestamp
+
+from ..domain import events as happened
+
+Message = tuple[str, Any, datetime | None]
+
+
+@singledispatch
+def to_message(event: object) -> Message:
+    raise TypeError(f"no outbox message for {type(event).__name__}")
+
+
+@to_message.register
+def _accrued(event: happened.PointsAccrued) -> Message:
+    entry = event.entry
+    return (
+        "points.accrued",
+        events.PointsAccrued(
+            entry_id=entry.id,
+            member_id=entry.member_id,
+            community_id=entry.community_id,
+            hour_record_id=event.hour_record_id,
+            activity_id=event.activity_id,
+            amount=entry.amount,
+            balance_after=entry.balance_after,
+            rule_version_id=entry.rule_version_id,
+            calculation=entry.calculation,
+            lot_expires_at=to_timestamp(entry.lot_expires_at),
+            accrued_at=to_timestamp(entry.created_at),
+        ),
+        entry.created_at,
+    )
+
+
+@to_message.register
+def _awarded(event: happened.PointsAwarded) -> Message:
+    entry = event.entry
+    return (
+        "points.awarded",
+        events.PointsAwarded(
+            entry_id=entry.id,
+            member_id=entry.member_id,
+            community_id=entry.community_id,
+            amount=entry.amount,
+            balance_after=entry.balance_after,
+            commendation=event.commendation,
+            reason=entry.reason,
+            rule_version_id=entry.rule_version_id,
+            lot_expires_at=to_timestamp(entry.lot_expires_at),
+            awarded_by=entry.created_by,
+            awarded_at=to_timestamp(entry.created_at),
+        ),
+        entry.created_at,
+    )
+
+
+@to_message.register
+def _adjusted(event: happened.PointsAdjusted) -> Message:
+    entry = event.entry
+    return (
+        "points.adjusted",
+        events.PointsAdjusted(
+            entry_id=entry.id,
+            member_id=entry.member_id,
+            community_id=entry.community_id,
+            amount=entry.amount,
+            balance_after=entry.balance_after,
+            reason=entry.reason,
+            lot_expires_at=to_timestamp(entry.lot_expires_at),
+            adjusted_by=entry.created_by,
+            adjusted_at=to_timestamp(entry.created_at),
+        ),
+        entry.created_at,
+    )
+
+
+@to_message.register
+def _expired(event: happened.PointsExpired) -> Message:
+    entry = event.entry
+    return (
+        "points.expired",
+        events.PointsExpired(
+            entry_id=entry.id,
+            member_id=entry.member_id,
+            community_id=entry.community_id,
+            amount=entry.amount,
+            balance_after=entry.balance_after,
+            lots_expired_at=to_timestamp(entry.lot_expires_at),
+            expired_at=to_timestamp(entry.created_at),
+        ),
+        entry.created_at,
+    )
+
+
+@to_message.register
+def _held(event: happened.PointsHeld) -> Message:
+    entry = event.entry
+    return (
+        "points.held",
+        events.PointsHeld(
+            entry_id=entry.id,
+            hold_id=event.hold_id,
+            member_id=entry.member_id,
+            community_id=entry.community_id,
+            amount=entry.amount,
+            balance_after=entry.balance_after,
+            reason=event.reason,
+            deadline=to_timestamp(event.deadline),
+            held_at=to_timestamp(entry.created_at),
+        ),
+        entry.created_at,
+    )
+
+
+@to_message.register
+def _captured(event: happened.PointsCaptured) -> Message:
+    entry = event.entry
+    return (
+        "points.captured",
+        events.PointsCaptured(
+            entry_id=entry.id,
+            hold_id=event.hold_id,
+            member_id=entry.member_id,
+            community_id=entry.community_id,
+            points_spent=event.points_spent,
+            captured_at=to_timestamp(entry.created_at),
+        ),
+        entry.created_at,
+    )
+
+
+@to_message.register
+def _released(event: happened.PointsReleased) -> Message:
+    entry = event.entry
+    return (
+        "points.released",
+        events.PointsReleased(
+            entry_id=entry.id,
+            hold_id=event.hold_id,
+            member_id=entry.member_id,
+            community_id=entry.community_id,
+            amount=entry.amount,
+            balance_after=entry.balance_after,
+            reason=event.reason,
+            deadline_passed=event.deadline_passed,
+            released_at=to_timestamp(entry.created_at),
+        ),
+        entry.created_at,
+    )

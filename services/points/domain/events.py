@@ -1,0 +1,62 @@
+"""What the ledger records happened: plain events an Account records as it changes.
+
+The outbox adapter (adapters/outbox_messages.py) turns each into its jifen.events.v1 message; the
+entry carries the amounts, signed as on the statement, and the moment it was posted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # Only named in annotations: the ledger records these events, so it imports this module.
+    from .ledger import Entry
+
+
+@dataclass(frozen=True)
+class PointsAccrued:
+    entry: Entry
+    hour_record_id: str
+    activity_id: str
+
+
+@dataclass(frozen=True)
+class PointsAwarded:
+    entry: Entry
+    # The commendation's name; empty for a plain award.
+    commendation: str = ""
+
+
+@dataclass(frozen=True)
+class PointsAdjusted:
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class PointsExpired:
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class PointsHeld:
+    entry: Entry
+    hold_id: str
+    reason: str
+    deadline: datetime
+
+
+@dataclass(frozen=True)
+class PointsCaptured:
+    entry: Entry
+    hold_id: str
+    points_spent: int
+
+
+@dataclass(frozen=True)
+class PointsReleased:
+    entry: Entry
+    hold_id: str
+    reason: str
+    deadline_passed: bool

@@ -1,0 +1,48 @@
+"""Every event the points worker consumes, and what it does with it: the one declaration of what points
+subscribes to. The embedded bus subscribes from this table, and the nameko worker class is built
+from it (entrypoints/worker.py)."""
+
+from __future__ import annotations
+
+from jifen.caller import Caller
+from jifen.envelope import Envelope
+from jifen.inbox import Handler
+from jifen.member_copies import known_caller
+
+from . import member_events
+from .leaderboards import handlers as leaderboards
+from .leaderboards.ports import Boards
+from .ports import UnitOfWork
+
+# Changes that move a member on the leaderboards: points earned or minutes certified.
+LEADERBOARD_EVENTS = ("points.accrued", "points.awarded", "points.adjusted", "hours.approved")
+
+
+def handlers(boards: Boards) -> dict[tuple[str, str], Handler]:
+    def member_updated(uow: UnitOfWork, envelope: Envelope) -> None:
+        left = member_events.member_updated(uow, envelope)
+        if left:
+            leaderboards.moved(boards, envelope.payload["member_id"], left)
+            leaderboards.refresh_within(uow, boards, envelope.payload["member_id"], envelope.occurred_at)
+
+    def points_changed(uow: UnitOfWork, envelope: Envelope) -> None:
+        leaderboards.refresh_within(uow, boards, envelope.payload["member_id"], envelope.occurred_at)
+
+    table: dict[tuple[str, str], Handler] = {
+        ("members", "member.registered"): member_events.member_registered,
+        ("members", "member.updated"): member_updated,
+        ("members", "member.deactivated"): member_events.member_deactivated,
+        ("members", "member.reactivated"): member_events.member_reactivated,
+        ("members", "community.created"): member_events.community_created,
+    }
+    table.update({("points", event_type): points_changed for event_type in LEADERBOARD_EVENTS})
+    return table
+
+
+# Not a subscription: it reads the member copies those events keep. It belongs beside the scope checks.
+def live_caller(caller: Caller, uow: UnitOfWork) -> Caller:
+    """The caller with the roles members last announced for them: a deactivated member's token is
+    refused, and a demoted admin's or fired staff member's lost roles are gone (the token lives on)."""
+    with uow:
+        known = uow.people.member(caller.member_id)
+    return known_caller(caller, known)
