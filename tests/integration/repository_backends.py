@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from jifen import migrations
 from jifen.db import make_engine
+from jifen.errors import Conflict
 from tests.servers import drop_database, fresh_database
 
 FAKE, SQLITE, POSTGRESQL = "fake", "sqlite", "postgresql"
@@ -57,3 +58,20 @@ def committed(uow_factory: Callable):
     with uow_factory() as uow:
         yield uow
         uow.commit()
+
+
+def check_idempotency_records(
+    uow_factory: Callable, operation: str, other_operation: str, result: dict
+) -> None:
+    """The contract of the idempotency store every unit of work carries (jifen/idempotency_store.py):
+    a record is found by operation and request id, and a second record of one request is refused."""
+    with committed(uow_factory) as tx:
+        assert tx.idempotency.find(operation, "r-1") is None
+        tx.idempotency.record(operation, "r-1", "digest-1", result)
+    with uow_factory() as tx:
+        assert tx.idempotency.find(operation, "r-1") == ("digest-1", result)
+        assert tx.idempotency.find(other_operation, "r-1") is None
+    with pytest.raises(Conflict), committed(uow_factory) as tx:
+        tx.idempotency.record(operation, "r-1", "digest-2", {})
+    with uow_factory() as tx:
+        assert tx.idempotency.find(operation, "r-1") == ("digest-1", result)

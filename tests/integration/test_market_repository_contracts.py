@@ -23,7 +23,12 @@ from services.market.domain.redemption import (
     RESERVING,
     Redemption,
 )
-from tests.integration.repository_backends import BACKENDS, committed, units_of_work
+from tests.integration.repository_backends import (
+    BACKENDS,
+    check_idempotency_records,
+    committed,
+    units_of_work,
+)
 
 # The filters and rows the ports define, taken where the fakes take them from: the ports' modules move
 # with the services' layout, the fakes follow them.
@@ -408,14 +413,9 @@ def test_interrupted_and_uncollected_orders_are_found_oldest_first(counter):
 
 
 def test_an_idempotency_record_is_found_by_operation_and_request_and_written_once(uow):
-    with committed(uow) as tx:
-        assert tx.idempotency.find("market.PlaceRedemption", "r-1") is None
-        tx.idempotency.record("market.PlaceRedemption", "r-1", "digest-1", {"redemption_id": "x"})
-    with uow() as tx:
-        assert tx.idempotency.find("market.PlaceRedemption", "r-1") == ("digest-1", {"redemption_id": "x"})
-        assert tx.idempotency.find("market.CancelRedemption", "r-1") is None
-    with pytest.raises(Conflict), committed(uow) as tx:
-        tx.idempotency.record("market.PlaceRedemption", "r-1", "digest-2", {})
+    check_idempotency_records(
+        uow, "market.PlaceRedemption", "market.CancelRedemption", {"redemption_id": "x"}
+    )
 
 
 # --- the pickup keys ---

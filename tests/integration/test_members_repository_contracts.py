@@ -16,7 +16,12 @@ from services.members.domain.directory import BY_ADMIN, Community, Grid, Organiz
 from services.members.domain.member import Member
 from services.members.domain.role_change import DEACTIVATED, ROLES_SET, RoleChange, RoleChangeFilter
 from services.members.domain.sessions import RefreshToken
-from tests.integration.repository_backends import BACKENDS, committed, units_of_work
+from tests.integration.repository_backends import (
+    BACKENDS,
+    check_idempotency_records,
+    committed,
+    units_of_work,
+)
 
 # The filters and rows the ports define, taken where the fakes take them from: the ports' modules move
 # with the services' layout, the fakes follow them.
@@ -305,11 +310,4 @@ def test_role_changes_are_listed_newest_first_per_community_and_kind(uow):
 
 
 def test_an_idempotency_record_is_found_by_operation_and_request_and_written_once(uow):
-    with committed(uow) as tx:
-        assert tx.idempotency.find("members.RegisterVolunteer", "r-1") is None
-        tx.idempotency.record("members.RegisterVolunteer", "r-1", "digest-1", {"member_id": "m-1"})
-    with uow() as tx:
-        assert tx.idempotency.find("members.RegisterVolunteer", "r-1") == ("digest-1", {"member_id": "m-1"})
-        assert tx.idempotency.find("members.SetRoles", "r-1") is None
-    with pytest.raises(Conflict), committed(uow) as tx:
-        tx.idempotency.record("members.RegisterVolunteer", "r-1", "digest-2", {})
+    check_idempotency_records(uow, "members.RegisterVolunteer", "members.SetRoles", {"member_id": "m-1"})

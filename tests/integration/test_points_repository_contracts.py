@@ -24,7 +24,13 @@ from services.points.domain.hours import APPROVED, PENDING, REJECTED, HourRecord
 from services.points.domain.ledger import ACTIVE, CAPTURED, FROZEN, HELD, Account, Entry, Hold, Lot
 from services.points.domain.people import CommunityCopy, MemberCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
-from tests.integration.repository_backends import BACKENDS, FAKE, committed, units_of_work
+from tests.integration.repository_backends import (
+    BACKENDS,
+    FAKE,
+    check_idempotency_records,
+    committed,
+    units_of_work,
+)
 
 # The filters and rows the ports define, taken where the fakes take them from: the ports' modules move
 # with the services' layout, the fakes follow them.
@@ -263,16 +269,7 @@ def test_a_hold_is_added_once_resolved_once_and_found_overdue_while_held(uow):
 
 
 def test_an_idempotency_record_is_found_by_operation_and_request_and_written_once(uow):
-    with committed(uow) as tx:
-        assert tx.idempotency.find("points.Hold", "r-1") is None
-        tx.idempotency.record("points.Hold", "r-1", "digest-1", {"hold_id": "h-1", "points": 10})
-    with uow() as tx:
-        assert tx.idempotency.find("points.Hold", "r-1") == ("digest-1", {"hold_id": "h-1", "points": 10})
-        assert tx.idempotency.find("points.Capture", "r-1") is None
-    with pytest.raises(Conflict), committed(uow) as tx:
-        tx.idempotency.record("points.Hold", "r-1", "digest-2", {})
-    with uow() as tx:
-        assert tx.idempotency.find("points.Hold", "r-1") == ("digest-1", {"hold_id": "h-1", "points": 10})
+    check_idempotency_records(uow, "points.Hold", "points.Capture", {"hold_id": "h-1", "points": 10})
 
 
 # --- activities and their participants ---
