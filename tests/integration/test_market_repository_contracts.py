@@ -13,7 +13,7 @@ from services.market import bootstrap as market_bootstrap
 from services.market.adapters.unit_of_work import MarketUnitOfWork
 from services.market.domain.catalog import OFF_SALE, RESTOCK, Item, ItemDetails, Shop, StockChange
 from services.market.domain.item_image import ItemImage
-from services.market.domain.people import ACTIVE, DEACTIVATED, CommunityCopy, MemberCopy
+from services.market.domain.people import CommunityCopy
 from services.market.domain.pickup import KeyRing
 from services.market.domain.redemption import (
     AWAITING_PICKUP,
@@ -43,7 +43,6 @@ from tests.unit.market.fakes import (
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 HOME = CommunityCopy("co-a", "st-1", "张苏滩社区")
 OTHER = CommunityCopy("co-b", "st-1", "天庆嘉园社区")
-ELSEWHERE = CommunityCopy("co-z", "st-2", "南湖社区")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -52,11 +51,6 @@ def uow(request, tmp_path):
         request.param, tmp_path, "market", market_bootstrap.MIGRATIONS, MarketUnitOfWork, FakeUnitOfWork
     ) as factory:
         yield factory
-
-
-def member(member_id: str, community: CommunityCopy = HOME, **changes) -> MemberCopy:
-    found = MemberCopy(member_id, f"成员{member_id}", community.id, community.street_id, "gr-1", ACTIVE, NOW)
-    return replace(found, **changes)
 
 
 def shop(shop_id: str = "shop-1", community: CommunityCopy = HOME, minutes: int = 0, **changes) -> Shop:
@@ -70,51 +64,7 @@ def item(item_id: str, shop_id: str = "shop-1", stock: int = 10, community=HOME,
     return Item(item_id, shop_id, community.id, described, stock, 0, NOW, NOW)
 
 
-# --- members and communities as the market keeps them ---
-
-
-def test_member_copies_are_put_read_and_replaced_and_named(uow):
-    with committed(uow) as tx:
-        tx.people.put_member(member("m-1"))
-        tx.people.put_member(member("m-2", OTHER))
-    with committed(uow) as tx:
-        tx.people.put_member(
-            member("m-1", name="王秀兰", staff_shop_id="shop-1", proxy_redemption_refused=True)
-        )
-    with uow() as tx:
-        assert tx.people.member("m-1") == member(
-            "m-1", name="王秀兰", staff_shop_id="shop-1", proxy_redemption_refused=True
-        )
-        assert tx.people.member("m-2", lock=True) == member("m-2", OTHER)
-        assert tx.people.member("nobody") is None
-        assert tx.people.names({"m-1", "m-2", "nobody"}) == {"m-1": "王秀兰", "m-2": "成员m-2"}
-        assert tx.people.names(set()) == {}
-
-
-def test_communities_are_put_replaced_and_listed_by_street(uow):
-    with committed(uow) as tx:
-        for community in (OTHER, ELSEWHERE, HOME):
-            tx.people.put_community(community)
-    with committed(uow) as tx:
-        tx.people.put_community(replace(HOME, name="张苏滩新社区"))
-    with uow() as tx:
-        assert tx.people.community(HOME.id) == replace(HOME, name="张苏滩新社区")
-        assert tx.people.community("co-none") is None
-        assert tx.people.communities_of_street("st-1") == ["co-a", "co-b"]
-        assert tx.people.communities_of_street("st-none") == []
-
-
-def test_a_shops_staff_are_its_active_members_of_its_own_community(uow):
-    with committed(uow) as tx:
-        tx.people.put_member(member("clerk-2", staff_shop_id="shop-1"))
-        tx.people.put_member(member("clerk-1", staff_shop_id="shop-1"))
-        tx.people.put_member(member("gone", staff_shop_id="shop-1", status=DEACTIVATED))
-        tx.people.put_member(member("stranger", OTHER, staff_shop_id="shop-1"))
-        tx.people.put_member(member("v1"))
-    with uow() as tx:
-        shops = [shop("shop-1"), shop("shop-2")]
-        assert tx.people.staff_of(shops) == {"shop-1": ("clerk-1", "clerk-2"), "shop-2": ()}
-        assert tx.people.staff_of([]) == {}
+# The copy of members and communities has its own contract: test_member_copy_contract.py.
 
 
 # --- shops ---

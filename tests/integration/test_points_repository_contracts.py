@@ -102,27 +102,8 @@ def earn(uow, member_id: str, *amounts: int, expires=None) -> None:
         tx.ledger.save(account, NOW)
 
 
-# --- members and communities as points keeps them ---
-
-
-def test_member_copies_are_put_read_and_replaced(uow):
-    with committed(uow) as tx:
-        tx.people.put_member(member("m-1"))
-        tx.people.put_member(member("m-2", OTHER))
-        tx.people.put_community(HOME)
-    with committed(uow) as tx:
-        tx.people.put_member(member("m-1", OTHER, name="王秀兰", status="deactivated"))
-        tx.people.put_community(replace(HOME, name="张苏滩新社区"))
-    with uow() as tx:
-        assert tx.people.member("m-1") == member("m-1", OTHER, name="王秀兰", status="deactivated")
-        assert tx.people.member("nobody") is None
-        assert tx.people.members(["m-1", "m-2", "nobody"]) == {
-            "m-1": member("m-1", OTHER, name="王秀兰", status="deactivated"),
-            "m-2": member("m-2", OTHER),
-        }
-        assert tx.people.members([]) == {}
-        assert tx.people.community(HOME.id) == replace(HOME, name="张苏滩新社区")
-        assert tx.people.community("co-none") is None
+# --- the unit of work ---
+# The copy of members and communities has its own contract: test_member_copy_contract.py.
 
 
 def test_what_is_not_committed_leaves_no_trace(uow):
