@@ -25,21 +25,6 @@ from .fakes import FixedRules
 AFTER = MONDAY + timedelta(days=2)
 
 
-@pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    return Town(uow)
-
-
-@pytest.fixture
-def activity(uow, town):
-    return plan(uow, town)
-
-
 def record(uow, actor, activity, *entries, request_id="rec-1"):
     signed_up_for_hours(uow, actor, activity, [e.member_id for e in entries])
     return [
@@ -115,9 +100,7 @@ def test_points_use_the_version_in_force_at_the_activity_start_not_a_later_one()
 
 def test_the_organiser_approves_the_records_of_their_activity(uow, town, activity):
     town.volunteers(2)
-    ids = [
-        r.id for r in record(uow, town.admin, activity, HoursEntry("vol-0", 60), HoursEntry("vol-1", 60))
-    ]
+    ids = [r.id for r in record(uow, town.admin, activity, HoursEntry("vol-0", 60), HoursEntry("vol-1", 60))]
     assert [r.status for r in approve(uow, town.organiser, *ids)] == [APPROVED, APPROVED]
 
 

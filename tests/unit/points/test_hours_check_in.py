@@ -13,22 +13,7 @@ from services.points.domain.hours import FROM_CHECK_IN, LONGER_THAN_ACTIVITY, PE
 from services.points.service import activities, check_in, sign_ups
 from services.points.service.activity_commands import CancelActivity, CheckIn, CheckOut, SignUp
 
-from .fake_activities import MONDAY, PointsUow, Town, at, code_limits, plan
-
-
-@pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    return Town(uow)
-
-
-@pytest.fixture
-def activity(uow, town):
-    return plan(uow, town)
+from .fake_activities import MONDAY, at, code_limits, plan
 
 
 @pytest.fixture

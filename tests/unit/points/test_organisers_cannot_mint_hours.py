@@ -19,19 +19,9 @@ from services.points.service.activity_commands import (
     Withdraw,
 )
 
-from .fake_activities import MONDAY, PointsUow, Town, at, plan, street_admin
+from .fake_activities import MONDAY, at, plan, street_admin
 
 AFTER = MONDAY + timedelta(days=2)
-
-
-@pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    return Town(uow)
 
 
 def record(uow, actor, activity, *entries, request_id="rec-1"):
