@@ -90,4 +90,4 @@ def town(pg_settings: Settings, members_api) -> Town:
 
 # The points api fixtures live beside their helpers; importing them here makes them available to every test.
 from tests.integration.market_town import market_town  # noqa: E402, F401
-from tests.integration.points_town import points_db, points_settings, points_town  # noqa: E402, F401
+from tests.integration.points_town import engine, points_db, points_settings, points_town  # noqa: E402, F401

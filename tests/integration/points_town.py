@@ -172,3 +172,10 @@ def points_town(points_settings: Settings):
     channel.close()
     app.stop(0)
     parts.close()
+
+
+@pytest.fixture
+def engine(points_db):
+    """The points database's engine under the name the tests below the gRPC api use; a module on
+    another database (the market's, the runtime's tables) defines its own."""
+    return points_db

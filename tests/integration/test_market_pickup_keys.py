@@ -19,6 +19,7 @@ from services.market.domain.pickup import LEGACY_KEY_ID, PickupKey
 from services.market.service.redemptions import jobs
 from tests.conftest import free_port
 from tests.integration.market_town import MarketTown
+from tests.integration.rpc_errors import code_of as _code
 
 
 @pytest.fixture
@@ -30,12 +31,6 @@ def counter(market_town: MarketTown):
     volunteer = town.volunteer("v-keys")
     town.fund(volunteer, 100)
     return item, volunteer, town.staff("s-keys", shop.shop_id)
-
-
-def _code(call) -> grpc.StatusCode:
-    with pytest.raises(grpc.RpcError) as caught:
-        call()
-    return caught.value.code()
 
 
 def _qr(town: MarketTown, volunteer, redemption_id: str) -> str:

@@ -22,14 +22,9 @@ from services.market.service.redemptions import jobs
 from services.market.service.redemptions.placing import SagaSettings
 from tests.conftest import free_port
 from tests.integration.market_town import MarketTown
+from tests.integration.rpc_errors import code_of as _code
 
 AWAITING = mk.REDEMPTION_STATUS_AWAITING_PICKUP
-
-
-def _code(call) -> grpc.StatusCode:
-    with pytest.raises(grpc.RpcError) as caught:
-        call()
-    return caught.value.code()
 
 
 def _attempt(town: MarketTown, member: Caller, item_id: str):

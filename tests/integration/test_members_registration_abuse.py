@@ -10,6 +10,7 @@ from alembic import command
 from jifen import migrations
 from jifen.members.v1 import members_pb2 as m
 from services.members import bootstrap as members_bootstrap
+from tests.integration.rpc_errors import code_of
 from tests.members_client import PASSWORD, bearer, rid
 from tests.servers import drop_database, fresh_database
 
@@ -32,12 +33,6 @@ def register(town, phone, token="", request_id="", community_id=""):
         grid_id=town.home_grid.grid_id if not community_id else "",
     )
     return town.client.members.RegisterVolunteer(request, metadata=bearer(token) if token else None)
-
-
-def code_of(call) -> grpc.StatusCode:
-    with pytest.raises(grpc.RpcError) as err:
-        call()
-    return err.value.code()
 
 
 def test_a_burst_of_registrations_from_one_address_is_throttled(town):

@@ -38,11 +38,6 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def engine(points_db):
-    return points_db
-
-
-@pytest.fixture
 def uow(engine):
     return partial(PointsUnitOfWork, engine)
 

@@ -30,11 +30,6 @@ NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def engine(points_db):
-    return points_db
-
-
-@pytest.fixture
 def boards():
     require_redis()
     client = redis.Redis.from_url(REDIS_URL, decode_responses=True)

@@ -32,11 +32,6 @@ STREET_ADMIN = Caller(member_id="admin-st", grants=(Grant(ADMIN, street_id=STREE
 
 
 @pytest.fixture
-def engine(points_db):
-    return points_db
-
-
-@pytest.fixture
 def uow_factory(engine):
     factory = partial(PointsUnitOfWork, engine)
     with factory() as uow:

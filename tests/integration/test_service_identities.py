@@ -18,6 +18,7 @@ from jifen.points.v1 import ledger_pb2 as pb
 from jifen.timestamps import to_timestamp
 from jifen.tokens import ALGORITHM, AUDIENCE, ISSUER
 from tests.integration.points_town import PointsTown
+from tests.integration.rpc_errors import code_of
 
 VOLUNTEER = "m-vol"
 
@@ -38,12 +39,6 @@ def bearer(town: PointsTown, **claims) -> list[tuple[str, str]]:
     now = int(utcnow().timestamp())
     body = {"iss": ISSUER, "iat": now, "exp": now + 3600} | claims
     return [("authorization", f"Bearer {jwt.encode(body, town.issuer.key, algorithm=ALGORITHM)}")]
-
-
-def code_of(call) -> grpc.StatusCode:
-    with pytest.raises(grpc.RpcError) as err:
-        call()
-    return err.value.code()
 
 
 @pytest.fixture

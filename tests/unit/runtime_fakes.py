@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from jifen.errors import Conflict
+
 
 class FakeOutbox:
     def __init__(self):
@@ -19,6 +21,9 @@ class FakeIdempotency:
         return self.rows.get((operation, request_id))
 
     def record(self, operation, request_id, digest, result):
+        # The table's primary key: a second record of one request is a race the use case lost.
+        if (operation, request_id) in self.rows:
+            raise Conflict(f"idempotency record {operation} {request_id} exists")
         self.rows[(operation, request_id)] = (digest, result)
 
 

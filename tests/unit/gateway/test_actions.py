@@ -20,15 +20,9 @@ from services.gateway.service.calendar import shift_month
 from services.gateway.service.errors import ActionError, Kind
 from services.gateway.service.gateway import Services
 from services.gateway.service.session import Session
+from tests.unit.gateway.stand_ins import Nothing
 
 NOW = datetime(2026, 11, 30, 17, 30, tzinfo=UTC)  # 01:30 on 1 December in Beijing
-
-
-class Nothing:
-    """A service the action must not call."""
-
-    def __getattr__(self, name):
-        raise AssertionError(f"the action called {name}")
 
 
 class Entries:

@@ -17,6 +17,7 @@ from services.gateway.service.errors import ActionError, Kind
 from services.gateway.service.gateway import Services
 from services.gateway.service.session import Session
 from services.gateway.service.views_points import RuleDraft
+from tests.unit.gateway.stand_ins import Nothing
 
 NOW = datetime(2026, 11, 30, 17, 30, tzinfo=UTC)  # 01:30 on 1 December in Beijing
 IN_FORCE = rpb.RuleVersion(
@@ -35,13 +36,6 @@ IN_FORCE = rpb.RuleVersion(
         expiry_value=1,
     ),
 )
-
-
-class Nothing:
-    """A service the action must not call."""
-
-    def __getattr__(self, name):
-        raise AssertionError(f"the action called {name}")
 
 
 class Rules:

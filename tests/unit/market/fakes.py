@@ -134,6 +134,8 @@ class FakeItemImages:
         self.rows: dict = {}
 
     def add(self, image):
+        if image.id in self.rows:
+            raise Conflict(f"image {image.id} exists")
         self.rows[image.id] = image
 
     def get(self, image_id):
@@ -149,6 +151,8 @@ class FakeStockChanges:
         self.seen = seen
 
     def add(self, change):
+        if self.get(change.id) is not None:
+            raise Conflict(f"stock change {change.id} exists")
         self.rows.append(change)
         self.seen().append(change)
 

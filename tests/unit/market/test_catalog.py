@@ -41,33 +41,15 @@ from .fakes import (
     HOME,
     NOW,
     OTHER,
-    Clock,
-    FakePoints,
     admin_of,
     grid_worker,
     member,
     staff,
     street_admin,
-    town,
     volunteer,
 )
 
 RICE = ItemDetails(name="大米 5kg", description="东北大米", points_price=200, low_stock_threshold=5)
-
-
-@pytest.fixture
-def uow():
-    return town()
-
-
-@pytest.fixture
-def clock():
-    return Clock(NOW)
-
-
-@pytest.fixture
-def points():
-    return FakePoints()
 
 
 def open_shop(uow, clock, name="张苏滩积分超市", community=HOME, request_id=None, actor=None):

@@ -11,22 +11,12 @@ from services.market.domain.item_image import MAX_IMAGE_BYTES
 from services.market.service.catalogue import item_images
 from services.market.service.catalogue.commands import UploadItemImage
 
-from .fakes import HOME, NOW, OTHER, Clock, admin_of, staff, street_admin, town, volunteer
+from .fakes import HOME, OTHER, admin_of, staff, street_admin, volunteer
 from .test_catalog import RICE, list_item, open_shop, restock
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 64
-
-
-@pytest.fixture
-def uow():
-    return town()
-
-
-@pytest.fixture
-def clock():
-    return Clock(NOW)
 
 
 @pytest.fixture

@@ -18,15 +18,10 @@ from services.market.service import scope as access
 from services.market.service.catalogue import shops
 from services.market.service.subscriptions import handlers
 
-from .fakes import HOME, NOW, OTHER, FakeUnitOfWork
+from .fakes import HOME, NOW, OTHER
 
 SHOP_A = "shop-a"
 SHOP_B = "shop-b"
-
-
-@pytest.fixture
-def uow():
-    return FakeUnitOfWork()
 
 
 def envelope(event_type, message, at=NOW):

@@ -44,14 +44,11 @@ from .fakes import (
     HOME,
     NOW,
     OTHER,
-    Clock,
-    FakePoints,
     admin_of,
     grid_worker,
     member,
     pickup_limits,
     staff,
-    town,
     volunteer,
 )
 
@@ -61,8 +58,8 @@ TOWEL = ItemDetails(name="毛巾", points_price=40)
 
 
 @pytest.fixture
-def uow():
-    world = town()
+def uow(uow):
+    world = uow
     world.shops.add(SHOP)
     world.shops.add(replace(SHOP, id="shop-2", name="第二超市"))
     member(world, "v1")
@@ -74,13 +71,8 @@ def uow():
 
 
 @pytest.fixture
-def clock():
-    return Clock(NOW)
-
-
-@pytest.fixture
-def points():
-    bank = FakePoints()
+def points(points):
+    bank = points
     bank.give("v1", 100)
     bank.give("v2", 100)
     return bank

@@ -13,7 +13,7 @@ from services.market.service.redemptions import cancelling, jobs, placing
 from services.market.service.redemptions.commands import CancelRedemption, PlaceRedemption
 from services.market.service.redemptions.placing import SagaSettings
 
-from .fakes import HOME, NOW, Clock, FakePoints, grid_worker, member, town, volunteer
+from .fakes import HOME, NOW, Clock, FakePoints, grid_worker, member, volunteer
 
 # A ULID as jifen.ids makes them, in either case.
 ULID = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}(?![0-9A-Za-z])")
@@ -23,8 +23,8 @@ RICE = ItemDetails(name="大米 5kg", points_price=40)
 
 
 @pytest.fixture
-def uow():
-    world = town()
+def uow(uow):
+    world = uow
     world.shops.add(SHOP)
     member(world, "v1")
     world.items.add(Item(new_id(), SHOP.id, HOME.id, RICE, 10, 0, NOW, NOW))

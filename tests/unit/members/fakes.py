@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from dataclasses import replace
+from dataclasses import astuple, replace
 
 from jifen.caller import Caller
 from jifen.domain_events import RecordsEvents
@@ -36,13 +36,15 @@ class FakeMembers:
 
     def get(self, member_id: str, lock: bool = False) -> Member | None:
         member = self.rows.get(member_id)
-        if member is None:
-            return None
-        orgs = tuple(sorted(o for o, m in self.orgs if m == member_id))
-        return replace(member, organization_ids=orgs)
+        return None if member is None else self._loaded(member)
+
+    def _loaded(self, member: Member) -> Member:
+        """As the SQL repository reads a member back: its organizations, and its roles in a fixed order."""
+        orgs = tuple(sorted(o for o, m in self.orgs if m == member.id))
+        return replace(member, organization_ids=orgs, grants=tuple(sorted(member.grants, key=astuple)))
 
     def by_phone(self, phone: str) -> Member | None:
-        return next((m for m in self.rows.values() if m.phone == phone), None)
+        return next((self._loaded(m) for m in self.rows.values() if m.phone == phone), None)
 
     def list(self, where: MemberFilter, offset: int, limit: int) -> list[Member]:
         def visible(m: Member) -> bool:
@@ -57,9 +59,8 @@ class FakeMembers:
                 and (not where.query or _matches(where.query, m, where.whole_phone))
             )
 
-        return sorted((m for m in self.rows.values() if visible(m)), key=lambda m: m.id)[
-            offset : offset + limit
-        ]
+        found = sorted((m for m in self.rows.values() if visible(m)), key=lambda m: m.id)
+        return [self._loaded(m) for m in found[offset : offset + limit]]
 
     def join_organization(self, organization_id: str, member_id: str, now) -> bool:
         if (organization_id, member_id) in self.orgs:
@@ -69,14 +70,18 @@ class FakeMembers:
 
 
 class FakeDirectory:
-    def __init__(self):
+    def __init__(self, members: FakeMembers | None = None):
         self.streets_: dict[str, Street] = {}
         self.communities_: dict[str, Community] = {}
         self.grids_: dict[str, Grid] = {}
         self.organizations_: dict[str, Organization] = {}
+        # Whose organizations: an organization's member count is counted from them, as the SQL does.
+        self.members = members or FakeMembers()
         self.seen: list = []
 
     def add_street(self, street):
+        if self.street_by_name(street.name):
+            raise Conflict("streets.name")
         self.streets_[street.id] = street
 
     def street(self, street_id):
@@ -89,6 +94,8 @@ class FakeDirectory:
         return sorted(self.streets_.values(), key=lambda s: s.id)[offset : offset + limit]
 
     def add_community(self, community):
+        if self.community_named(community.street_id, community.name):
+            raise Conflict("uq_communities_street_name")
         self.communities_[community.id] = community
         self.seen.append(community)
 
@@ -109,6 +116,8 @@ class FakeDirectory:
         return sorted(found, key=lambda c: c.id)[offset : offset + limit]
 
     def add_grid(self, grid):
+        if self.grid_named(grid.community_id, grid.name):
+            raise Conflict("uq_grids_community_name")
         self.grids_[grid.id] = grid
         self.seen.append(grid)
 
@@ -128,7 +137,12 @@ class FakeDirectory:
         self.organizations_[organization.id] = organization
 
     def organization(self, organization_id):
-        return self.organizations_.get(organization_id)
+        found = self.organizations_.get(organization_id)
+        return None if found is None else self._counted(found)
+
+    def _counted(self, organization):
+        count = sum(1 for o, _ in self.members.orgs if o == organization.id)
+        return replace(organization, member_count=count)
 
     def organizations(self, community_id, street_id, offset, limit):
         found = [
@@ -137,7 +151,7 @@ class FakeDirectory:
             if (not community_id or o.community_id == community_id)
             and (not street_id or o.street_id == street_id)
         ]
-        return sorted(found, key=lambda o: o.id)[offset : offset + limit]
+        return [self._counted(o) for o in sorted(found, key=lambda o: o.id)[offset : offset + limit]]
 
 
 class FakeRefreshTokens:
@@ -203,7 +217,7 @@ class FakeUnitOfWork(RecordsEvents):
 
     def __init__(self):
         self.members = FakeMembers()
-        self.directory = FakeDirectory()
+        self.directory = FakeDirectory(self.members)
         self.refresh_tokens = FakeRefreshTokens()
         self.role_changes = FakeRoleChanges()
         self.outbox = FakeOutbox()

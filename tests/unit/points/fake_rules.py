@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from jifen.caller import ADMIN, Caller, Grant
 from jifen.errors import Conflict
@@ -37,6 +37,8 @@ class FakeRules:
         scope = (version.community_id, version.street_id, version.effective_from)
         if any((v.community_id, v.street_id, v.effective_from) == scope for v in self.versions):
             raise Conflict("uq_rule_versions_scope_from")
+        if self.get(version.id) is not None:
+            raise Conflict("rule_versions_pkey")
         self.versions.append(version)
 
     def get(self, version_id):
@@ -163,6 +165,9 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+    def advance(self, **kwargs) -> None:
+        self.now += timedelta(**kwargs)
 
 
 def rules_uow() -> FakeUnitOfWork:

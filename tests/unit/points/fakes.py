@@ -130,17 +130,29 @@ class FixedRules:
     """Rule versions in a list; in_force takes the latest of the most specific scope that has one."""
 
     def __init__(self, *versions: RuleVersion):
-        built_in = RuleVersion(BUILT_IN_VERSION_ID, "", "", EPOCH, DEFAULT_RULES, title=BUILT_IN_TITLE)
+        # As migration 0002 writes it: published at the epoch it starts from.
+        built_in = RuleVersion(
+            BUILT_IN_VERSION_ID, "", "", EPOCH, DEFAULT_RULES, published_at=EPOCH, title=BUILT_IN_TITLE
+        )
         self.versions = [built_in, *versions]
 
     def add(self, version):
+        # The table's keys: one version per id, and per scope and start.
+        scope = (version.community_id, version.street_id, version.effective_from)
+        if any(
+            v.id == version.id or (v.community_id, v.street_id, v.effective_from) == scope
+            for v in self.versions
+        ):
+            raise Conflict("rule_versions")
         self.versions.append(version)
 
     def get(self, version_id):
         return next((v for v in self.versions if v.id == version_id), None)
 
     def in_force(self, community_id, street_id, at):
-        for scope in ((community_id, ""), ("", street_id), ("", "")):
+        # An empty community or street names no scope of its own (not the default's).
+        scopes = [s for s in ((community_id, ""), ("", street_id)) if any(s)]
+        for scope in [*scopes, ("", "")]:
             found = [
                 v for v in self.versions if (v.community_id, v.street_id) == scope and v.effective_from <= at
             ]
@@ -184,9 +196,8 @@ class FakeAuditTrail:
             scoped = (v.community_id, v.street_id) in ((where.community_id, ""), ("", where.street_id))
             if RULE_PUBLICATION in where.kinds and scoped and v.published_at and within(v.published_at):
                 reason = f"{v.title}：{v.note}" if v.note else v.title
-                found.append(
-                    AuditEvent(v.id, RULE_PUBLICATION, v.published_by, v.published_at, reason, "", 0, v.id)
-                )
+                publication = (v.id, RULE_PUBLICATION, v.published_by, v.published_at, reason, "", 0)
+                found.append(AuditEvent(*publication, source_id=v.id, rule_version_id=v.id))
         found.sort(key=lambda a: (a.occurred_at, a.id), reverse=True)
         return found[offset : offset + limit]
 

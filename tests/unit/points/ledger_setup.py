@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from jifen.caller import ADMIN, GRID_WORKER, Caller, Grant
+from jifen.caller import GRID_WORKER, Caller, Grant
 from services.points.domain.ledger import Account
 from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
 from services.points.service.ledger import awards, holds
 from services.points.service.ledger.commands import Adjust, Award, CaptureHold, PlaceHold, ReleaseHold
 
+# The same street, moment and clock as the rules tests; the ledger tests import them from here too.
+from .fake_rules import HOME, NOW, OTHER, Clock, admin_of  # noqa: F401
 from .fakes import FakeUnitOfWork
 
-NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
-HOME = CommunityCopy("co-a", "st-1", "张苏滩社区")
-OTHER = CommunityCopy("co-b", "st-1", "天庆嘉园社区")
 MARKET = Caller(service="market")
-
-
-def admin_of(community: CommunityCopy) -> Caller:
-    return Caller(member_id=f"admin-{community.id}", grants=(Grant(ADMIN, community_id=community.id),))
 
 
 def grid_worker(grid_id: str) -> Caller:
@@ -35,17 +30,6 @@ def volunteer(
     )
     uow.ledger.open(Account(member_id=member_id, community_id=community.id), NOW)
     return Caller(member_id=member_id)
-
-
-class Clock:
-    def __init__(self, now: datetime = NOW):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs) -> None:
-        self.now += timedelta(**kwargs)
 
 
 def give(uow, member_id: str, points: int, request_id: str, clock=Clock()) -> None:

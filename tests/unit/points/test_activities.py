@@ -12,19 +12,9 @@ from services.points.service.activities import planning as activities
 from services.points.service.activities import sign_ups
 from services.points.service.activities.commands import CancelActivity, ListActivities, SignUp, UpdateActivity
 
-from .fake_activities import MONDAY, PointsUow, Town, at, plan
+from .fake_activities import MONDAY, at, plan
 
 TOMORROW = MONDAY + timedelta(days=1)
-
-
-@pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    return Town(uow)
 
 
 def test_an_admin_plans_an_activity_run_by_an_organiser(uow, town):

@@ -14,19 +14,9 @@ from jifen.timestamps import to_timestamp
 from services.points.entrypoints.activities_servicer import ActivitiesServicer
 from services.points.entrypoints.policy import ACTIVITIES
 
-from .fake_activities import MONDAY, PointsUow, Town, at, code_limits
+from .fake_activities import MONDAY, at, code_limits
 
 START = MONDAY + timedelta(days=1)
-
-
-@pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    return Town(uow)
 
 
 @pytest.fixture

@@ -11,17 +11,7 @@ from services.points.domain.activity import SIGNED_UP, WITHDRAWN
 from services.points.service.activities import sign_ups
 from services.points.service.activities.commands import ListParticipants, SignUp, Withdraw
 
-from .fake_activities import MONDAY, PointsUow, Town, at, plan
-
-
-@pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    return Town(uow)
+from .fake_activities import MONDAY, at, plan
 
 
 def sign_up(uow, actor, activity_id, request_id="su-1", member_id="", now=MONDAY):

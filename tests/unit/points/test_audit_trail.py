@@ -18,7 +18,7 @@ from services.points.service.ledger.commands import Adjust, Award, AwardCommenda
 from services.points.service.rules import handlers as rules
 from services.points.service.rules.commands import PublishRuleVersion
 
-from .fake_rules import HOME, NOW, OTHER, STREET, admin_of, rules_uow, street_admin
+from .fake_rules import HOME, NOW, OTHER, STREET, admin_of, street_admin
 from .ledger_setup import Clock
 
 
@@ -33,11 +33,10 @@ def trail(uow, actor, **fields):
 
 
 @pytest.fixture
-def uow():
-    uow = rules_uow()
-    member(uow, "m-1", HOME)
-    member(uow, "m-2", OTHER)
-    return uow
+def uow(rules_uow):
+    member(rules_uow, "m-1", HOME)
+    member(rules_uow, "m-2", OTHER)
+    return rules_uow
 
 
 def test_what_an_admin_did_is_listed_newest_first_with_who_and_why(uow):

@@ -14,15 +14,10 @@ from services.points.domain.rules import DEFAULT_RULES, Commendation, RuleVersio
 from services.points.service.ledger import bulk_awards
 from services.points.service.ledger.commands import BulkAward, BulkAwardCommendation
 
-from .fakes import FakeUnitOfWork, FixedRules
+from .fakes import FixedRules
 from .ledger_setup import HOME, NOW, OTHER, Clock, admin_of, volunteer
 
 STREET_ADMIN = Caller(member_id="admin-street", grants=(Grant(ADMIN, street_id=HOME.street_id),))
-
-
-@pytest.fixture
-def uow():
-    return FakeUnitOfWork()
 
 
 def crowd(uow, count: int, community=HOME) -> list[str]:

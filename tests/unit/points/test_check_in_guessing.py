@@ -13,17 +13,7 @@ from services.points.domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP
 from services.points.service.activities import check_in, sign_ups
 from services.points.service.activities.commands import CheckIn, CheckOut, SignUp
 
-from .fake_activities import MONDAY, PointsUow, Town, at, code_limits, plan
-
-
-@pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    return Town(uow)
+from .fake_activities import MONDAY, at, code_limits, plan
 
 
 @pytest.fixture

@@ -26,21 +26,6 @@ from .fakes import FixedRules
 AFTER = MONDAY + timedelta(days=2)
 
 
-@pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    return Town(uow)
-
-
-@pytest.fixture
-def activity(uow, town):
-    return plan(uow, town)
-
-
 def record(uow, actor, activity, *entries, request_id="rec-1"):
     signed_up_for_hours(uow, actor, activity, [e.member_id for e in entries])
     return [

@@ -14,22 +14,7 @@ from services.points.service.activities import check_in, sign_ups
 from services.points.service.activities import planning as activities
 from services.points.service.activities.commands import CancelActivity, CheckIn, CheckOut, SignUp
 
-from .fake_activities import MONDAY, PointsUow, Town, at, code_limits, plan
-
-
-@pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    return Town(uow)
-
-
-@pytest.fixture
-def activity(uow, town):
-    return plan(uow, town)
+from .fake_activities import MONDAY, at, code_limits, plan
 
 
 @pytest.fixture

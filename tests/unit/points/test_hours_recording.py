@@ -36,21 +36,6 @@ from .fakes import FixedRules
 AFTER = MONDAY + timedelta(days=2)
 
 
-@pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    return Town(uow)
-
-
-@pytest.fixture
-def activity(uow, town):
-    return plan(uow, town)
-
-
 def record(uow, actor, activity, *entries, request_id="rec-1", now=AFTER):
     signed_up_for_hours(uow, actor, activity, [e.member_id for e in entries])
     cmd = RecordHours(request_id, actor, activity.id, tuple(entries))

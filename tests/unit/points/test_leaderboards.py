@@ -22,7 +22,6 @@ from .fake_rules import (
     FakeLeaderboardSums,
     HoursRow,
     add_member,
-    rules_uow,
 )
 
 # 2026-11-20 10:00 in Shanghai.
@@ -35,8 +34,8 @@ def boards():
 
 
 @pytest.fixture
-def uow():
-    uow = rules_uow()
+def uow(rules_uow):
+    uow = rules_uow
     uow.leaderboard_sums = FakeLeaderboardSums()
     for member_id, name in [("m-1", "王秀兰"), ("m-2", "李建国"), ("m-3", "张伟"), ("m-4", "赵敏")]:
         add_member(uow, member_id, name)

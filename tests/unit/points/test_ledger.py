@@ -17,7 +17,7 @@ from services.points.service import jobs, subscriptions
 from services.points.service.ledger import awards, balances
 from services.points.service.ledger.commands import Adjust, Award, AwardCommendation, GetBalance, ListEntries
 
-from .fakes import FakeUnitOfWork, FixedRules
+from .fakes import FixedRules
 from .ledger_setup import (
     HOME,
     MARKET,
@@ -38,11 +38,6 @@ from .ledger_setup import (
 def raises_field(field: str):
     """Bad input names the field it is about."""
     return pytest.raises(InvalidArgument, check=lambda exc: exc.field == field)
-
-
-@pytest.fixture
-def uow():
-    return FakeUnitOfWork()
 
 
 def balance(uow, member_id):

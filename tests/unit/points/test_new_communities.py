@@ -7,23 +7,18 @@ import pytest
 from jifen.errors import NotFound, Unavailable
 from services.points.domain.people import CommunityCopy
 
-from .fake_activities import STREET, PointsUow, Town, admin_of, plan
+from .fake_activities import STREET, admin_of, plan
 from .fakes import FakeDirectory
 
 NEW = CommunityCopy("co-new", STREET, "新建社区")
 
 
 @pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    found = Town(uow)
-    found.admin = admin_of(NEW.id, found.admin.member_id)
+def town(town, uow):
+    # The shared town, with its admin moved to a community that only the members service knows yet.
+    town.admin = admin_of(NEW.id, town.admin.member_id)
     uow.directory = FakeDirectory(NEW)
-    return found
+    return town
 
 
 def test_an_admin_plans_an_activity_in_a_community_created_a_moment_ago(uow, town):

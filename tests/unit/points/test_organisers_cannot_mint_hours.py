@@ -16,19 +16,9 @@ from services.points.service.hours import decisions as hour_decisions
 from services.points.service.hours import recording as hours
 from services.points.service.hours.commands import ApproveHours, HoursEntry, RecordHours
 
-from .fake_activities import MONDAY, PointsUow, Town, at, plan, street_admin
+from .fake_activities import MONDAY, at, plan, street_admin
 
 AFTER = MONDAY + timedelta(days=2)
-
-
-@pytest.fixture
-def uow():
-    return PointsUow()
-
-
-@pytest.fixture
-def town(uow):
-    return Town(uow)
 
 
 def record(uow, actor, activity, *entries, request_id="rec-1"):

@@ -22,7 +22,6 @@ from .fake_rules import (
     Clock,
     add_member,
     admin_of,
-    rules_uow,
     street_admin,
 )
 
@@ -48,8 +47,8 @@ def record(uow, record_id, member_id, minutes, accrued, difficulty=1, category="
 
 
 @pytest.fixture
-def uow():
-    uow = rules_uow()
+def uow(rules_uow):
+    uow = rules_uow
     add_member(uow, "m-1", "王秀兰")
     add_member(uow, "m-2", "李建国")
     add_member(uow, "m-3", "张伟", OTHER)

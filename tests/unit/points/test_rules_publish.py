@@ -13,14 +13,15 @@ from services.points.domain.rules import DEFAULT_RULES
 from services.points.service.rules import handlers as rules
 from services.points.service.rules.commands import PublishRuleVersion
 
-from .fake_rules import ELSEWHERE, HOME, NOW, OTHER, STREET, Clock, admin_of, rules_uow, street_admin
+from .fake_rules import ELSEWHERE, HOME, NOW, OTHER, STREET, Clock, admin_of, street_admin
 
 RICHER = replace(DEFAULT_RULES, points_per_hour=20)
 
 
 @pytest.fixture
-def uow():
-    return rules_uow()
+def uow(rules_uow):
+    # Publishing and resolving need the rule versions' scopes: the shared fixture's rules variant.
+    return rules_uow
 
 
 def publish(uow, clock=None, **changes):

@@ -12,14 +12,15 @@ from services.points.domain.rules import DEFAULT_RULES
 from services.points.service.rules import handlers as rules
 from services.points.service.rules.commands import ListRuleVersions, PublishRuleVersion, ResolveRuleVersion
 
-from .fake_rules import HOME, NOW, OTHER, STREET, Clock, admin_of, rules_uow, street_admin
+from .fake_rules import HOME, NOW, OTHER, STREET, Clock, admin_of, street_admin
 
 LAST_WEEK = NOW - timedelta(days=7)
 
 
 @pytest.fixture
-def uow():
-    return rules_uow()
+def uow(rules_uow):
+    # Publishing and resolving need the rule versions' scopes: the shared fixture's rules variant.
+    return rules_uow
 
 
 def publish(uow, request_id, points_per_hour, at=NOW, effective_from=None, **scope):
