@@ -210,3 +210,12 @@ def known_caller(caller: Caller, known: MemberCopy | None) -> Caller:
         street_id=known.street_id,
         grid_id=known.grid_id,
     )
+
+
+def live_caller(caller: Caller, uow: Any) -> Caller:
+    """The caller with the roles members last announced for them, read in a transaction of its own:
+    a deactivated member's token is refused, and a demoted admin's or fired staff member's lost roles
+    are gone (the token lives on). Points and the market resolve every caller through this."""
+    with uow:
+        known = uow.people.member(caller.member_id)
+    return known_caller(caller, known)

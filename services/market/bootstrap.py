@@ -16,6 +16,7 @@ from jifen.grpc_server import GrpcApp, build_server
 from jifen.inbox import EventConsumer
 from jifen.key_files import read_ring
 from jifen.market.v1 import market_pb2_grpc, reports_pb2_grpc
+from jifen.member_copies import live_caller
 from jifen.outbox import OutboxRelay
 from jifen.rate_limit import FailureLimiter
 from jifen.service_token import service_token
@@ -31,7 +32,7 @@ from .domain.pickup import PickupKey
 from .entrypoints.market_servicer import MarketServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
 from .entrypoints.reports_servicer import MarketReportsServicer
-from .service import scope, subscriptions
+from .service import subscriptions
 from .service.redemptions import jobs
 from .service.redemptions.placing import SagaSettings
 from .service.redemptions.ports import PickupLimits
@@ -95,7 +96,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
         POLICY,
         TokenVerifier.from_file(settings.public_key_path),
         settings.grpc_workers,
-        resolve=lambda caller: scope.live_caller(caller, uow()),
+        resolve=lambda caller: live_caller(caller, uow()),
         with_reflection=settings.grpc_reflection,
         credentials=tls.server_credentials(settings),
     )

@@ -14,6 +14,7 @@ from jifen.composition import EventParts, Job
 from jifen.db import make_engine
 from jifen.grpc_server import GrpcApp, build_server
 from jifen.inbox import EventConsumer
+from jifen.member_copies import live_caller
 from jifen.outbox import OutboxRelay
 from jifen.points.v1 import activities_pb2_grpc, ledger_pb2_grpc, reports_pb2_grpc, rules_pb2_grpc
 from jifen.rate_limit import FailureLimiter
@@ -81,7 +82,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
         POLICY,
         TokenVerifier.from_file(settings.public_key_path),
         settings.grpc_workers,
-        resolve=lambda caller: subscriptions.live_caller(caller, uow()),
+        resolve=lambda caller: live_caller(caller, uow()),
         with_reflection=settings.grpc_reflection,
         credentials=tls.server_credentials(settings),
     )

@@ -1,8 +1,46 @@
-"""In-memory stand-ins for the runtime parts every unit of work carries: outbox and idempotency records."""
+"""In-memory stand-ins for the runtime parts every unit of work carries: transactions, outbox, idempotency."""
 
 from __future__ import annotations
 
+import copy
+
+from jifen.domain_events import RecordsEvents
 from jifen.errors import Conflict
+
+
+class FakeTransactions(RecordsEvents):
+    """The transaction half of every fake unit of work. The parts named in STATE are copied when a
+    transaction starts and put back unless it commits, so an uncommitted transaction leaves no trace.
+    As in the SQL unit of work, every part with a `seen` list gets the transaction's, and the commit
+    sends what the aggregates recorded through the service's outbox adapter (`to_message`)."""
+
+    STATE: tuple[str, ...] = ()
+    commits = 0
+    _snapshot = None
+
+    def __enter__(self):
+        self._snapshot = copy.deepcopy([getattr(self, name) for name in self.STATE])
+        self.start_recording()
+        for name in self.STATE:
+            part = getattr(self, name)
+            if hasattr(part, "seen"):
+                part.seen = self.seen
+        return self
+
+    def commit(self):
+        self.send_recorded(self.outbox)
+        self._snapshot = None
+        self.commits += 1
+
+    def __exit__(self, *exc):
+        if self._snapshot is not None:
+            for name, value in zip(self.STATE, self._snapshot, strict=True):
+                setattr(self, name, value)
+        self._snapshot = None
+
+    @property
+    def event_types(self) -> list[str]:
+        return [t for t, _ in self.outbox.events]
 
 
 class FakeOutbox:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jifen.caller import ADMIN, STAFF, Caller
 from jifen.errors import denied
-from jifen.member_copies import known_caller
+from jifen.member_copies import live_caller as live_caller  # the caller as the copy knows them now
 
 from ..domain.catalog import Shop
 from ..domain.redemption import Redemption
@@ -63,10 +63,3 @@ def may_see_redemption(caller: Caller, uow: UnitOfWork, redemption: Redemption) 
         return True
     return administers(caller, uow, redemption.community_id)
 
-
-def live_caller(caller: Caller, uow: UnitOfWork) -> Caller:
-    """The caller with the roles members last announced for them: a deactivated member's token is
-    refused, and a demoted admin's or fired staff member's lost roles are gone (the token lives on)."""
-    with uow:
-        known = uow.people.member(caller.member_id)
-    return known_caller(caller, known)

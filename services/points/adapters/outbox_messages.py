@@ -1,7 +1,7 @@
 """The points outbox adapter: each domain event -> (event type, jifen.events.v1 message, occurred at).
 
 The one place that builds jifen.events.v1 messages for the points outbox. One function per event
-class, registered on `to_message`; another capability's events register theirs the same way.
+class, registered on `to_message`.
 """
 
 from __future__ import annotations
@@ -159,4 +159,28 @@ def _released(event: happened.PointsReleased) -> Message:
             released_at=to_timestamp(entry.created_at),
         ),
         entry.created_at,
+    )
+
+
+@to_message.register
+def _hours_approved(event: happened.HoursApproved) -> Message:
+    return (
+        "hours.approved",
+        events.HoursApproved(
+            hour_record_id=event.hour_record_id,
+            activity_id=event.activity_id,
+            activity_title=event.activity_title,
+            community_id=event.community_id,
+            member_id=event.member_id,
+            minutes=event.minutes,
+            check_in_time=to_timestamp(event.check_in_time),
+            check_out_time=to_timestamp(event.check_out_time),
+            certified_minutes_total=event.certified_minutes_total,
+            star_level=event.star_level,
+            star_level_changed=event.star_level_changed,
+            overridden=event.overridden,
+            approved_by=event.approved_by,
+            approved_at=to_timestamp(event.approved_at),
+        ),
+        event.approved_at,
     )

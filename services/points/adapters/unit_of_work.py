@@ -7,7 +7,6 @@ from sqlalchemy import Connection, Engine
 from jifen.unit_of_work import SqlUnitOfWork
 
 from ..service.ports import Directory
-from . import activity_outbox_messages  # noqa: F401  (registers the hours events' messages)
 from .activities_repository import SqlActivities, SqlHourRecords
 from .audit_queries import SqlAuditTrail
 from .leaderboard_queries import SqlLeaderboardSums

@@ -1,4 +1,4 @@
-"""What the ledger records happened: plain events an Account records as it changes.
+"""What points records happened: plain events an Account or an HourRecord records as it changes.
 
 The outbox adapter (adapters/outbox_messages.py) turns each into its jifen.events.v1 message; the
 entry carries the amounts, signed as on the statement, and the moment it was posted.
@@ -60,3 +60,23 @@ class PointsReleased:
     hold_id: str
     reason: str
     deadline_passed: bool
+
+
+@dataclass(frozen=True)
+class HoursApproved:
+    """An hour record certified: its minutes now count, and the member's totals after them."""
+
+    hour_record_id: str
+    activity_id: str
+    activity_title: str
+    community_id: str
+    member_id: str
+    minutes: int
+    check_in_time: datetime
+    check_out_time: datetime
+    certified_minutes_total: int
+    star_level: int
+    star_level_changed: bool
+    overridden: bool
+    approved_by: str
+    approved_at: datetime

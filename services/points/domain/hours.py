@@ -19,7 +19,7 @@ from jifen.domain_events import Aggregate
 from jifen.errors import FailedPrecondition, PermissionDenied
 
 from .activity import Activity
-from .activity_events import HoursApproved
+from .events import HoursApproved
 from .rules import LOCAL, RuleVersion, local_day
 
 PENDING = "pending"

@@ -9,8 +9,9 @@ they just created does not exist.
 
 from __future__ import annotations
 
-from jifen.errors import NotFound, Unavailable
+from jifen.errors import FailedPrecondition, NotFound, Unavailable, required
 
+from ..domain.activity import Activity
 from ..domain.ledger import Entry, Hold
 from ..domain.people import CommunityCopy, MemberCopy
 from .ports import MembersUnavailable, UnitOfWork
@@ -66,3 +67,19 @@ def known_entry(uow: UnitOfWork, entry_id: str) -> Entry:
     if entry is None:
         raise NotFound("记录不存在", "entry not found")
     return entry
+
+
+def known_activity(uow: UnitOfWork, activity_id: str, lock: bool = False) -> Activity:
+    """With lock, the row stays locked until the transaction ends: hour changes of one activity queue."""
+    found = uow.activities.get(required("activity_id", activity_id, "活动编号"), lock=lock)
+    if found is None:
+        raise NotFound("找不到该活动", f"activity {activity_id!r} not found", "activity_id")
+    return found
+
+
+def known_active_member(uow: UnitOfWork, member_id: str, field: str = "member_id") -> MemberCopy:
+    """A member known to points and not deactivated."""
+    found = known_member(uow, member_id, field)
+    if not found.active:
+        raise FailedPrecondition("该成员已停用", f"member {member_id!r} is deactivated", field)
+    return found

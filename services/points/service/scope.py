@@ -8,7 +8,10 @@ from __future__ import annotations
 from jifen.caller import SERVICE, Caller
 from jifen.errors import PermissionDenied, denied
 
+from ..domain.activity import Activity
 from ..domain.people import CommunityCopy, MemberCopy
+from .lookups import known_community
+from .ports import UnitOfWork
 
 # Points words its refusal this way (other services use denied()'s default).
 REFUSAL = ("无权进行此操作", "you may not do this here")
@@ -41,3 +44,25 @@ def require_may_award(actor: Caller, target: MemberCopy) -> None:
     """An admin of the member's community or street, and never for themselves."""
     if not actor.administers(target.community_id, target.street_id) or actor.member_id == target.id:
         raise refused()
+
+
+def runs(uow: UnitOfWork, actor: Caller, target: Activity) -> bool:
+    """The activity's organiser, or an admin of its community or street."""
+    if actor.member_id and actor.member_id == target.organiser_id:
+        return True
+    return administers_activity(uow, actor, target)
+
+
+def administers_activity(uow: UnitOfWork, actor: Caller, target: Activity) -> bool:
+    """An admin of the activity's community or street (the organiser's own powers are narrower)."""
+    return administers(actor, known_community(uow, target.community_id))
+
+
+def require_runs(uow: UnitOfWork, actor: Caller, target: Activity) -> None:
+    if not runs(uow, actor, target):
+        raise refused()
+
+
+def target_member(actor: Caller, member_id: str) -> str:
+    """The member a request names, or the caller when it names none."""
+    return (member_id or "").strip() or actor.member_id

@@ -4,10 +4,8 @@ from it (entrypoints/worker.py)."""
 
 from __future__ import annotations
 
-from jifen.caller import Caller
 from jifen.envelope import Envelope
 from jifen.inbox import Handler
-from jifen.member_copies import known_caller
 
 from . import member_events
 from .leaderboards import handlers as leaderboards
@@ -38,11 +36,3 @@ def handlers(boards: Boards) -> dict[tuple[str, str], Handler]:
     table.update({("points", event_type): points_changed for event_type in LEADERBOARD_EVENTS})
     return table
 
-
-# Not a subscription: it reads the member copies those events keep. It belongs beside the scope checks.
-def live_caller(caller: Caller, uow: UnitOfWork) -> Caller:
-    """The caller with the roles members last announced for them: a deactivated member's token is
-    refused, and a demoted admin's or fired staff member's lost roles are gone (the token lives on)."""
-    with uow:
-        known = uow.people.member(caller.member_id)
-    return known_caller(caller, known)

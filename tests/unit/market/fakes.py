@@ -6,13 +6,10 @@ are refused (or fail loudly) exactly where the conditional UPDATEs would be.
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from jifen.caller import ADMIN, GRID_WORKER, STAFF, VOLUNTEER, Caller, Grant
-from jifen.domain_events import RecordsEvents
 from jifen.errors import Conflict
 from services.market.adapters.outbox_messages import to_message
 from services.market.domain.catalog import Item, Shop
@@ -29,7 +26,7 @@ from services.market.service.ports import (
     PointsUnavailable,
 )
 from services.market.service.redemptions.ports import PickupLimits, RedemptionFilter
-from tests.unit.runtime_fakes import FakeIdempotency, FakeMembersDirectory, FakeOutbox
+from tests.unit.runtime_fakes import FakeIdempotency, FakeMembersDirectory, FakeOutbox, FakeTransactions
 from tests.unit.runtime_fakes import FakeMemberCopies as FakePeople
 
 SECRET = bytes(range(32))
@@ -143,18 +140,17 @@ class FakeItemImages:
 
 
 class FakeStockChanges:
-    def __init__(self, shops: FakeShops, seen: Callable[[], list]):
+    def __init__(self, shops: FakeShops):
         self.rows: list = []
         # Which shops a community has, for the community-wide list (the same object as the uow's).
         self.shops = shops
-        # The unit of work's `seen` list of the transaction at hand (a function: a snapshot keeps it).
-        self.seen = seen
+        self.seen: list = []
 
     def add(self, change):
         if self.get(change.id) is not None:
             raise Conflict(f"stock change {change.id} exists")
         self.rows.append(change)
-        self.seen().append(change)
+        self.seen.append(change)
 
     def get(self, change_id):
         return next((c for c in self.rows if c.id == change_id), None)
@@ -175,22 +171,22 @@ class FakeStockChanges:
 
 
 class FakeRedemptions:
-    def __init__(self, seen: Callable[[], list]):
+    def __init__(self):
         self.rows: dict[str, Redemption] = {}
-        self.seen = seen
+        self.seen: list = []
 
     def add(self, redemption):
         if redemption.id in self.rows:
             raise Conflict(f"redemption {redemption.id} exists")
         self.rows[redemption.id] = redemption
-        self.seen().append(redemption)
+        self.seen.append(redemption)
 
     def get(self, redemption_id, lock=False):
         return self.rows.get(redemption_id)
 
     def save(self, redemption):
         self.rows[redemption.id] = redemption
-        self.seen().append(redemption)
+        self.seen.append(redemption)
 
     def units_since(self, member_id, item_id, since):
         return sum(
@@ -264,7 +260,7 @@ class FakeSecrets:
         return False
 
 
-class FakeUnitOfWork(RecordsEvents):
+class FakeUnitOfWork(FakeTransactions):
     """Keeps state across transactions; a transaction that is not committed leaves no trace. Its
     events go out at commit through the market's own outbox adapter, as the SQL unit of work's do."""
 
@@ -285,37 +281,15 @@ class FakeUnitOfWork(RecordsEvents):
         self.people = FakePeople()
         self.shops = FakeShops()
         self.items = FakeItems()
-        self.stock_changes = FakeStockChanges(self.shops, lambda: self.seen)
+        self.stock_changes = FakeStockChanges(self.shops)
         self.item_images = FakeItemImages()
-        self.redemptions = FakeRedemptions(lambda: self.seen)
+        self.redemptions = FakeRedemptions()
         self.secrets = FakeSecrets()
         self.outbox = FakeOutbox()
         self.idempotency = FakeIdempotency()
         # The members service asked directly; None: only what its events brought is known.
         self.directory = None
-        self.commits = 0
-        self._snapshot = None
         self.start_recording()
-
-    def __enter__(self):
-        self._snapshot = copy.deepcopy([getattr(self, name) for name in self.STATE])
-        self.start_recording()
-        return self
-
-    def commit(self):
-        self.send_recorded(self.outbox)
-        self._snapshot = None
-        self.commits += 1
-
-    def __exit__(self, *exc):
-        if self._snapshot is not None:
-            for name, value in zip(self.STATE, self._snapshot, strict=True):
-                setattr(self, name, value)
-        self._snapshot = None
-
-    @property
-    def event_types(self) -> list[str]:
-        return [t for t, _ in self.outbox.events]
 
 
 class FakePoints:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from dataclasses import astuple, replace
 
 from jifen.caller import Caller
-from jifen.domain_events import RecordsEvents
 from jifen.errors import Conflict
 from services.members.adapters import outbox_messages
 from services.members.domain.directory import Community, Grid, Organization, Street
 from services.members.domain.member import Member
 from services.members.domain.sessions import RefreshToken
 from services.members.service.ports import MemberFilter
-from tests.unit.runtime_fakes import FakeIdempotency, FakeOutbox
+from tests.unit.runtime_fakes import FakeIdempotency, FakeOutbox, FakeTransactions
 
 
 class FakeMembers:
@@ -209,11 +207,12 @@ class FakeRoleChanges:
         return sorted(found, key=lambda c: (c.occurred_at, c.id), reverse=True)[offset : offset + limit]
 
 
-class FakeUnitOfWork(RecordsEvents):
+class FakeUnitOfWork(FakeTransactions):
     """Keeps state across transactions; a transaction that is not committed leaves no trace.
     At commit it sends what the aggregates recorded through the service's own outbox adapter."""
 
     to_message = outbox_messages.to_message
+    STATE = ("members", "directory", "refresh_tokens", "role_changes", "outbox", "idempotency")
 
     def __init__(self):
         self.members = FakeMembers()
@@ -222,38 +221,6 @@ class FakeUnitOfWork(RecordsEvents):
         self.role_changes = FakeRoleChanges()
         self.outbox = FakeOutbox()
         self.idempotency = FakeIdempotency()
-        self.commits = 0
-
-    def __enter__(self):
-        self.start_recording()
-        self.members.seen = self.directory.seen = self.seen
-        self._snapshot = copy.deepcopy(self._parts())
-        return self
-
-    def _parts(self):
-        parts = (self.members, self.directory, self.refresh_tokens, self.role_changes)
-        return (*parts, self.outbox, self.idempotency)
-
-    def commit(self):
-        self.send_recorded(self.outbox)
-        self._snapshot = None
-        self.commits += 1
-
-    def __exit__(self, *exc):
-        if self._snapshot is not None:
-            (
-                self.members,
-                self.directory,
-                self.refresh_tokens,
-                self.role_changes,
-                self.outbox,
-                self.idempotency,
-            ) = self._snapshot
-        self._snapshot = None
-
-    @property
-    def event_types(self) -> list[str]:
-        return [t for t, _ in self.outbox.events]
 
 
 class FakePasswords:

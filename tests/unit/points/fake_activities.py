@@ -10,11 +10,11 @@ import fakeredis
 from jifen.caller import ADMIN, VOLUNTEER, Caller, Grant
 from jifen.errors import Conflict
 from jifen.rate_limit import FailureLimiter
-from services.points.adapters import activity_outbox_messages  # noqa: F401  (registers the hours events' messages)
 from services.points.domain.activity import WITHDRAWN, Activity, Participant
 from services.points.domain.hours import REJECTED, HourRecord
 from services.points.domain.ledger import Account
 from services.points.domain.people import CommunityCopy, MemberCopy
+from services.points.domain.rules import DEFAULT_RULES, RuleVersion
 from services.points.service.activities import planning as activities
 from services.points.service.activities import sign_ups
 from services.points.service.activities.check_in import CodeLimits
@@ -205,6 +205,12 @@ class PointsUow(FakeUnitOfWork):
 STREET = "st-yannan"
 # A Monday morning in Shanghai (01:00 UTC = 09:00 local).
 MONDAY = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
+
+
+def street_rules(version_id: str = "v", published_at: datetime | None = None, **changes) -> RuleVersion:
+    """The street's rules with `changes`, published a month before MONDAY unless told."""
+    published = published_at if published_at is not None else MONDAY - timedelta(days=30)
+    return RuleVersion(version_id, "", STREET, published, replace(DEFAULT_RULES, **changes))
 
 
 def admin_of(community_id: str, member_id: str | None = None) -> Caller:

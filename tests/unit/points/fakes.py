@@ -6,7 +6,6 @@ import copy
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from jifen.domain_events import RecordsEvents
 from jifen.errors import Conflict
 from services.points.adapters.outbox_messages import to_message
 from services.points.domain.audit_trail import ADJUSTMENT, AWARD, COMMENDATION, RULE_PUBLICATION, AuditEvent
@@ -14,7 +13,7 @@ from services.points.domain.ledger import HELD, Account, Entry, Hold, Lot
 from services.points.domain.people import CommunityCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
 from services.points.service.ledger.ports import EntryFilter
-from tests.unit.runtime_fakes import FakeIdempotency, FakeMembersDirectory, FakeOutbox
+from tests.unit.runtime_fakes import FakeIdempotency, FakeMembersDirectory, FakeOutbox, FakeTransactions
 from tests.unit.runtime_fakes import FakeMemberCopies as FakePeople
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -202,7 +201,7 @@ class FakeAuditTrail:
         return found[offset : offset + limit]
 
 
-class FakeUnitOfWork(RecordsEvents):
+class FakeUnitOfWork(FakeTransactions):
     """Keeps state across transactions; a transaction that is not committed leaves no trace.
 
     Like the SQL unit of work, it sends what the aggregates recorded through the points outbox
@@ -222,34 +221,8 @@ class FakeUnitOfWork(RecordsEvents):
         self.idempotency = FakeIdempotency()
         # The members service asked directly; None: only what its events brought is known.
         self.directory = None
-        self.commits = 0
-        self._snapshot = None
 
     STATE = ("people", "ledger", "rules", "activities", "hours", "outbox", "idempotency")
-
-    def __enter__(self):
-        self._snapshot = copy.deepcopy([getattr(self, name) for name in self.STATE])
-        self.start_recording()
-        for name in self.STATE:
-            part = getattr(self, name)
-            if hasattr(part, "seen"):
-                part.seen = self.seen
-        return self
-
-    def commit(self):
-        self.send_recorded(self.outbox)
-        self._snapshot = None
-        self.commits += 1
-
-    def __exit__(self, *exc):
-        if self._snapshot is not None:
-            for name, value in zip(self.STATE, self._snapshot, strict=True):
-                setattr(self, name, value)
-        self._snapshot = None
-
-    @property
-    def event_types(self) -> list[str]:
-        return [t for t, _ in self.outbox.events]
 
 
 class FakeDirectory(FakeMembersDirectory):

@@ -20,7 +20,16 @@ from services.points.service.hours import decisions as hour_decisions
 from services.points.service.hours import recording as hours
 from services.points.service.hours.commands import ApproveHours, HoursEntry, RecordHours, RejectHours
 
-from .fake_activities import MONDAY, STREET, PointsUow, Town, at, plan, signed_up_for_hours, street_admin
+from .fake_activities import (
+    MONDAY,
+    PointsUow,
+    Town,
+    at,
+    plan,
+    signed_up_for_hours,
+    street_admin,
+    street_rules,
+)
 from .fakes import FixedRules
 
 AFTER = MONDAY + timedelta(days=2)
@@ -155,17 +164,7 @@ def test_a_flagged_record_needs_an_override_with_a_reason(uow, town, activity):
 
 
 def test_flags_are_recomputed_at_the_decision():
-    uow = PointsUow(
-        rules=FixedRules(
-            RuleVersion(
-                "v",
-                "",
-                STREET,
-                MONDAY - timedelta(days=30),
-                replace(DEFAULT_RULES, daily_hour_cap_minutes=120),
-            )
-        )
-    )
+    uow = PointsUow(rules=FixedRules(street_rules(daily_hour_cap_minutes=120)))
     town = Town(uow)
     town.volunteers(1)
     start = MONDAY + timedelta(days=1)

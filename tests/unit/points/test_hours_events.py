@@ -10,11 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from jifen.errors import FailedPrecondition, PermissionDenied
-from services.points.adapters import activity_outbox_messages  # noqa: F401  (registers the messages)
 from services.points.adapters.outbox_messages import to_message
-from services.points.domain import activity_events
+from services.points.domain import events as activity_events
 from services.points.domain.activity import Activity
-from services.points.domain.activity_events import HoursApproved
+from services.points.domain.events import HoursApproved
 from services.points.domain.hours import APPROVED, RECORDED, Earning, HourRecord
 from services.points.domain.rules import BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
 

@@ -17,7 +17,6 @@ from services.points.domain.hours import (
     RECORDED,
     REJECTED,
 )
-from services.points.domain.rules import DEFAULT_RULES, RuleVersion
 from services.points.service.activities import sign_ups
 from services.points.service.activities.commands import SignUp
 from services.points.service.hours import decisions as hour_decisions
@@ -30,7 +29,16 @@ from services.points.service.hours.commands import (
     RejectHours,
 )
 
-from .fake_activities import MONDAY, STREET, PointsUow, Town, at, plan, signed_up_for_hours, street_admin
+from .fake_activities import (
+    MONDAY,
+    PointsUow,
+    Town,
+    at,
+    plan,
+    signed_up_for_hours,
+    street_admin,
+    street_rules,
+)
 from .fakes import FixedRules
 
 AFTER = MONDAY + timedelta(days=2)
@@ -170,21 +178,9 @@ def test_overlapping_records_of_one_member_are_both_flagged_until_one_is_rejecte
 
 def test_passing_the_daily_cap_of_the_rules_in_force_at_the_activity_is_flagged():
     rules = FixedRules(
-        RuleVersion(
-            "v-street",
-            "",
-            STREET,
-            MONDAY - timedelta(days=30),
-            replace(DEFAULT_RULES, daily_hour_cap_minutes=240),
-        ),
+        street_rules("v-street", daily_hour_cap_minutes=240),
         # Published later: does not apply to an activity that started before it.
-        RuleVersion(
-            "v-later",
-            "",
-            STREET,
-            MONDAY + timedelta(days=1, hours=1),
-            replace(DEFAULT_RULES, daily_hour_cap_minutes=600),
-        ),
+        street_rules("v-later", MONDAY + timedelta(days=1, hours=1), daily_hour_cap_minutes=600),
     )
     uow = PointsUow(rules=rules)
     town = Town(uow)
@@ -210,17 +206,7 @@ def test_passing_the_daily_cap_of_the_rules_in_force_at_the_activity_is_flagged(
 
 
 def test_the_daily_cap_counts_the_shanghai_calendar_day():
-    uow = PointsUow(
-        rules=FixedRules(
-            RuleVersion(
-                "v",
-                "",
-                STREET,
-                MONDAY - timedelta(days=30),
-                replace(DEFAULT_RULES, daily_hour_cap_minutes=240),
-            )
-        )
-    )
+    uow = PointsUow(rules=FixedRules(street_rules(daily_hour_cap_minutes=240)))
     town = Town(uow)
     town.volunteers(1)
     # 23:00 and 01:00 Shanghai time: two different days.

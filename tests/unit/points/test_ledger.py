@@ -10,10 +10,11 @@ import pytest
 
 from jifen.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from jifen.ids import new_id
+from jifen.member_copies import live_caller
 from services.points.domain.ledger import FROZEN
 from services.points.domain.people import DEACTIVATED
 from services.points.domain.rules import DEFAULT_RULES, Commendation, RuleVersion
-from services.points.service import jobs, subscriptions
+from services.points.service import jobs
 from services.points.service.ledger import awards, balances
 from services.points.service.ledger.commands import Adjust, Award, AwardCommendation, GetBalance, ListEntries
 
@@ -266,7 +267,7 @@ def test_an_old_token_of_a_deactivated_member_is_refused_as_login_refuses_them(u
     uow.people.put_member(replace(uow.people.member("v-gone"), status=DEACTIVATED))
 
     with pytest.raises(PermissionDenied) as refused:
-        subscriptions.live_caller(me, uow)
+        live_caller(me, uow)
 
     assert refused.value.message() == "账号已停用，请联系社区管理员"
 

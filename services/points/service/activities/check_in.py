@@ -28,14 +28,15 @@ from ...domain import check_in_code
 from ...domain.activity import CANCELLED_REFUSAL, CHECKED_IN, CHECKED_OUT, SIGNED_UP, Activity
 from ...domain.check_in_code import DEFAULT_WINDOW_SECONDS, CheckInCode
 from ...domain.hours import FROM_CHECK_IN, HourRecord, served_minutes
+from .. import scope
 from ..hours.flags import Flagger
 from ..hours.recording import require_within_cap
 from ..hours.views import HourRecordView
+from ..lookups import known_active_member, known_activity
 from ..ports import UnitOfWork
 from ..scope import refused
-from . import scope, sign_ups, views
+from . import sign_ups, views
 from .commands import CheckIn, CheckOut
-from .lookups import known_active_member, known_activity
 from .ports import AttemptLimiter
 from .views import ParticipantView
 
@@ -94,7 +95,7 @@ def _check_in(cmd: CheckIn, uow: UnitOfWork, limits: CodeLimits, clock: Clock, w
             raise FailedPrecondition("请先报名该活动", "sign up for the activity first")
         # Someone who turned up unannounced takes a place if there is one; only an admin adds them,
         # since whoever is added can be given hours.
-        if not scope.administers(uow, cmd.actor, activity):
+        if not scope.administers_activity(uow, cmd.actor, activity):
             raise FailedPrecondition(
                 "该成员未报名本活动，须本人报名或由管理员添加",
                 "the member has not signed up; they sign up themselves or an admin adds them",

@@ -18,12 +18,12 @@ from jifen.ids import new_id
 
 from ...domain import check_in_code
 from ...domain.activity import CANCELLED_REFUSAL, EDITABLE, MAX_CANCEL_REASON, STATUSES, Activity, Details
-from ..lookups import known_community, known_member
+from .. import scope
+from ..lookups import known_active_member, known_activity, known_community, known_member
 from ..ports import UnitOfWork
 from ..scope import refused, require_admin_of
-from . import scope, views
+from . import views
 from .commands import CancelActivity, CreateActivity, ListActivities, UpdateActivity
-from .lookups import known_active_member, known_activity
 from .ports import ActivityFilter
 from .views import ActivityView
 
@@ -87,7 +87,7 @@ def _revise(cmd: UpdateActivity, uow: UnitOfWork, fields: set[str], clock: Clock
     organiser_id = current.organiser_id
     if "organiser_id" in fields:
         # An organiser who could hand the role on could hand it to a second account of their own.
-        if not scope.administers(uow, cmd.actor, current):
+        if not scope.administers_activity(uow, cmd.actor, current):
             raise PermissionDenied(
                 "只有管理员可以更换活动组织者", "only an admin may change the organiser", "organiser_id"
             )

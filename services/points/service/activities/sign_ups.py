@@ -15,11 +15,12 @@ from jifen.errors import Conflict, FailedPrecondition, InvalidArgument
 from jifen.idempotency import idempotent
 
 from ...domain.activity import CHECKED_IN, CHECKED_OUT, SIGNED_UP, WITHDRAWN, Activity, Participant
+from .. import scope
+from ..lookups import known_active_member, known_activity
 from ..ports import UnitOfWork
 from ..scope import refused
-from . import scope, views
+from . import views
 from .commands import ListParticipants, SignUp, Withdraw
-from .lookups import known_active_member, known_activity
 from .views import ActivityView, ParticipantView
 
 FULL = ("名额已满", "the activity is full")
@@ -115,7 +116,7 @@ def _acting_for(uow: UnitOfWork, actor, member_id: str, activity: Activity, addi
     the activity. Only an admin adds someone else: a participant is who may be given hours."""
     target = scope.target_member(actor, member_id)
     if target != actor.member_id:
-        if adding and not scope.administers(uow, actor, activity):
+        if adding and not scope.administers_activity(uow, actor, activity):
             raise refused()
         scope.require_runs(uow, actor, activity)
     return target

@@ -11,8 +11,8 @@ from jifen.clock import Clock
 
 from ...domain.activity import Activity, Participant
 from ..hours.views import HourRecordView, records
+from ..lookups import known_activity
 from ..ports import UnitOfWork
-from .lookups import known_activity
 
 
 @dataclass(frozen=True)

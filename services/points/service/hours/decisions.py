@@ -28,7 +28,7 @@ from ...domain.hours import (
     not_served_yet,
     not_yet_served,
 )
-from ..activities import scope
+from .. import scope
 from ..ledger.posting import ApprovedHours, post_approved_hours
 from ..ports import UnitOfWork
 from ..scope import refused
@@ -70,7 +70,7 @@ def _approve_hours(
             raise not_served_yet(record.check_out_time, field)
         # Flags are computed afresh here: other records of the member may have come or gone.
         record = flagger.refreshed(record)
-        if record.flags and not scope.administers(uow, cmd.actor, activity):
+        if record.flags and not scope.administers_activity(uow, cmd.actor, activity):
             zh, en = describe(record.flags)
             raise PermissionDenied(
                 f"记录 {record.id} 有异常标记（{zh}），只有管理员可以特批",

@@ -29,9 +29,9 @@ from ...domain.hours import (
     not_yet_served,
     served_minutes,
 )
-from ..activities import scope, sign_ups
-from ..activities.lookups import known_activity
-from ..lookups import known_community
+from .. import scope
+from ..activities import sign_ups
+from ..lookups import known_activity, known_community
 from ..ports import UnitOfWork
 from ..scope import refused
 from . import views
@@ -59,7 +59,7 @@ def _record_hours(
     scope.require_runs(uow, cmd.actor, activity)
     now = clock()
     activity.require_hours_recordable(now)
-    _require_members(uow, entries, activity, scope.administers(uow, cmd.actor, activity))
+    _require_members(uow, entries, activity, scope.administers_activity(uow, cmd.actor, activity))
     flagger = Flagger(uow, now)
     flagger.remember(activity)
     ids = []

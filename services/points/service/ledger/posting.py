@@ -78,9 +78,5 @@ def post_approved_hours(uow: UnitOfWork, approved: ApprovedHours, now: datetime)
     )
     total = account.certify(approved.minutes)
     uow.ledger.save(account, now)
-    # Transitional: the hour decisions still write their own outbox rows, right after this, so the
-    # accrual goes out now to keep points.accrued before hours.approved. Once hour records record
-    # their events, the commit keeps that order by itself and this line can go.
-    uow.send_recorded(uow.outbox)
     stars = star_level(total)
     return Certified(entry, total, stars, stars != stars_before)
