@@ -20,7 +20,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 import grpc
 import pytest
@@ -31,8 +30,9 @@ from jifen.market.v1 import market_pb2 as mk
 from jifen.market.v1 import reports_pb2 as rp
 from jifen.market.v1 import reports_pb2_grpc
 from jifen.points.v1 import ledger_pb2 as lg
-from jifen.tokens import TokenIssuer, generate_keypair
 from services.market.entrypoints.policy import DESCRIPTORS, POLICY
+from tests.integration.bad_tokens import NOT_AUTHENTICATED as UNAUTHENTICATED_CALLERS
+from tests.integration.bad_tokens import unauthenticated
 from tests.integration.market_town import MarketTown
 from tests.integration.points_town import HOME, OTHER, STREET
 
@@ -58,7 +58,7 @@ CALLERS = (
     "street_admin",  # of the street HOME and OTHER belong to; lives in OTHER
     "service",  # another service's token (the market's own)
 )
-NOT_AUTHENTICATED = {"anonymous", "expired", "forged"}
+NOT_AUTHENTICATED = set(UNAUTHENTICATED_CALLERS)
 
 # Columns in the order of CALLERS. The first three are always U and the last always D: no market
 # RPC is for other services. Keep the columns aligned: the table is read down as well as across.
@@ -212,16 +212,8 @@ def world(market_town: MarketTown, tmp_path) -> World:
         "street_admin": points.register("m-street-admin", OTHER, "", Grant(ADMIN, street_id=STREET)),
         "service": Caller(service="market"),
     }
-    generate_keypair(tmp_path / "evil.pem", tmp_path / "evil.pub.pem")
-    forged, _ = TokenIssuer.from_file(tmp_path / "evil.pem", timedelta(hours=1)).issue(
-        callers["street_admin"]
-    )
     tokens = {name: town.token(caller) for name, caller in callers.items()}
-    tokens.update(
-        anonymous=None,
-        expired=points.token(callers["street_admin"], ttl=timedelta(seconds=-60)),
-        forged=[("authorization", f"Bearer {forged}")],
-    )
+    tokens.update(unauthenticated(tmp_path, callers["street_admin"], points.token))
     item = town.item(admin, shop.shop_id, price=PRICE, stock=STOCK)
     town.fund(callers["self"], FUNDED)
     world = World(town, callers, tokens, shop.shop_id, other_shop.shop_id, item.item_id)

@@ -15,24 +15,13 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from jifen.caller import Caller
 from jifen.members.v1 import members_pb2 as m
 from jifen.policy import rpc_names
-from jifen.tokens import TokenIssuer, generate_keypair
+from jifen.tokens import TokenIssuer
 from services.members.entrypoints.policy import DESCRIPTORS
+from tests.integration.bad_tokens import PEOPLE, REFUSED, forged_token
 from tests.members_client import PASSWORD, bearer, rid
 
-DENIED = {grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED}
-CALLERS = (
-    "anonymous",
-    "expired",
-    "forged",
-    "self",
-    "volunteer",
-    "staff",
-    "grid_worker",
-    "admin",
-    "other_admin",
-    "street_admin",
-    "service",
-)
+DENIED = REFUSED
+CALLERS = (*PEOPLE, "service")
 EVERYONE = set(CALLERS)
 MEMBERS_AND_SERVICES = EVERYONE - {"anonymous", "expired", "forged"}
 HOME_ADMINS = {"admin", "street_admin"}
@@ -93,10 +82,7 @@ def tokens(town, pg_settings, tmp_path):
     )
     issuer = TokenIssuer.from_file(pg_settings.private_key_path, timedelta(hours=1))
     expired, _ = issuer.issue(Caller(member_id=target.member_id, grants=()), ttl=timedelta(seconds=-60))
-    generate_keypair(tmp_path / "evil.pem", tmp_path / "evil.pub.pem")
-    forged, _ = TokenIssuer.from_file(tmp_path / "evil.pem", timedelta(hours=1)).issue(
-        Caller(service="market")
-    )
+    forged = forged_token(tmp_path, Caller(service="market"))
     organization = client.directory.CreateOrganization(
         m.CreateOrganizationRequest(
             request_id=rid(), name="安居供热站", kind=m.ORGANIZATION_KIND_PARTNER_UNIT, community_id=home
@@ -130,6 +116,7 @@ def requests(town, target: m.Member, organization: m.Organization):
     def fresh_refresh_token() -> str:
         # 李建国's, not the target's: the table deactivates the target, which ends their sessions.
         return town.client.members.Login(m.LoginRequest(phone="13800000012", password=PASSWORD)).refresh_token
+
     return {
         "MembersService/RegisterVolunteer": lambda: m.RegisterVolunteerRequest(
             request_id=rid(), name="新志愿者", phone=str(next(phones)), password=PASSWORD, community_id=home

@@ -31,29 +31,21 @@ from jifen.points.v1 import reports_pb2 as rep
 from jifen.points.v1 import rules_pb2 as rul
 from jifen.policy import rpc_names
 from jifen.timestamps import to_timestamp
-from jifen.tokens import TokenIssuer, generate_keypair
 from services.points.adapters import tables
 from services.points.entrypoints.policy import DESCRIPTORS, POLICY
+from tests.integration.bad_tokens import NOT_AUTHENTICATED as UNAUTHENTICATED_CALLERS
+from tests.integration.bad_tokens import PEOPLE, REFUSED, unauthenticated
 from tests.integration.points_town import HOME, OTHER, STREET, PointsTown
 
-DENIED = {grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED}
+DENIED = REFUSED
 CALLERS = (
-    "anonymous",
-    "expired",
-    "forged",
-    "self",
-    "volunteer",
-    "staff",
-    "grid_worker",
-    "admin",
-    "other_admin",
-    "street_admin",
+    *PEOPLE,
     "organiser",
     "market_service",
     "other_service",
 )
 EVERYONE = set(CALLERS)
-NOT_AUTHENTICATED = {"anonymous", "expired", "forged"}
+NOT_AUTHENTICATED = set(UNAUTHENTICATED_CALLERS)
 SERVICES = {"market_service", "other_service"}
 MEMBERS = EVERYONE - NOT_AUTHENTICATED - SERVICES
 MEMBERS_AND_SERVICES = MEMBERS | SERVICES
@@ -263,16 +255,8 @@ def world(points_town: PointsTown, tmp_path) -> World:
         "other_service": Caller(service="gateway"),
     }
     # Both carry a street admin's claims: they would be allowed almost everywhere if accepted.
-    generate_keypair(tmp_path / "evil.pem", tmp_path / "evil.pub.pem")
-    forged, _ = TokenIssuer.from_file(tmp_path / "evil.pem", timedelta(hours=1)).issue(
-        callers["street_admin"]
-    )
     tokens = {name: town.token(caller) for name, caller in callers.items()}
-    tokens.update(
-        anonymous=None,
-        expired=town.token(callers["street_admin"], ttl=timedelta(seconds=-60)),
-        forged=[("authorization", f"Bearer {forged}")],
-    )
+    tokens.update(unauthenticated(tmp_path, callers["street_admin"], town.token))
     engine = sa.create_engine(town.settings.points_db_url)
     recorders = {
         "recorder": town.token(town.admin("m-recorder", HOME)),
