@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from jifen.inbox import Handler
 
-from . import member_events
+from . import event_handlers
 
 
 def handlers() -> dict[tuple[str, str], Handler]:
     return {
-        ("members", "member.registered"): member_events.member_registered,
-        ("members", "member.updated"): member_events.member_updated,
-        ("members", "member.deactivated"): member_events.member_deactivated,
-        ("members", "member.reactivated"): member_events.member_reactivated,
-        ("members", "community.created"): member_events.community_created,
+        ("members", "member.registered"): event_handlers.member_registered,
+        ("members", "member.updated"): event_handlers.member_updated,
+        ("members", "member.deactivated"): event_handlers.member_deactivated,
+        ("members", "member.reactivated"): event_handlers.member_reactivated,
+        ("members", "community.created"): event_handlers.community_created,
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 from jifen.envelope import Envelope
 from jifen.inbox import Handler
 
-from . import member_events
+from . import event_handlers
 from .leaderboards import handlers as leaderboards
 from .leaderboards.ports import Boards
 from .ports import UnitOfWork
@@ -18,7 +18,7 @@ LEADERBOARD_EVENTS = ("points.accrued", "points.awarded", "points.adjusted", "ho
 
 def handlers(boards: Boards) -> dict[tuple[str, str], Handler]:
     def member_updated(uow: UnitOfWork, envelope: Envelope) -> None:
-        left = member_events.member_updated(uow, envelope)
+        left = event_handlers.member_updated(uow, envelope)
         if left:
             leaderboards.moved(boards, envelope.payload["member_id"], left)
             leaderboards.refresh_within(uow, boards, envelope.payload["member_id"], envelope.occurred_at)
@@ -27,11 +27,11 @@ def handlers(boards: Boards) -> dict[tuple[str, str], Handler]:
         leaderboards.refresh_within(uow, boards, envelope.payload["member_id"], envelope.occurred_at)
 
     table: dict[tuple[str, str], Handler] = {
-        ("members", "member.registered"): member_events.member_registered,
+        ("members", "member.registered"): event_handlers.member_registered,
         ("members", "member.updated"): member_updated,
-        ("members", "member.deactivated"): member_events.member_deactivated,
-        ("members", "member.reactivated"): member_events.member_reactivated,
-        ("members", "community.created"): member_events.community_created,
+        ("members", "member.deactivated"): event_handlers.member_deactivated,
+        ("members", "member.reactivated"): event_handlers.member_reactivated,
+        ("members", "community.created"): event_handlers.community_created,
     }
     table.update({("points", event_type): points_changed for event_type in LEADERBOARD_EVENTS})
     return table

@@ -13,7 +13,7 @@ from jifen.events.v1 import members_pb2 as events
 from jifen.timestamps import to_timestamp
 from services.market.domain.catalog import SHOP_OPEN, Shop
 from services.market.domain.people import ACTIVE, DEACTIVATED
-from services.market.service import member_events
+from services.market.service import event_handlers as member_events
 from services.market.service import scope as access
 from services.market.service.catalogue import shops
 from services.market.service.subscriptions import handlers
