@@ -10,7 +10,10 @@ from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import pytest
+import redis
 import sqlalchemy as sa
+
+from jifen import migrations
 
 PG_URL = os.environ.get("JIFEN_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("JIFEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -91,3 +94,29 @@ def refusing_connections(url: str) -> Iterator[None]:
         yield
     finally:
         refuse_connections(url, refuse=False)
+
+
+@contextmanager
+def redis_namespace() -> Iterator[str]:
+    """A Redis key prefix of the test's own, so parallel runs on one server never meet; its keys go after."""
+    require_redis()
+    namespace = f"jifen-test-{uuid.uuid4().hex[:8]}"
+    try:
+        yield namespace
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{namespace}:*"):
+            client.delete(key)
+        client.close()
+
+
+@contextmanager
+def service_database(service: str, migrations_dir) -> Iterator[tuple[str, str]]:
+    """A fresh database for the service with its migrations applied, and a Redis namespace; both go after."""
+    with redis_namespace() as namespace:
+        url = fresh_database(service)
+        try:
+            migrations.upgrade(migrations_dir, url)
+            yield url, namespace
+        finally:
+            drop_database(url)

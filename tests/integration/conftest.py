@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 import pytest
-import redis
 
-from jifen import migrations
 from jifen.members.v1 import members_pb2 as m
 from jifen.settings import Settings
 from services.members import bootstrap as members_bootstrap
 from services.members.adapters.passwords import Argon2Passwords
 from tests.members_client import MembersClient
-from tests.servers import REDIS_URL, drop_database, fresh_database, require_redis
+from tests.servers import REDIS_URL, service_database
 
 ADMIN_PHONE = "13800000000"
 STREET = "雁南街道"
@@ -23,19 +20,10 @@ STREET = "雁南街道"
 @pytest.fixture
 def pg_settings(settings: Settings):
     """Settings pointing the members service at a fresh PostgreSQL database and the real Redis."""
-    require_redis()
-    url = fresh_database("members")
-    # Each test keeps its own Redis keys, so parallel runs on one server never meet.
-    namespace = f"jifen-test-{uuid.uuid4().hex[:8]}"
-    configured = settings.model_copy(
-        update={"members_db_url": url, "redis_url": REDIS_URL, "redis_namespace": namespace}
-    )
-    migrations.upgrade(members_bootstrap.MIGRATIONS, url)
-    yield configured
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"{namespace}:*"):
-        client.delete(key)
-    drop_database(url)
+    with service_database("members", members_bootstrap.MIGRATIONS) as (url, namespace):
+        yield settings.model_copy(
+            update={"members_db_url": url, "redis_url": REDIS_URL, "redis_namespace": namespace}
+        )
 
 
 @dataclass

@@ -6,13 +6,11 @@ the points consumer, so the accounts the tests use are opened by the production 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import grpc
 import pytest
-import redis
 
 from jifen import migrations
 from jifen.caller import ADMIN, GRID_WORKER, VOLUNTEER, Caller, Grant
@@ -27,7 +25,7 @@ from jifen.timestamps import to_timestamp
 from jifen.tokens import TokenIssuer
 from services.points import bootstrap as points_bootstrap
 from tests.conftest import free_port
-from tests.servers import REDIS_URL, drop_database, fresh_database, require_redis
+from tests.servers import REDIS_URL, drop_database, fresh_database, service_database
 
 STREET = "st-yannan"
 HOME = "co-zhangsutan"
@@ -48,25 +46,17 @@ def points_db():
 
 @pytest.fixture
 def points_settings(settings: Settings):
-    require_redis()
-    url = fresh_database("points")
-    namespace = f"jifen-test-{uuid.uuid4().hex[:8]}"
     port = free_port()
-    configured = settings.model_copy(
-        update={
-            "points_db_url": url,
-            "redis_url": REDIS_URL,
-            "redis_namespace": namespace,
-            "points_bind": f"127.0.0.1:{port}",
-            "points_target": f"127.0.0.1:{port}",
-        }
-    )
-    migrations.upgrade(points_bootstrap.MIGRATIONS, url)
-    yield configured
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"{namespace}:*"):
-        client.delete(key)
-    drop_database(url)
+    with service_database("points", points_bootstrap.MIGRATIONS) as (url, namespace):
+        yield settings.model_copy(
+            update={
+                "points_db_url": url,
+                "redis_url": REDIS_URL,
+                "redis_namespace": namespace,
+                "points_bind": f"127.0.0.1:{port}",
+                "points_target": f"127.0.0.1:{port}",
+            }
+        )
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -25,13 +24,8 @@ from services.points.service.activities.commands import CancelActivity, CreateAc
 from services.points.service.hours import decisions as hour_decisions
 from services.points.service.hours import recording as hours
 from services.points.service.hours.commands import ApproveHours, HoursEntry, ListHourRecords, RecordHours
+from tests.integration.points_places import ADMIN_HOME, HOME, OTHER, STREET, STREET_ADMIN
 
-MIGRATIONS = Path("services/points/migrations")
-STREET = "st-1"
-HOME = CommunityCopy("co-a", STREET, "张苏滩社区")
-OTHER = CommunityCopy("co-b", STREET, "天庆嘉园社区")
-ADMIN_HOME = Caller(member_id="admin-a", grants=(Grant(ADMIN, community_id=HOME.id),))
-STREET_ADMIN = Caller(member_id="admin-st", grants=(Grant(ADMIN, street_id=STREET),))
 NOW = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
 
 pytestmark = pytest.mark.postgres

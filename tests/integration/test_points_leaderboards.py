@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from pathlib import Path
 
 import pytest
 import redis
@@ -17,26 +16,21 @@ from services.points.adapters import tables
 from services.points.adapters.people_repository import SqlPeople
 from services.points.adapters.redis_leaderboards import RedisLeaderboards
 from services.points.adapters.unit_of_work import PointsUnitOfWork
-from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
+from services.points.domain.people import ACTIVE, MemberCopy
 from services.points.entrypoints.leaderboard_messages import get_leaderboard_response
 from services.points.service.leaderboards import handlers as leaderboards
-from tests.servers import REDIS_URL, require_redis
+from tests.integration.points_places import HOME, OTHER
+from tests.servers import REDIS_URL, redis_namespace
 
-MIGRATIONS = Path("services/points/migrations")
-HOME = CommunityCopy("co-a", "st-1", "张苏滩社区")
-OTHER = CommunityCopy("co-b", "st-1", "天庆嘉园社区")
 # 10:00 on 20 November 2026 in Shanghai.
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def boards():
-    require_redis()
     client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
-    namespace = f"jifen-test-{uuid.uuid4().hex[:8]}"
-    yield RedisLeaderboards(client, namespace)
-    for key in client.scan_iter(f"{namespace}:*"):
-        client.delete(key)
+    with redis_namespace() as namespace:
+        yield RedisLeaderboards(client, namespace)
     client.close()
 
 

@@ -24,6 +24,7 @@ from services.points.domain.hours import APPROVED, PENDING, REJECTED, HourRecord
 from services.points.domain.ledger import ACTIVE, CAPTURED, FROZEN, HELD, Account, Entry, Hold, Lot
 from services.points.domain.people import CommunityCopy, MemberCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
+from tests.integration.points_places import HOME, OTHER
 from tests.integration.repository_backends import (
     BACKENDS,
     FAKE,
@@ -39,8 +40,6 @@ from tests.unit.points.fake_rules import ApprovedHourRow, EarnedRow, FakeLeaderb
 from tests.unit.points.fakes import EntryFilter
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-HOME = CommunityCopy("co-a", "st-1", "张苏滩社区")
-OTHER = CommunityCopy("co-b", "st-1", "天庆嘉园社区")
 
 
 def points_units(backend, tmp_path, fake):

@@ -5,30 +5,23 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from jifen import grpc_server
-from jifen.caller import ADMIN, Caller, Grant
+from jifen.caller import Caller
 from jifen.clock import utcnow
 from jifen.errors import AlreadyExists, Conflict, InvalidArgument, PermissionDenied
 from jifen.points.v1 import rules_pb2 as pb
 from services.points.adapters import tables
 from services.points.adapters.unit_of_work import PointsUnitOfWork
-from services.points.domain.people import ACTIVE, CommunityCopy, MemberCopy
+from services.points.domain.people import ACTIVE, MemberCopy
 from services.points.domain.rules import DEFAULT_RULES, RuleVersion
 from services.points.entrypoints import rule_messages
 from services.points.entrypoints.rules_servicer import RulesServicer
-
-MIGRATIONS = Path("services/points/migrations")
-STREET = "st-1"
-HOME = CommunityCopy("co-a", STREET, "张苏滩社区")
-OTHER = CommunityCopy("co-b", STREET, "天庆嘉园社区")
-ADMIN_HOME = Caller(member_id="admin-a", grants=(Grant(ADMIN, community_id=HOME.id),))
-STREET_ADMIN = Caller(member_id="admin-st", grants=(Grant(ADMIN, street_id=STREET),))
+from tests.integration.points_places import ADMIN_HOME, HOME, OTHER, STREET, STREET_ADMIN
 
 
 @pytest.fixture
