@@ -14,6 +14,7 @@ from jifen.events.v1 import points_pb2 as events
 from jifen.timestamps import to_timestamp
 
 from ..domain import events as happened
+from ..domain.ledger import Entry
 
 Message = tuple[str, Any, datetime | None]
 
@@ -23,19 +24,24 @@ def to_message(event: object) -> Message:
     raise TypeError(f"no outbox message for {type(event).__name__}")
 
 
+def _whose(entry: Entry) -> dict:
+    return {"entry_id": entry.id, "member_id": entry.member_id, "community_id": entry.community_id}
+
+
+def _moved(entry: Entry) -> dict:
+    """Whose entry it is and what it moved: the fields every balance-changing event carries."""
+    return {**_whose(entry), "amount": entry.amount, "balance_after": entry.balance_after}
+
+
 @to_message.register
 def _accrued(event: happened.PointsAccrued) -> Message:
     entry = event.entry
     return (
         "points.accrued",
         events.PointsAccrued(
-            entry_id=entry.id,
-            member_id=entry.member_id,
-            community_id=entry.community_id,
+            **_moved(entry),
             hour_record_id=event.hour_record_id,
             activity_id=event.activity_id,
-            amount=entry.amount,
-            balance_after=entry.balance_after,
             rule_version_id=entry.rule_version_id,
             calculation=entry.calculation,
             lot_expires_at=to_timestamp(entry.lot_expires_at),
@@ -51,11 +57,7 @@ def _awarded(event: happened.PointsAwarded) -> Message:
     return (
         "points.awarded",
         events.PointsAwarded(
-            entry_id=entry.id,
-            member_id=entry.member_id,
-            community_id=entry.community_id,
-            amount=entry.amount,
-            balance_after=entry.balance_after,
+            **_moved(entry),
             commendation=event.commendation,
             reason=entry.reason,
             rule_version_id=entry.rule_version_id,
@@ -73,11 +75,7 @@ def _adjusted(event: happened.PointsAdjusted) -> Message:
     return (
         "points.adjusted",
         events.PointsAdjusted(
-            entry_id=entry.id,
-            member_id=entry.member_id,
-            community_id=entry.community_id,
-            amount=entry.amount,
-            balance_after=entry.balance_after,
+            **_moved(entry),
             reason=entry.reason,
             lot_expires_at=to_timestamp(entry.lot_expires_at),
             adjusted_by=entry.created_by,
@@ -93,11 +91,7 @@ def _expired(event: happened.PointsExpired) -> Message:
     return (
         "points.expired",
         events.PointsExpired(
-            entry_id=entry.id,
-            member_id=entry.member_id,
-            community_id=entry.community_id,
-            amount=entry.amount,
-            balance_after=entry.balance_after,
+            **_moved(entry),
             lots_expired_at=to_timestamp(entry.lot_expires_at),
             expired_at=to_timestamp(entry.created_at),
         ),
@@ -111,12 +105,8 @@ def _held(event: happened.PointsHeld) -> Message:
     return (
         "points.held",
         events.PointsHeld(
-            entry_id=entry.id,
+            **_moved(entry),
             hold_id=event.hold_id,
-            member_id=entry.member_id,
-            community_id=entry.community_id,
-            amount=entry.amount,
-            balance_after=entry.balance_after,
             reason=event.reason,
             deadline=to_timestamp(event.deadline),
             held_at=to_timestamp(entry.created_at),
@@ -131,10 +121,8 @@ def _captured(event: happened.PointsCaptured) -> Message:
     return (
         "points.captured",
         events.PointsCaptured(
-            entry_id=entry.id,
+            **_whose(entry),
             hold_id=event.hold_id,
-            member_id=entry.member_id,
-            community_id=entry.community_id,
             points_spent=event.points_spent,
             captured_at=to_timestamp(entry.created_at),
         ),
@@ -148,12 +136,8 @@ def _released(event: happened.PointsReleased) -> Message:
     return (
         "points.released",
         events.PointsReleased(
-            entry_id=entry.id,
+            **_moved(entry),
             hold_id=event.hold_id,
-            member_id=entry.member_id,
-            community_id=entry.community_id,
-            amount=entry.amount,
-            balance_after=entry.balance_after,
             reason=event.reason,
             deadline_passed=event.deadline_passed,
             released_at=to_timestamp(entry.created_at),
