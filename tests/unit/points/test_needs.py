@@ -81,7 +81,7 @@ def test_a_need_fills_its_places_and_refuses_one_more(uow):
 def test_a_volunteer_of_another_community_cannot_claim_for_themselves(uow):
     need = post(uow)
     volunteer(uow, "far", OTHER)
-    with pytest.raises(FailedPrecondition, match="community may claim"):
+    with pytest.raises(PermissionDenied, match="community may claim"):
         claim(uow, need.id, Caller(member_id="far"), "a")
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from jifen.caller import Caller
 from jifen.clock import Clock, utcnow
-from jifen.errors import FailedPrecondition, InvalidArgument, NotFound, bounded, required
+from jifen.errors import FailedPrecondition, InvalidArgument, NotFound, bounded, denied, required
 from jifen.idempotency import idempotent
 from jifen.ids import new_id
 
@@ -147,7 +147,7 @@ def _claim_need(cmd: ClaimNeed, uow: UnitOfWork, clock: Clock) -> dict:
         unit_name = known_partner_unit(uow, member, unit_id)
     need = known_need(uow, cmd.need_id, lock=True)
     if not unit_id and member.community_id != need.community_id:
-        raise FailedPrecondition(
+        raise denied(
             "只有本社区的志愿者可以认领该需求", "only volunteers of the need's community may claim it"
         )
     need.claim(new_id(), member.id, unit_id, unit_name, now)
