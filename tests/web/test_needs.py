@@ -128,6 +128,16 @@ def test_a_need_is_posted_claimed_for_a_unit_closed_and_named_on_the_statement(s
     assert "重新打开" in admin.get(need_path).text
 
 
+def test_the_demo_shows_a_closed_need_one_a_unit_claimed_and_the_resource_list(site):
+    admin = signed_in(site, COMMUNITY_ADMIN)
+    listing = admin.get("/admin/needs").text
+    assert "楼道堆物清理" in listing and "独居老人家暖气检修" in listing and "小区路灯不亮" in listing
+    resources = admin.get("/admin/resources").text
+    assert "冬季暖气免费检修" in resources and "安居供热站" in resources
+    statement = signed_in(site, "13800000013").get("/statement").text
+    assert "需求办结：楼道堆物清理" in statement
+
+
 def test_the_resource_list_and_the_figures_and_a_volunteer_is_kept_out(site):
     admin = signed_in(site, COMMUNITY_ADMIN)
     saved = admin.post(
