@@ -57,6 +57,7 @@ def _need_page(request, me, need_id, form=None, error=None):
     context = {
         "need": found,
         "need_status": needs.status_of(found),
+        "grid_names": needs.grid_names(services(request), me, found.community_id),
         "when": when,
         "form": form or {},
         "request_id": new_id(),

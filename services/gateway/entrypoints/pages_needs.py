@@ -36,6 +36,7 @@ def _need_page(request, me, need_id, form=None, error=None):
     context = {
         "need": found,
         "need_status": needs.status_of(found),
+        "grid_names": needs.grid_names(services(request), me, found.community_id),
         "units": units,
         "when": when,
         "form": form or {},

@@ -141,6 +141,7 @@ class Resources:
     resources: list[npb.Resource]
     report: npb.GetNeedsReportResponse
     report_days: int
+    grid_names: dict[str, str]
 
 
 def admin_resources(services: Services, session: Session, community_id: str) -> Resources:
