@@ -150,9 +150,13 @@ def admin_resources(services: Services, session: Session, community_id: str) -> 
     report = services.points.needs_report(
         session.credentials, chosen, now - timedelta(days=REPORT_DAYS), now + timedelta(minutes=1)
     )
-    return Resources(
-        mine, chosen, services.points.resources(session.credentials, chosen), report, REPORT_DAYS
-    )
+    offered = services.points.resources(session.credentials, chosen)
+    return Resources(mine, chosen, offered, report, REPORT_DAYS, grid_names(services, session, chosen))
+
+
+def grid_names(services: Services, session: Session, community_id: str) -> dict[str, str]:
+    """Grid id -> its name, so people read 第一网格 rather than an id."""
+    return {g.grid_id: g.name for g in services.members.grids(session.credentials, community_id)}
 
 
 def put_resource(services: Services, session: Session, community_id: str, form: dict) -> npb.Resource:
