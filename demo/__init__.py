@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import grpc
 
 from demo.market import DEMO_ORDER, SHOP, seed_market
-from demo.points import seed_points
+from demo.points import seed_needs, seed_points
 from jifen.members.v1 import members_pb2 as m
 from jifen.members.v1 import members_pb2_grpc as m_grpc
 from jifen.settings import Settings
@@ -38,6 +38,15 @@ VOLUNTEERS = (
 )
 # A volunteer who also minds the points supermarket's counter (店员): she confirms pickups there.
 STAFF_PHONE = "13800000015"
+# The needs list: 张桂英 did a need that is closed; 刘志强 claims needs for the partner unit 安居供热站.
+NEEDS_VOLUNTEER_PHONE = "13800000013"
+NEEDS_UNIT_PHONE = "13800000014"
+NEEDS_UNIT = "安居供热站"
+NEEDS_RESOURCES = {
+    "安居供热站": "冬季暖气免费检修",
+    "兰房物业": "楼道公共设施维修",
+    "爱心驿站公益协会": "助老陪护志愿服务",
+}
 # The volunteer whose order awaits pickup (she has 236 points after the points demo).
 BUYER_PHONE = "13800000011"
 
@@ -138,10 +147,33 @@ def seed(settings: Settings, create_admin) -> list[Login]:
     volunteers = {phone: register(name, phone, grid).member_id for name, phone, grid in VOLUNTEERS}
     volunteer_ids = list(volunteers.values())
     community_admin = members.Login(m.LoginRequest(phone="13800000001", password=PASSWORD)).access_token
+    # 刘志强 works at the partner unit 安居供热站: he claims needs for it.
+    directory.AddOrganizationMember(
+        m.AddOrganizationMemberRequest(
+            request_id=key("org-member", NEEDS_UNIT_PHONE),
+            organization_id=organizations[NEEDS_UNIT],
+            member_id=volunteers[NEEDS_UNIT_PHONE],
+        ),
+        metadata=auth,
+    )
+    needs_tokens = {
+        phone: members.Login(m.LoginRequest(phone=phone, password=PASSWORD)).access_token
+        for phone in (NEEDS_VOLUNTEER_PHONE, NEEDS_UNIT_PHONE)
+    }
     channel.close()
     # The community admin records the past hours and the street admin certifies them: whoever records
     # hours never approves them.
     seed_points(settings, community_admin, home.community_id, volunteer_ids, approver_token=token)
+    seed_needs(
+        settings,
+        community_admin,
+        home.community_id,
+        grids[0].grid_id,
+        needs_tokens[NEEDS_VOLUNTEER_PHONE],
+        needs_tokens[NEEDS_UNIT_PHONE],
+        organizations[NEEDS_UNIT],
+        NEEDS_RESOURCES,
+    )
     market = seed_market(
         settings,
         community_admin,

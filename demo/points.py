@@ -15,6 +15,8 @@ from jifen.points.v1 import activities_pb2 as a
 from jifen.points.v1 import activities_pb2_grpc as a_grpc
 from jifen.points.v1 import ledger_pb2 as ledger
 from jifen.points.v1 import ledger_pb2_grpc as ledger_grpc
+from jifen.points.v1 import needs_pb2 as n
+from jifen.points.v1 import needs_pb2_grpc as n_grpc
 from jifen.points.v1 import rules_pb2 as r
 from jifen.points.v1 import rules_pb2_grpc as r_grpc
 from jifen.settings import Settings
@@ -158,3 +160,62 @@ def _wait_for_accounts(accounts, auth, member_ids: list[str], timeout: float = 3
                 if exc.code() != grpc.StatusCode.NOT_FOUND or time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
+
+
+def seed_needs(
+    settings: Settings,
+    admin_token: str,
+    community_id: str,
+    grid_id: str,
+    volunteer_token: str,
+    unit_member_token: str,
+    unit_id: str,
+    resources: dict[str, str],
+) -> None:
+    """The needs list (问题清单): one closed (its volunteer awarded), one claimed by a partner unit
+    through its member, one open; and what the partner units offer (资源清单)."""
+    channel = grpc.insecure_channel(settings.target("points"))
+    needs = n_grpc.NeedsServiceStub(channel)
+    auth = [("authorization", f"Bearer {admin_token}")]
+
+    def post(key: str, title: str, place: str, points: int, wanted: int, grid: str = "") -> str:
+        return needs.PostNeed(
+            n.PostNeedRequest(
+                request_id=f"demo:need:{key}",
+                community_id=community_id,
+                grid_id=grid,
+                place=place,
+                title=title,
+                category="environment",
+                points=points,
+                wanted=wanted,
+            ),
+            metadata=auth,
+        ).need.need_id
+
+    done = post("clutter", "楼道堆物清理", "张苏滩社区 3 号楼", 20, 1, grid_id)
+    needs.ClaimNeed(
+        n.ClaimNeedRequest(request_id="demo:claim:clutter", need_id=done),
+        metadata=[("authorization", f"Bearer {volunteer_token}")],
+    )
+    needs.CloseNeed(
+        n.CloseNeedRequest(request_id="demo:close:clutter", need_id=done, result="已清理 3 处堆物，通道畅通"),
+        metadata=auth,
+    )
+    heating = post("heating", "独居老人家暖气检修", "张苏滩社区 7 号楼 2 单元", 30, 1, grid_id)
+    needs.ClaimNeed(
+        n.ClaimNeedRequest(request_id="demo:claim:heating", need_id=heating, organization_id=unit_id),
+        metadata=[("authorization", f"Bearer {unit_member_token}")],
+    )
+    post("lights", "小区路灯不亮", "张苏滩社区北门", 10, 2)
+    for unit_name, title in resources.items():
+        needs.PutResource(
+            n.PutResourceRequest(
+                request_id=f"demo:resource:{unit_name}",
+                community_id=community_id,
+                unit_name=unit_name,
+                title=title,
+            ),
+            metadata=auth,
+        )
+    channel.close()

@@ -15,6 +15,7 @@ from jifen.caller import ADMIN, Caller, Grant
 from jifen.clock import utcnow
 from jifen.points.v1 import activities_pb2 as ap
 from jifen.points.v1 import ledger_pb2 as lp
+from jifen.points.v1 import needs_pb2 as np
 from jifen.points.v1 import reports_pb2 as rep
 from jifen.points.v1 import rules_pb2 as rp
 from jifen.tables import IDEMPOTENCY_KEYS, OUTBOX
@@ -338,3 +339,134 @@ def test_a_monthly_summary_over_a_bad_range_or_scope_is_refused_naming_the_field
         invalid,
         "to_month",
     )
+
+
+def need_counts(town):
+    engine = sa.create_engine(town.settings.points_db_url)
+    with engine.connect() as conn:
+        found = {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for t in (
+                tables.needs,
+                tables.need_claims,
+                tables.need_notes,
+                tables.need_awards,
+                tables.resources,
+                tables.entries,
+                OUTBOX,
+                IDEMPOTENCY_KEYS,
+            )
+        }
+    engine.dispose()
+    return found
+
+
+def test_bad_needs_claims_closes_and_resources_are_refused_naming_the_field_and_change_nothing(points_town):
+    town = points_town
+    admin = town.token(town.admin("m-admin"))
+    volunteer = town.token(town.register("m-vol"))
+    good = {"request_id": "x", "community_id": HOME, "title": "楼道堆物清理", "points": 10, "wanted": 2}
+    need = town.needs.PostNeed(np.PostNeedRequest(**{**good, "request_id": "good"}), metadata=admin).need
+    before = need_counts(town)
+    invalid = grpc.StatusCode.INVALID_ARGUMENT
+    past = to_timestamp(utcnow() - timedelta(hours=1))
+    for changes, field in (
+        ({"title": "  "}, "title"),
+        ({"title": "长" * 101}, "title"),
+        ({"points": -5}, "points"),
+        ({"points": 2_000_000}, "points"),
+        ({"wanted": 0}, "wanted"),
+        ({"wanted": -1}, "wanted"),
+        ({"deadline": past}, "deadline"),
+        ({"community_id": ""}, "community_id"),
+        ({"description": "字" * 2001}, "description"),
+    ):
+        message = refused(
+            town.needs.PostNeed, np.PostNeedRequest(**{**good, **changes}), admin, invalid, field
+        )
+        assert not message.isascii(), message
+    refused(town.needs.ClaimNeed, np.ClaimNeedRequest(request_id="c"), volunteer, invalid, "need_id")
+    refused(
+        town.needs.ClaimNeed,
+        np.ClaimNeedRequest(request_id="c", need_id="no-such-need"),
+        volunteer,
+        grpc.StatusCode.NOT_FOUND,
+    )
+    refused(
+        town.needs.CloseNeed,
+        np.CloseNeedRequest(request_id="c", need_id=need.need_id, result=" "),
+        admin,
+        invalid,
+        "result",
+    )
+    refused(
+        town.needs.CloseNeed,
+        np.CloseNeedRequest(request_id="c", need_id=need.need_id, result="好", member_ids=[""]),
+        admin,
+        invalid,
+        "member_ids",
+    )
+    refused(
+        town.needs.CloseNeed,
+        np.CloseNeedRequest(request_id="c2", need_id=need.need_id, result="好", member_ids=["m-nobody"]),
+        admin,
+        grpc.StatusCode.NOT_FOUND,
+    )
+    refused(
+        town.needs.RejectClaim,
+        np.RejectClaimRequest(request_id="r", need_id=need.need_id, claim_id=""),
+        admin,
+        invalid,
+        "claim_id",
+    )
+    refused(
+        town.needs.RejectClaim,
+        np.RejectClaimRequest(request_id="r2", need_id=need.need_id, claim_id="no-such-claim"),
+        admin,
+        grpc.StatusCode.NOT_FOUND,
+    )
+    refused(
+        town.needs.ReopenNeed,
+        np.ReopenNeedRequest(request_id="o", need_id=need.need_id),
+        admin,
+        grpc.StatusCode.FAILED_PRECONDITION,
+    )
+    refused(
+        town.needs.AddNeedNote,
+        np.AddNeedNoteRequest(request_id="n", need_id=need.need_id, text=""),
+        admin,
+        invalid,
+        "text",
+    )
+    refused(
+        town.needs.ListNeeds, np.ListNeedsRequest(community_id=HOME, status=99), volunteer, invalid, "status"
+    )
+    refused(town.needs.ListNeeds, np.ListNeedsRequest(), volunteer, invalid, "community_id")
+    refused(
+        town.needs.PutResource,
+        np.PutResourceRequest(request_id="p", community_id=HOME, unit_name="", title="讲座"),
+        admin,
+        invalid,
+        "unit_name",
+    )
+    refused(
+        town.needs.PutResource,
+        np.PutResourceRequest(request_id="p2", community_id=HOME, unit_name="银行", title=""),
+        admin,
+        invalid,
+        "title",
+    )
+    refused(
+        town.needs.DeleteResource,
+        np.DeleteResourceRequest(request_id="d", resource_id="no-such"),
+        admin,
+        grpc.StatusCode.NOT_FOUND,
+    )
+    start, end = to_timestamp(utcnow()), to_timestamp(utcnow() - timedelta(days=1))
+    for fields, field in (
+        ({"community_id": HOME}, "period_start"),
+        ({"community_id": HOME, "period_start": start, "period_end": end}, "period_end"),
+        ({"period_start": end, "period_end": start}, "community_id"),
+    ):
+        refused(town.needs.GetNeedsReport, np.GetNeedsReportRequest(**fields), admin, invalid, field)
+    assert need_counts(town) == before

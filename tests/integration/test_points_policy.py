@@ -27,6 +27,7 @@ from jifen.caller import ADMIN, MEMBER_ROLES, SERVICE, STAFF, Caller, Grant, ser
 from jifen.clock import utcnow
 from jifen.points.v1 import activities_pb2 as act
 from jifen.points.v1 import ledger_pb2 as led
+from jifen.points.v1 import needs_pb2 as nee
 from jifen.points.v1 import reports_pb2 as rep
 from jifen.points.v1 import rules_pb2 as rul
 from jifen.policy import rpc_names
@@ -101,6 +102,21 @@ EXPECTED = {
     "LedgerService/GetLeaderboard": MEMBERS,
     # HOME's figures: its admins and its street's.
     "ReportsService/GetMonthlySummary": HOME_ADMINS,
+    # The needs list of HOME: admins post, reject, close and reopen; any member reads; the members
+    # of HOME claim for themselves (the street admin lives in OTHER); the target, who claimed the
+    # need, and admins write progress notes.
+    "NeedsService/PostNeed": HOME_ADMINS,
+    "NeedsService/ListNeeds": MEMBERS,
+    "NeedsService/GetNeed": MEMBERS,
+    "NeedsService/ClaimNeed": {"self", "volunteer", "staff", "grid_worker", "admin", "organiser"},
+    "NeedsService/RejectClaim": HOME_ADMINS,
+    "NeedsService/AddNeedNote": {"self"} | HOME_ADMINS,
+    "NeedsService/CloseNeed": HOME_ADMINS,
+    "NeedsService/ReopenNeed": HOME_ADMINS,
+    "NeedsService/PutResource": HOME_ADMINS,
+    "NeedsService/DeleteResource": HOME_ADMINS,
+    "NeedsService/ListResources": MEMBERS,
+    "NeedsService/GetNeedsReport": HOME_ADMINS,
 }
 
 TARGET = "m-target"
@@ -138,6 +154,7 @@ class World:
     activity_id: str
     record_id: str
     hold_id: str
+    need_id: str
     # Callers outside the matrix: admins who record hours that the matrix's callers then decide.
     recorders: dict[str, list[tuple[str, str]]]
     days_back: itertools.count
@@ -221,6 +238,42 @@ class World:
         recorded by another admin and on a day of its own, so it is not flagged."""
         return self.record(self.ended(days_back=next(self.days_back)))
 
+    def need(self, wanted: int = 1) -> str:
+        return self.town.needs.PostNeed(
+            nee.PostNeedRequest(
+                request_id=rid(),
+                community_id=HOME,
+                grid_id=GRID,
+                title="楼道堆物清理",
+                points=5,
+                wanted=wanted,
+            ),
+            metadata=self.as_("admin"),
+        ).need.need_id
+
+    def claimed_need(self) -> tuple[str, str]:
+        """A need of HOME the target claimed; its id and the claim's."""
+        claimed = self.town.needs.ClaimNeed(
+            nee.ClaimNeedRequest(request_id=rid(), need_id=self.need(wanted=2)), metadata=self.as_("self")
+        ).need
+        return claimed.need_id, claimed.claims[0].claim_id
+
+    def closed_need(self) -> str:
+        need_id, _ = self.claimed_need()
+        self.town.needs.CloseNeed(
+            nee.CloseNeedRequest(request_id=rid(), need_id=need_id, result="已办结"),
+            metadata=self.as_("admin"),
+        )
+        return need_id
+
+    def resource(self) -> str:
+        return self.town.needs.PutResource(
+            nee.PutResourceRequest(
+                request_id=rid(), community_id=HOME, unit_name="建设银行网点", title="理财讲座"
+            ),
+            metadata=self.as_("admin"),
+        ).resource.resource_id
+
     def hold(self) -> str:
         hold_id = f"red-{rid()}"
         self.town.ledger.Hold(
@@ -262,9 +315,10 @@ def world(points_town: PointsTown, tmp_path) -> World:
         "recorder": town.token(town.admin("m-recorder", HOME)),
         "other_recorder": town.token(town.admin("m-other-recorder", OTHER)),
     }
-    world = World(town, callers, tokens, engine, "", "", "", recorders, itertools.count(1))
+    world = World(town, callers, tokens, engine, "", "", "", "", recorders, itertools.count(1))
     world.activity_id = world.ended()
     world.record_id = world.record(world.activity_id)
+    world.need_id = world.need()
     town.ledger.Award(
         led.AwardRequest(request_id=rid(), member_id=TARGET, points=AWARDED, reason="志愿服务表彰"),
         metadata=world.as_("admin"),
@@ -401,6 +455,39 @@ def requests(world: World) -> dict[str, Callable[[], object]]:
         "ReportsService/GetMonthlySummary": lambda: rep.GetMonthlySummaryRequest(
             community_id=HOME, from_month="2026-01", to_month="2026-12"
         ),
+        "NeedsService/PostNeed": lambda: nee.PostNeedRequest(
+            request_id=rid(),
+            community_id=HOME,
+            title="修理路灯",
+            points=10,
+            wanted=2,
+            deadline=ts(timedelta(days=7)),
+        ),
+        "NeedsService/ListNeeds": lambda: nee.ListNeedsRequest(community_id=HOME),
+        "NeedsService/GetNeed": lambda: nee.GetNeedRequest(need_id=world.need_id),
+        "NeedsService/ClaimNeed": lambda: nee.ClaimNeedRequest(request_id=rid(), need_id=world.need()),
+        "NeedsService/RejectClaim": lambda: nee.RejectClaimRequest(
+            request_id=rid(), **dict(zip(("need_id", "claim_id"), world.claimed_need(), strict=True))
+        ),
+        "NeedsService/AddNeedNote": lambda: nee.AddNeedNoteRequest(
+            request_id=rid(), need_id=world.claimed_need()[0], text="已联系物业"
+        ),
+        "NeedsService/CloseNeed": lambda: nee.CloseNeedRequest(
+            request_id=rid(), need_id=world.claimed_need()[0], result="已清理完毕"
+        ),
+        "NeedsService/ReopenNeed": lambda: nee.ReopenNeedRequest(
+            request_id=rid(), need_id=world.closed_need()
+        ),
+        "NeedsService/PutResource": lambda: nee.PutResourceRequest(
+            request_id=rid(), community_id=HOME, unit_name="建设银行网点", title="反诈讲座"
+        ),
+        "NeedsService/DeleteResource": lambda: nee.DeleteResourceRequest(
+            request_id=rid(), resource_id=world.resource()
+        ),
+        "NeedsService/ListResources": lambda: nee.ListResourcesRequest(community_id=HOME),
+        "NeedsService/GetNeedsReport": lambda: nee.GetNeedsReportRequest(
+            community_id=HOME, period_start=ts(-timedelta(days=30)), period_end=ts(timedelta(days=1))
+        ),
     }
 
 
@@ -414,6 +501,7 @@ def stub_for(world: World, service: str):
         "RulesService": world.town.rules,
         "LedgerService": world.town.ledger,
         "ReportsService": world.town.reports,
+        "NeedsService": world.town.needs,
     }[service]
 
 

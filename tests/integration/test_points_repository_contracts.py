@@ -22,6 +22,7 @@ from services.points.domain.audit_trail import (
 )
 from services.points.domain.hours import APPROVED, PENDING, REJECTED, HourRecord
 from services.points.domain.ledger import ACTIVE, CAPTURED, FROZEN, HELD, Account, Entry, Hold, Lot
+from services.points.domain.need import Need, Resource
 from services.points.domain.people import CommunityCopy, MemberCopy
 from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
 from tests.integration.points_places import HOME, OTHER
@@ -808,3 +809,73 @@ def test_approved_hours_of_communities_are_read_by_when_their_activity_started(r
             "h-3",
         ]
         assert tx.rules.approved_hours([], NOW - 30 * day, NOW) == []
+
+
+# --- the needs list and the resource list ---
+
+
+def a_need(need_id: str, community: CommunityCopy = HOME, grid: str = "gr-1", minutes: int = 0):
+
+    return Need(
+        id=need_id,
+        community_id=community.id,
+        grid_id=grid,
+        place="3 号楼",
+        title="楼道堆物清理",
+        description="",
+        category="environment",
+        points=20,
+        wanted=2,
+        deadline=None,
+        posted_by="admin-a",
+        posted_at=NOW + timedelta(minutes=minutes),
+    )
+
+
+def test_a_need_keeps_its_claims_notes_close_and_awards(uow):
+    with committed(uow) as tx:
+        tx.needs.add(a_need("n-1"))
+        tx.needs.add(a_need("n-2", OTHER, minutes=1))
+    with committed(uow) as tx:
+        need = tx.needs.get("n-1", lock=True)
+        need.claim("c-1", "m-1", "", "", NOW + timedelta(minutes=2))
+        need.claim("c-2", "m-2", "org-1", "安居供热站", NOW + timedelta(minutes=3))
+        need.note("x-1", "m-1", "已联系物业", NOW + timedelta(minutes=4))
+        tx.needs.save(need)
+    with committed(uow) as tx:
+        need = tx.needs.get("n-1", lock=True)
+        assert [(c.id, c.organization_name, c.active) for c in need.claims] == [
+            ("c-1", "", True),
+            ("c-2", "安居供热站", True),
+        ]
+        assert [n.text for n in need.notes] == ["已联系物业"]
+        need.reject("c-1")
+        need.close("已清理", ("m-2",), NOW + timedelta(minutes=5))
+        tx.needs.save(need)
+        tx.needs.note_award("n-1", "m-2", "e-1", NOW)
+    with uow() as tx:
+        need = tx.needs.get("n-1")
+        assert need.closed and need.result == "已清理" and need.closed_at == NOW + timedelta(minutes=5)
+        assert [c.member_id for c in need.active_claims] == ["m-2"]
+        assert tx.needs.awarded("n-1") == {"m-2"} and tx.needs.awarded("n-2") == set()
+        assert [n.id for n in tx.needs.list(HOME.id)] == ["n-1"]
+        assert tx.needs.list(HOME.id, "gr-other") == []
+        assert [n.id for n in tx.needs.posted_between(OTHER.id, NOW, NOW + timedelta(minutes=2))] == ["n-2"]
+        assert tx.needs.get("n-none") is None
+
+
+def test_a_resource_is_put_changed_listed_and_deleted(uow):
+
+    first = Resource("r-1", HOME.id, "安居供热站", "暖气检修", "", "", NOW)
+    with committed(uow) as tx:
+        tx.resources.put(first)
+        tx.resources.put(Resource("r-2", OTHER.id, "兰房物业", "公共设施维修", "", "", NOW))
+    with committed(uow) as tx:
+        tx.resources.put(replace(first, title="冬季暖气检修", contact="8888"))
+    with committed(uow) as tx:
+        assert [(r.id, r.title, r.contact) for r in tx.resources.of_community(HOME.id)] == [
+            ("r-1", "冬季暖气检修", "8888")
+        ]
+        tx.resources.delete("r-2")
+    with uow() as tx:
+        assert tx.resources.of_community(OTHER.id) == [] and tx.resources.get("r-2") is None

@@ -8,6 +8,8 @@ from jifen.points.v1 import activities_pb2 as apb
 from jifen.points.v1 import activities_pb2_grpc as apb_grpc
 from jifen.points.v1 import ledger_pb2 as lpb
 from jifen.points.v1 import ledger_pb2_grpc as lpb_grpc
+from jifen.points.v1 import needs_pb2 as npb
+from jifen.points.v1 import needs_pb2_grpc as npb_grpc
 from jifen.points.v1 import reports_pb2 as reports
 from jifen.points.v1 import reports_pb2_grpc as reports_grpc
 from jifen.points.v1 import rules_pb2 as rpb
@@ -22,6 +24,7 @@ class PointsClient:
         self.channel = open_channel(target)
         self.ledger = lpb_grpc.LedgerServiceStub(self.channel)
         self.activities = apb_grpc.ActivitiesServiceStub(self.channel)
+        self.needs_stub = npb_grpc.NeedsServiceStub(self.channel)
         self.timeout = timeout
 
     def balance(self, who: Credentials, member_id: str = "") -> lpb.Balance:
@@ -232,3 +235,59 @@ class PointsClient:
         if before is not None:
             request.created_before.CopyFrom(to_timestamp(before))
         return list(call(self.ledger.ListAuditEvents, request, who, self.timeout).events)
+
+    # --- The needs list and the resource list ---
+
+    def needs(self, who: Credentials, community_id: str, status: int = 0) -> list[npb.Need]:
+        request = npb.ListNeedsRequest(community_id=community_id, status=status)
+        return list(call(self.needs_stub.ListNeeds, request, who, self.timeout).needs)
+
+    def need(self, who: Credentials, need_id: str) -> npb.Need:
+        request = npb.GetNeedRequest(need_id=need_id)
+        return call(self.needs_stub.GetNeed, request, who, self.timeout).need
+
+    def post_need(self, who: Credentials, request: npb.PostNeedRequest) -> npb.Need:
+        return call(self.needs_stub.PostNeed, request, who, self.timeout).need
+
+    def claim_need(
+        self, who: Credentials, request_id: str, need_id: str, organization_id: str = ""
+    ) -> npb.Need:
+        request = npb.ClaimNeedRequest(
+            request_id=request_id, need_id=need_id, organization_id=organization_id
+        )
+        return call(self.needs_stub.ClaimNeed, request, who, self.timeout).need
+
+    def reject_claim(self, who: Credentials, request_id: str, need_id: str, claim_id: str, reason: str):
+        request = npb.RejectClaimRequest(
+            request_id=request_id, need_id=need_id, claim_id=claim_id, reason=reason
+        )
+        return call(self.needs_stub.RejectClaim, request, who, self.timeout).need
+
+    def note_need(self, who: Credentials, request_id: str, need_id: str, text: str) -> npb.Need:
+        request = npb.AddNeedNoteRequest(request_id=request_id, need_id=need_id, text=text)
+        return call(self.needs_stub.AddNeedNote, request, who, self.timeout).need
+
+    def close_need(self, who: Credentials, request_id: str, need_id: str, result: str):
+        request = npb.CloseNeedRequest(request_id=request_id, need_id=need_id, result=result)
+        return call(self.needs_stub.CloseNeed, request, who, self.timeout)
+
+    def reopen_need(self, who: Credentials, request_id: str, need_id: str, reason: str) -> npb.Need:
+        request = npb.ReopenNeedRequest(request_id=request_id, need_id=need_id, reason=reason)
+        return call(self.needs_stub.ReopenNeed, request, who, self.timeout).need
+
+    def resources(self, who: Credentials, community_id: str) -> list[npb.Resource]:
+        request = npb.ListResourcesRequest(community_id=community_id)
+        return list(call(self.needs_stub.ListResources, request, who, self.timeout).resources)
+
+    def put_resource(self, who: Credentials, request: npb.PutResourceRequest) -> npb.Resource:
+        return call(self.needs_stub.PutResource, request, who, self.timeout).resource
+
+    def delete_resource(self, who: Credentials, request_id: str, resource_id: str) -> None:
+        request = npb.DeleteResourceRequest(request_id=request_id, resource_id=resource_id)
+        call(self.needs_stub.DeleteResource, request, who, self.timeout)
+
+    def needs_report(self, who: Credentials, community_id: str, start: datetime, end: datetime):
+        request = npb.GetNeedsReportRequest(
+            community_id=community_id, period_start=to_timestamp(start), period_end=to_timestamp(end)
+        )
+        return call(self.needs_stub.GetNeedsReport, request, who, self.timeout)

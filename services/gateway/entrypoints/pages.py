@@ -10,11 +10,21 @@ from . import (
     pages_counter,
     pages_grid,
     pages_media,
+    pages_needs,
     pages_organiser,
     pages_volunteer,
 )
 
 router = APIRouter(include_in_schema=False)
-areas = (pages_auth, pages_volunteer, pages_organiser, pages_counter, pages_grid, pages_admin, pages_media)
+areas = (
+    pages_auth,
+    pages_volunteer,
+    pages_needs,
+    pages_organiser,
+    pages_counter,
+    pages_grid,
+    pages_admin,
+    pages_media,
+)
 for area in areas:
     router.include_router(area.router)

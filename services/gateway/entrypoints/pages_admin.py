@@ -9,6 +9,7 @@ from . import (
     pages_admin_activities,
     pages_admin_dashboard,
     pages_admin_market,
+    pages_admin_needs,
     pages_admin_people,
     pages_admin_points,
 )
@@ -27,6 +28,7 @@ for area in (
     pages_admin_activities,
     pages_admin_points,
     pages_admin_market,
+    pages_admin_needs,
     pages_admin_dashboard,
 ):
     router.include_router(area.router)

@@ -168,3 +168,52 @@ def _hours_approved(event: happened.HoursApproved) -> Message:
         ),
         event.approved_at,
     )
+
+
+@to_message.register
+def _need_posted(event: happened.NeedPosted) -> Message:
+    return (
+        "need.posted",
+        events.NeedPosted(
+            need_id=event.need_id,
+            community_id=event.community_id,
+            grid_id=event.grid_id,
+            title=event.title,
+            points=event.points,
+            wanted=event.wanted,
+            posted_at=to_timestamp(event.posted_at),
+        ),
+        event.posted_at,
+    )
+
+
+@to_message.register
+def _need_claimed(event: happened.NeedClaimed) -> Message:
+    return (
+        "need.claimed",
+        events.NeedClaimed(
+            need_id=event.need_id,
+            community_id=event.community_id,
+            claim_id=event.claim_id,
+            member_id=event.member_id,
+            organization_id=event.organization_id,
+            claimed_at=to_timestamp(event.claimed_at),
+        ),
+        event.claimed_at,
+    )
+
+
+@to_message.register
+def _need_closed(event: happened.NeedClosed) -> Message:
+    return (
+        "need.closed",
+        events.NeedClosed(
+            need_id=event.need_id,
+            community_id=event.community_id,
+            result=event.result,
+            awarded_member_ids=list(event.awarded_member_ids),
+            points_each=event.points_each,
+            closed_at=to_timestamp(event.closed_at),
+        ),
+        event.closed_at,
+    )

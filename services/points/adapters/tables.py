@@ -203,3 +203,72 @@ hour_records = sa.Table(
         postgresql_include=["minutes", "member_id"],
     ),
 )
+
+# --- The needs list (问题清单) and the resource list (资源清单). ---
+
+needs = sa.Table(
+    "needs",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("community_id", sa.String(40), nullable=False),
+    sa.Column("grid_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("place", sa.String(100), nullable=False, server_default=""),
+    sa.Column("title", sa.String(100), nullable=False),
+    sa.Column("description", sa.String(2000), nullable=False, server_default=""),
+    sa.Column("category", sa.String(40), nullable=False, server_default=""),
+    sa.Column("points", sa.BigInteger, nullable=False),
+    sa.Column("wanted", sa.Integer, nullable=False),
+    when("deadline", nullable=True),
+    sa.Column("posted_by", sa.String(40), nullable=False),
+    when("posted_at"),
+    sa.Column("closed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("result", sa.String(500), nullable=False, server_default=""),
+    when("closed_at", nullable=True),
+    sa.CheckConstraint("points >= 0", name="ck_needs_points"),
+    sa.CheckConstraint("wanted >= 1", name="ck_needs_wanted"),
+    sa.Index("ix_needs_community_posted", "community_id", "posted_at"),
+)
+
+need_claims = sa.Table(
+    "need_claims",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("need_id", sa.String(40), sa.ForeignKey("needs.id"), nullable=False, index=True),
+    sa.Column("member_id", sa.String(40), nullable=False),
+    sa.Column("organization_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("organization_name", sa.String(100), nullable=False, server_default=""),
+    sa.Column("state", sa.String(16), nullable=False),
+    when("claimed_at"),
+)
+
+need_notes = sa.Table(
+    "need_notes",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("need_id", sa.String(40), sa.ForeignKey("needs.id"), nullable=False, index=True),
+    sa.Column("member_id", sa.String(40), nullable=False),
+    sa.Column("text", sa.String(500), nullable=False),
+    when("written_at"),
+)
+
+# Who was awarded for a need: one row per member and need, so a need never awards anyone twice.
+need_awards = sa.Table(
+    "need_awards",
+    metadata,
+    sa.Column("need_id", sa.String(40), sa.ForeignKey("needs.id"), primary_key=True),
+    sa.Column("member_id", sa.String(40), primary_key=True),
+    sa.Column("entry_id", sa.String(40), nullable=False),
+    when("awarded_at"),
+)
+
+resources = sa.Table(
+    "resources",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("community_id", sa.String(40), nullable=False, index=True),
+    sa.Column("unit_name", sa.String(100), nullable=False),
+    sa.Column("title", sa.String(100), nullable=False),
+    sa.Column("description", sa.String(1000), nullable=False, server_default=""),
+    sa.Column("contact", sa.String(100), nullable=False, server_default=""),
+    when("updated_at"),
+)

@@ -11,6 +11,7 @@ from .activities_repository import SqlActivities, SqlHourRecords
 from .audit_queries import SqlAuditTrail
 from .leaderboard_queries import SqlLeaderboardSums
 from .ledger_repository import SqlLedger
+from .needs_repository import SqlNeeds, SqlResources
 from .outbox_messages import to_message
 from .people_repository import SqlPeople
 from .report_queries import SqlReportSums
@@ -34,3 +35,5 @@ class PointsUnitOfWork(SqlUnitOfWork):
         self.audit_trail = SqlAuditTrail(connection)
         self.activities = SqlActivities(connection)
         self.hours = SqlHourRecords(connection, self.seen)
+        self.needs = SqlNeeds(connection, self.seen)
+        self.resources = SqlResources(connection)

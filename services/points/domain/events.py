@@ -80,3 +80,34 @@ class HoursApproved:
     overridden: bool
     approved_by: str
     approved_at: datetime
+
+
+@dataclass(frozen=True)
+class NeedPosted:
+    need_id: str
+    community_id: str
+    grid_id: str
+    title: str
+    points: int
+    wanted: int
+    posted_at: datetime
+
+
+@dataclass(frozen=True)
+class NeedClaimed:
+    need_id: str
+    community_id: str
+    claim_id: str
+    member_id: str
+    organization_id: str
+    claimed_at: datetime
+
+
+@dataclass(frozen=True)
+class NeedClosed:
+    need_id: str
+    community_id: str
+    result: str
+    awarded_member_ids: tuple[str, ...]
+    points_each: int
+    closed_at: datetime

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from jifen.caller import ADMIN, SERVICE, service_role
-from jifen.points.v1 import activities_pb2, ledger_pb2, reports_pb2, rules_pb2
+from jifen.points.v1 import activities_pb2, ledger_pb2, needs_pb2, reports_pb2, rules_pb2
 from jifen.policy import ANY_MEMBER, rule
 
 ACTIVITIES = activities_pb2.DESCRIPTOR.services_by_name["ActivitiesService"]
 RULES = rules_pb2.DESCRIPTOR.services_by_name["RulesService"]
 LEDGER = ledger_pb2.DESCRIPTOR.services_by_name["LedgerService"]
 REPORTS = reports_pb2.DESCRIPTOR.services_by_name["ReportsService"]
-DESCRIPTORS = [ACTIVITIES, RULES, LEDGER, REPORTS]
+NEEDS = needs_pb2.DESCRIPTOR.services_by_name["NeedsService"]
+DESCRIPTORS = [ACTIVITIES, RULES, LEDGER, REPORTS, NEEDS]
 
 _A = "/jifen.points.v1.ActivitiesService/"
 _R = "/jifen.points.v1.RulesService/"
 _L = "/jifen.points.v1.LedgerService/"
 _P = "/jifen.points.v1.ReportsService/"
+_N = "/jifen.points.v1.NeedsService/"
 
 # Holds move a member's points toward an order: only the market's own identity may place or settle them.
 MARKET = service_role("market")
@@ -83,4 +85,25 @@ POLICY = {
     _P + "GetMonthlySummary": rule(
         ADMIN, scope="community: its admins and its street's admins; street: its street admins"
     ),
+    # --- The needs list and the resource list ---
+    _N + "PostNeed": rule(ADMIN, scope="admin of the community (or its street)"),
+    _N + "ListNeeds": rule(ANY_MEMBER, scope="any member"),
+    _N + "GetNeed": rule(ANY_MEMBER, scope="any member"),
+    _N + "ClaimNeed": rule(
+        ANY_MEMBER,
+        scope="self, a volunteer of the need's community; or for a partner unit the caller belongs to "
+        "(asked of members)",
+    ),
+    _N + "RejectClaim": rule(ADMIN, scope="admin of the need's community (or its street)"),
+    _N + "AddNeedNote": rule(ANY_MEMBER, scope="an active claimant; an admin of the need's community"),
+    _N + "CloseNeed": rule(
+        ADMIN,
+        scope="admin of the need's community; awards its claimants, or members the admin may award; "
+        "never oneself",
+    ),
+    _N + "ReopenNeed": rule(ADMIN, scope="admin of the need's community (or its street)"),
+    _N + "PutResource": rule(ADMIN, scope="admin of the community (or its street)"),
+    _N + "DeleteResource": rule(ADMIN, scope="admin of the resource's community (or its street)"),
+    _N + "ListResources": rule(ANY_MEMBER, scope="any member"),
+    _N + "GetNeedsReport": rule(ADMIN, scope="admin of the community (or its street)"),
 }

@@ -39,6 +39,21 @@ def learn_street(uow: UnitOfWork, street_id: str) -> bool:
     return bool(found)
 
 
+def known_partner_unit(uow: UnitOfWork, member: MemberCopy, organization_id: str) -> str:
+    """The name of a partner unit the member belongs to, asked of members (no member event carries
+    memberships); refused when they do not belong to it."""
+    found = _read_through(uow, lambda d: d.partner_unit(member.id, organization_id, member.street_id))
+    if uow.directory is None and found is None:
+        raise Unavailable(*SYNCING)
+    if found is None:
+        raise FailedPrecondition(
+            "您不是该共建单位的成员，不能代表它认领",
+            "you are not a member of this partner unit",
+            "organization_id",
+        )
+    return found
+
+
 def _read_through(uow: UnitOfWork, ask):
     if uow.directory is None:
         return None

@@ -39,6 +39,9 @@ class Directory(Protocol):
     def community(self, community_id: str) -> CommunityCopy | None: ...
     def communities_of_street(self, street_id: str) -> list[CommunityCopy]: ...
     def member_ids(self, registered_before: datetime) -> list[str]: ...
+    def partner_unit(self, member_id: str, organization_id: str, street_id: str) -> str | None:
+        """The name of the partner unit the member belongs to, or None when they do not belong to it."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -52,6 +55,9 @@ class UnitOfWork(Protocol):
     leaderboard_sums: object
     report_sums: object
     audit_trail: object
+    # The needs list and the resource list (needs/ports.py).
+    needs: object
+    resources: object
     # What a use case did that belongs to no single aggregate; sent with the aggregates' events at commit.
     happenings: Happenings
     # Set in the api: a community or street created a moment ago is read through from members.

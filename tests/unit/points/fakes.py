@@ -16,6 +16,8 @@ from services.points.service.ledger.ports import EntryFilter
 from tests.unit.runtime_fakes import FakeIdempotency, FakeMembersDirectory, FakeOutbox, FakeTransactions
 from tests.unit.runtime_fakes import FakeMemberCopies as FakePeople
 
+from .fake_needs import FakeNeeds, FakeResources
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -217,12 +219,24 @@ class FakeUnitOfWork(FakeTransactions):
         self.activities = activities
         self.hours = hours
         self.audit_trail = FakeAuditTrail(self)
+        self.needs = FakeNeeds()
+        self.resources = FakeResources()
         self.outbox = FakeOutbox()
         self.idempotency = FakeIdempotency()
         # The members service asked directly; None: only what its events brought is known.
         self.directory = None
 
-    STATE = ("people", "ledger", "rules", "activities", "hours", "outbox", "idempotency")
+    STATE = (
+        "people",
+        "ledger",
+        "rules",
+        "activities",
+        "hours",
+        "needs",
+        "resources",
+        "outbox",
+        "idempotency",
+    )
 
 
 class FakeDirectory(FakeMembersDirectory):

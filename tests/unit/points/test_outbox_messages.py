@@ -38,3 +38,14 @@ def test_an_account_records_what_it_posts_and_the_message_is_dated_by_the_entry(
         NOW,
     )
     assert account.pull_events() == []
+
+
+def test_a_need_closed_says_whom_it_awarded_and_how_much_each():
+    event = events.NeedClosed("n1", "co-a", "已清理", ("m1", "m2"), 20, NOW)
+    event_type, message, occurred_at = to_message(event)
+    assert (event_type, list(message.awarded_member_ids), message.points_each, occurred_at) == (
+        "need.closed",
+        ["m1", "m2"],
+        20,
+        NOW,
+    )

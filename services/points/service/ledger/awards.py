@@ -74,16 +74,25 @@ def valid_commendation(name: str, citation: str) -> tuple[str, str]:
     )
 
 
-def post_award(uow: UnitOfWork, actor: Caller, target: MemberCopy, points: int, reason: str, now) -> Entry:
-    """Posts a plain award to the target's account inside the caller's transaction."""
+def post_award(
+    uow: UnitOfWork,
+    actor: Caller,
+    target: MemberCopy,
+    points: int,
+    reason: str,
+    now,
+    source: tuple[str, str] = (FROM_AWARD, ""),
+) -> Entry:
+    """Posts a plain award to the target's account inside the caller's transaction; `source` names
+    what it is for (a need's close passes ("need", need id)), else the award is its own source."""
     rules = uow.rules.in_force(target.community_id, target.street_id, now).rules
     account = locked_account(uow, target.id, now)
     earning = Earning(
         kind=AWARD,
         amount=points,
         reason=reason,
-        source_type=FROM_AWARD,
-        source_id="",
+        source_type=source[0],
+        source_id=source[1],
         lot_expires_at=rules.lot_expiry(now),
         created_by=actor.member_id,
     )
