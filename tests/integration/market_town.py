@@ -75,7 +75,9 @@ class MarketTown:
             metadata=self.token(admin),
         ).item
 
-    def service(self, admin: Caller, shop_id: str, price: int, unit: str = "红星理发店", **details) -> mk.Item:
+    def service(
+        self, admin: Caller, shop_id: str, price: int, unit: str = "红星理发店", **details
+    ) -> mk.Item:
         """A partner unit's service (its places come from its slots)."""
         return self.item(
             admin,
@@ -90,7 +92,13 @@ class MarketTown:
         )
 
     def slot(
-        self, keeper: Caller, item_id: str, starts_at, hours: int = 1, capacity: int = 5, place: str = "社区广场"
+        self,
+        keeper: Caller,
+        item_id: str,
+        starts_at,
+        hours: int = 1,
+        capacity: int = 5,
+        place: str = "社区广场",
     ) -> mk.ServiceSlot:
         request = mk.AddServiceSlotRequest(
             request_id=new_id(), item_id=item_id, place=place, capacity=capacity

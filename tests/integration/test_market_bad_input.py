@@ -773,9 +773,7 @@ def test_a_redemption_window_that_ends_before_it_starts_is_refused_like_a_stock_
 
 
 def test_a_string_that_is_not_utf8_is_invalid_argument_on_every_mutating_rpc(town: Town):
-    callers = [
-        (caller, lambda caller=caller: town.market.token(caller)) for caller in town.callers.values()
-    ]
+    callers = [(caller, lambda caller=caller: town.market.token(caller)) for caller in town.callers.values()]
     before = counts(town.market)
     tried, wrong = refusals_of_undecodable_requests(town.market.channel, DESCRIPTORS, POLICY, callers)
     assert wrong == [], "\n".join(wrong)
@@ -892,7 +890,9 @@ def service_cases(town: Town, service_id: str, slot_id: str, other_slot_id: str)
     soon = utcnow().replace(microsecond=0) + timedelta(days=2)
 
     def bad_slot(name: str, field: str, **changes) -> Case:
-        return Case(name, "AddServiceSlot", lambda: slot_request(service_id, **changes), "admin", INVALID, field)
+        return Case(
+            name, "AddServiceSlot", lambda: slot_request(service_id, **changes), "admin", INVALID, field
+        )
 
     def booking(name: str, field: str, code=INVALID, **changes) -> Case:
         fields = {"request_id": rid(), "item_id": service_id, "quantity": 1, "slot_id": slot_id}
@@ -911,9 +911,16 @@ def service_cases(town: Town, service_id: str, slot_id: str, other_slot_id: str)
         bad_slot("a negative capacity", "capacity", capacity=-5),
         bad_slot("a slot nowhere", "place", place="  "),
         bad_slot("a place too long", "place", place="地" * 201),
-        bad_slot("a slot ending before it starts", "ends_at", ends_at=to_timestamp(soon - timedelta(hours=1))),
+        bad_slot(
+            "a slot ending before it starts", "ends_at", ends_at=to_timestamp(soon - timedelta(hours=1))
+        ),
         bad_slot("a slot of 25 hours", "ends_at", ends_at=to_timestamp(soon + timedelta(hours=25))),
-        bad_slot("a slot already over", "ends_at", starts_at=at(-timedelta(hours=3)), ends_at=at(-timedelta(hours=2))),
+        bad_slot(
+            "a slot already over",
+            "ends_at",
+            starts_at=at(-timedelta(hours=3)),
+            ends_at=at(-timedelta(hours=2)),
+        ),
         bad_slot("a slot without a start", "starts_at", starts_at=None),
         bad_slot("a slot without an end", "ends_at", ends_at=None),
         bad_slot("a slot starting past the end of time", "starts_at", starts_at=BEYOND_TIME),

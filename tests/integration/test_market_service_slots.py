@@ -140,7 +140,7 @@ def test_an_unconfirmed_booking_expires_after_the_slot_and_releases_its_points(
 
 def test_volunteers_see_only_slots_not_yet_over(market_town: MarketTown, barber):
     town = market_town
-    admin, staff, haircut = barber
+    _, staff, haircut = barber
     first = town.slot(staff, haircut.item_id, SOON + timedelta(hours=2), capacity=2)
     second = town.slot(staff, haircut.item_id, SOON, capacity=3)
     volunteer = town.volunteer("v-look")

@@ -118,7 +118,9 @@ class ItemDetails:
         provider_name = bounded("provider_name", self.provider_name, 60, "服务单位名称")
         if self.kind == SERVICE and not provider_name:
             raise InvalidArgument(
-                "provider_name", "服务类商品请填写提供服务的共建单位", "a service names the partner unit giving it"
+                "provider_name",
+                "服务类商品请填写提供服务的共建单位",
+                "a service names the partner unit giving it",
             )
         image_url = bounded("image_url", self.image_url, 500, "图片地址")
         if image_url and not image_url.startswith(("https://", "http://", "/")):

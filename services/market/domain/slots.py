@@ -31,7 +31,9 @@ def slot_fields(starts_at: datetime | None, ends_at: datetime | None, place: str
         raise InvalidArgument("ends_at", "一个时段不能超过 24 小时", "a slot lasts at most 24 hours")
     if not 1 <= capacity <= MAX_CAPACITY:
         raise InvalidArgument(
-            "capacity", f"每个时段的名额须在 1 到 {MAX_CAPACITY} 之间", f"must be between 1 and {MAX_CAPACITY}"
+            "capacity",
+            f"每个时段的名额须在 1 到 {MAX_CAPACITY} 之间",
+            f"must be between 1 and {MAX_CAPACITY}",
         )
     return bounded("place", place, 200, "服务地点", optional=False)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
-
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -31,6 +30,7 @@ from services.market.service.redemptions.commands import (
 from services.market.service.redemptions.placing import SagaSettings
 
 from .fakes import HOME, NOW, admin_of, member, pickup_limits, staff, volunteer
+
 
 @contextmanager
 def refused(kind: type, zh: str) -> Iterator[None]:

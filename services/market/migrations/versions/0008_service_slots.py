@@ -41,9 +41,7 @@ def upgrade() -> None:
     op.add_column("redemptions", sa.Column("slot_starts_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("redemptions", sa.Column("slot_ends_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("redemptions", sa.Column("slot_place", sa.String(200), nullable=False, server_default=""))
-    op.add_column(
-        "redemptions", sa.Column("provider_name", sa.String(60), nullable=False, server_default="")
-    )
+    op.add_column("redemptions", sa.Column("provider_name", sa.String(60), nullable=False, server_default=""))
 
 
 def downgrade() -> None:

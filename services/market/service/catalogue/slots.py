@@ -40,7 +40,7 @@ def _add(cmd: AddServiceSlot, uow: UnitOfWork, place: str, clock: Clock) -> dict
         raise denied()
     if not item.details.is_service:
         raise FailedPrecondition(
-            f"{item.name}不是服务类商品，不能添加预约时段", f"{item.name} is goods, not a service"
+            f"{item.name}不是服务类商品，不能添加预约时段", "the item is goods, not a service"
         )
     now = clock()
     slot = ServiceSlot(
