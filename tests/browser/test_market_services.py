@@ -34,7 +34,7 @@ def test_a_volunteer_books_a_haircut_slot_and_the_units_staff_confirm_it(site, v
     page.fill("#description", "共享集市：爱心理发，老人优先")
     page.fill("#points_price", "30")
     admin.follow(page.get_by_role("button", name="上架服务"), "service-listed")
-    assert "商品已上架" in page.inner_text("main") and UNIT in page.inner_text("main")
+    assert "服务已上架，请添加预约时段" in page.inner_text("main") and UNIT in page.inner_text("main")
     page.fill("#date", tomorrow())
     page.fill("#starts", "09:00")
     page.fill("#ends", "09:30")

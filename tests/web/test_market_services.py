@@ -127,6 +127,8 @@ def test_a_volunteer_books_a_slot_cancels_and_the_units_staff_confirm_a_booking(
     page = volunteer.get(f"/orders/{order['redemption_id']}").text
     assert f"{tomorrow()} 09:00–09:30" in page and "张苏滩社区广场 3 号摊位" in page
     assert f"{tomorrow()} 09:00–09:30" in volunteer.get("/orders").text
+    booking = volunteer.get(f"/market/items/{service['item_id']}").text
+    assert "预约服务" in booking and "25 分 / 次" in booking and "已约满" in booking
 
     # Full: nobody else gets the place, until a cancellation gives it back.
     full = book()
@@ -158,3 +160,48 @@ def test_a_volunteer_books_a_slot_cancels_and_the_units_staff_confirm_a_booking(
     )
     record = admin.get(f"/api/v1/admin/market/items/{service['item_id']}").json()
     assert [(s["capacity"], s["booked"]) for s in record["slots"]] == [(1, 1)]
+
+
+def test_the_admins_form_lists_a_service_and_its_slot_form_adds_a_slot(admin, barber):
+    csrf = admin.headers["x-csrf-token"]
+    listed = admin.post(
+        f"/admin/market/shops/{barber.shop_id}/items",
+        data={
+            "csrf_token": csrf,
+            "request_id": rid(),
+            "kind": "service",
+            "provider_organization_id": unit_id(admin, barber.shop_id),
+            "name": "量血压",
+            "points_price": "10",
+            "on_sale": "1",
+        },
+    )
+    assert listed.status_code == 303, listed.text
+    page = admin.get(listed.headers["location"]).text
+    assert "服务已上架，请添加预约时段" in page and "爱心驿站公益协会" in page and "还没有预约时段" in page
+    refused = admin.post(
+        f"{listed.headers['location']}/slots",
+        data={
+            "csrf_token": csrf,
+            "request_id": rid(),
+            "date": tomorrow(),
+            "starts": "10:00",
+            "ends": "09:00",
+        },
+    )
+    assert refused.status_code == 422 and "结束时间须晚于开始时间" in refused.text
+    added = admin.post(
+        f"{listed.headers['location']}/slots",
+        data={
+            "csrf_token": csrf,
+            "request_id": rid(),
+            "date": tomorrow(),
+            "starts": "10:00",
+            "ends": "11:00",
+            "place": "社区卫生站",
+            "capacity": "4",
+        },
+    )
+    assert added.status_code == 303, added.text
+    page = admin.get(listed.headers["location"]).text
+    assert "预约时段已添加" in page and f"{tomorrow()} 10:00–11:00" in page and "社区卫生站" in page

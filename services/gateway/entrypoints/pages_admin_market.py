@@ -157,7 +157,8 @@ async def create_item(request: Request, shop_id: str, me: Session = Depends(sess
             form=form,
             request_id=new_id(),
         )
-    return redirect(f"/admin/market/items/{created.item_id}", me.gettext("商品已上架"))
+    listed = me.gettext("服务已上架，请添加预约时段") if created.is_service else me.gettext("商品已上架")
+    return redirect(f"/admin/market/items/{created.item_id}", listed)
 
 
 @router.get("/market/items/{item_id}")
