@@ -205,3 +205,36 @@ def test_the_admins_form_lists_a_service_and_its_slot_form_adds_a_slot(admin, ba
     assert added.status_code == 303, added.text
     page = admin.get(listed.headers["location"]).text
     assert "预约时段已添加" in page and f"{tomorrow()} 10:00–11:00" in page and "社区卫生站" in page
+
+
+def test_a_grid_worker_books_a_slot_for_a_volunteer_of_their_grid(site, admin, barber):
+    service = new_service(admin, barber.shop_id, "理发（代预约）")
+    slot = new_slot(admin, service["item_id"], starts="15:00", ends="15:30").json()
+    grid_worker = signed_in(site, "13800000002")  # 赵明, 张苏滩社区第一网格
+    elderly = next(
+        v for v in grid_worker.get("/api/v1/grid/volunteers").json() if v["phone"].endswith("0014")
+    )
+    page = grid_worker.get(f"/grid/{elderly['member_id']}").text
+    assert "理发（代预约）" in page and "15:00–15:30" in page and "余 2 个名额" in page
+    page = grid_worker.get(f"/grid/{elderly['member_id']}/items/{service['item_id']}").text
+    assert "选择时段" in page and slot["slot_id"] in page
+
+    def book_for(item_id: str, slot_id: str):
+        return grid_worker.post(
+            f"/api/v1/grid/volunteers/{elderly['member_id']}/items/{item_id}/redeem",
+            json={"request_id": rid(), "slot_id": slot_id},
+        )
+
+    # Points refuse (18 available): the order fails and the place goes back to the slot.
+    refused = book_for(service["item_id"], slot["slot_id"])
+    assert refused.status_code == 409 and "积分不足" in refused.text
+    record = admin.get(f"/api/v1/admin/market/items/{service['item_id']}").json()
+    assert [(s["capacity"], s["booked"]) for s in record["slots"]] == [(2, 0)] and record["item"][
+        "stock"
+    ] == 2
+    cheap = new_service(admin, barber.shop_id, "剪指甲（代预约）", points_price="10")
+    cheap_slot = new_slot(admin, cheap["item_id"], starts="15:00", ends="15:30").json()
+    answer = book_for(cheap["item_id"], cheap_slot["slot_id"])
+    assert answer.status_code == 200, answer.text
+    order = answer.json()
+    assert order["member_id"] == elderly["member_id"] and order["slot_place"] == "张苏滩社区广场 3 号摊位"

@@ -46,7 +46,7 @@ def goods_for(
     person = volunteer(services, session, member_id)
     available = services.points.balance(session.credentials, member_id).available
     found = services.market.items(session.credentials, session.caller.community_id)
-    return person, available, [translate.item(i, available) for i in found]
+    return person, available, [with_slots(services, session, translate.item(i, available)) for i in found]
 
 
 def item_for(
