@@ -238,3 +238,8 @@ def test_a_grid_worker_books_a_slot_for_a_volunteer_of_their_grid(site, admin, b
     assert answer.status_code == 200, answer.text
     order = answer.json()
     assert order["member_id"] == elderly["member_id"] and order["slot_place"] == "张苏滩社区广场 3 号摊位"
+    detail = admin.get(f"/admin/market/orders/{order['redemption_id']}").text
+    assert f"{tomorrow()} 15:00–15:30" in detail and "张苏滩社区广场 3 号摊位" in detail
+    assert admin.get(f"/api/v1/admin/market/orders/{order['redemption_id']}").json()["slot_place"] == (
+        "张苏滩社区广场 3 号摊位"
+    )

@@ -513,4 +513,7 @@ def _order(value: mpb.Redemption, shop_names: dict[str, str]) -> views_market.Or
         collected_at=when(value, "collected_at"),
         cancel_reason=value.cancel_reason,
         cancellable=value.status == mpb.REDEMPTION_STATUS_AWAITING_PICKUP,
+        slot_starts_at=when(value, "slot_starts_at"),
+        slot_ends_at=when(value, "slot_ends_at"),
+        slot_place=value.slot_place,
     )

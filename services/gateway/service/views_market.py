@@ -104,6 +104,10 @@ class Order(BaseModel):
     collected_at: datetime | None
     cancel_reason: str
     cancellable: bool
+    # A service's booking: when and where.
+    slot_starts_at: datetime | None = None
+    slot_ends_at: datetime | None = None
+    slot_place: str = ""
 
 
 class Orders(BaseModel):
