@@ -950,6 +950,14 @@ def service_cases(town: Town, service_id: str, slot_id: str, other_slot_id: str)
             "initial_stock",
         ),
         Case(
+            "goods naming a service provider",
+            "CreateItem",
+            lambda: item_request(town, provider_name="红星理发店"),
+            "admin",
+            INVALID,
+            "provider_name",
+        ),
+        Case(
             "an item of an unknown kind",
             "CreateItem",
             lambda: item_request(town, kind=99),

@@ -122,6 +122,12 @@ class ItemDetails:
                 "服务类商品请填写提供服务的共建单位",
                 "a service names the partner unit giving it",
             )
+        if self.kind == GOODS and (provider_name or self.provider_organization_id.strip()):
+            raise InvalidArgument(
+                "provider_name",
+                "实物商品没有服务单位，捐赠单位请选在“捐赠单位”中",
+                "goods have no service provider",
+            )
         image_url = bounded("image_url", self.image_url, 500, "图片地址")
         if image_url and not image_url.startswith(("https://", "http://", "/")):
             raise InvalidArgument(

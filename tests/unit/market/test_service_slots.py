@@ -183,6 +183,12 @@ def test_goods_take_no_slot_and_services_no_restock(uow, points, clock):
         items.update_item(UpdateItem("u-1", ADMIN, item.id, ("kind",), HAIRCUT), uow, clock)
 
 
+def test_goods_name_no_service_provider(uow, clock):
+    goods = ItemDetails(name="毛巾", points_price=5, provider_name="红星理发店")
+    with refused(InvalidArgument, "实物商品没有服务单位"):
+        items.create_item(CreateItem("ci-g", ADMIN, UNIT_SHOP.id, goods), uow, clock)
+
+
 def test_a_service_is_created_with_its_unit_and_no_stock(uow, clock):
     with refused(InvalidArgument, "共建单位"):
         service(uow, clock, replace(HAIRCUT, provider_name=""))
