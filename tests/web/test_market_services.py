@@ -205,6 +205,28 @@ def test_the_admins_form_lists_a_service_and_its_slot_form_adds_a_slot(admin, ba
     assert added.status_code == 303, added.text
     page = admin.get(listed.headers["location"]).text
     assert "预约时段已添加" in page and f"{tomorrow()} 10:00–11:00" in page and "社区卫生站" in page
+    edit = admin.get(f"{listed.headers['location']}/edit").text
+    assert "兑换积分（每次）" in edit and "库存预警线" not in edit
+    saved = admin.post(
+        listed.headers["location"],
+        data={
+            "csrf_token": csrf,
+            "request_id": rid(),
+            "name": "量血压",
+            "points_price": "12",
+            "on_sale": "1",
+        },
+    )
+    assert saved.status_code == 303, saved.text
+    item = admin.get(f"/api/v1/admin/market/items/{listed.headers['location'].rsplit('/', 1)[1]}").json()[
+        "item"
+    ]
+    assert (item["points_price"], item["stock"], item["low_stock"], item["is_service"]) == (
+        12,
+        4,
+        False,
+        True,
+    )
 
 
 def test_a_grid_worker_books_a_slot_for_a_volunteer_of_their_grid(site, admin, barber):

@@ -243,6 +243,9 @@ def update_item(
 ) -> views_market.Item:
     found = _own_item(services, me, item_id)
     fields = _item_fields(me, form)
+    if found.kind == mpb.ITEM_KIND_SERVICE:
+        # A service's places are its slots': no stock warning, and no cap but the slots' own.
+        fields.update(low_stock_threshold=0, stock_cap=found.stock_cap)
     if image is not None:
         check_image(me, image)
     key = _key(me, request_id)
