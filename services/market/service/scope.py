@@ -62,3 +62,4 @@ def may_see_redemption(caller: Caller, uow: UnitOfWork, redemption: Redemption) 
     if staff_shop_id(caller) == redemption.shop_id and caller.community_id == redemption.community_id:
         return True
     return administers(caller, uow, redemption.community_id)
+

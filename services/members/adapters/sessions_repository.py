@@ -49,4 +49,6 @@ class SqlRefreshTokens:
         )
 
     def forget_expired(self, member_id: str, now: datetime) -> None:
-        self.connection.execute(refresh_tokens.delete().where(c.member_id == member_id, c.expires_at <= now))
+        self.connection.execute(
+            refresh_tokens.delete().where(c.member_id == member_id, c.expires_at <= now)
+        )

@@ -36,7 +36,9 @@ def upgrade() -> None:
         .where(REDEMPTIONS.c.status.in_(("reserving", "awaiting_pickup")), REDEMPTIONS.c.code_hash != "")
     )
     if open_orders:
-        connection.execute(sa.update(SECRETS).where(SECRETS.c.name == "pickup").values(name="pickup-legacy"))
+        connection.execute(
+            sa.update(SECRETS).where(SECRETS.c.name == "pickup").values(name="pickup-legacy")
+        )
     else:
         connection.execute(sa.delete(SECRETS).where(SECRETS.c.name == "pickup"))
 
