@@ -188,6 +188,11 @@ def seed(settings: Settings, create_admin) -> list[Login]:
     # Shown once: the market keeps only its hash. Staff type it in at the counter (核销).
     code = market.pickup_code or "请在“我的兑换”中出示二维码"
     print(f"{buyer}的兑换单：{DEMO_ORDER} ×1，待领取，核销码 {code}（{SHOP}店员核销）", flush=True)
+    print(
+        f"共享集市：{market.market_day}，三家共建单位的服务共 {market.market_slots} 个预约时段"
+        "（积分超市中可预约）",
+        flush=True,
+    )
     staff_name = next(name for name, phone, _ in VOLUNTEERS if phone == STAFF_PHONE)
     print(
         f"{staff_name}登录时还是志愿者；任命为店员后刷新登录（RefreshToken），无需重新登录，"

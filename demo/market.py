@@ -1,4 +1,5 @@
-"""The market part of `jifen up --demo`: 张苏滩积分超市, its goods, a shop assistant and one open order.
+"""The market part of `jifen up --demo`: 张苏滩积分超市, its goods, a shop assistant and one open order;
+and a shared-market day (共享集市) with three partner units' services to book by time slot.
 
 Like the other parts it goes through the public gRPC contracts, as the community admin would. The
 market learns members and communities only from the members service's events, so every call that
@@ -10,7 +11,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import grpc
 
@@ -19,6 +22,7 @@ from jifen.market.v1 import market_pb2_grpc as mk_grpc
 from jifen.members.v1 import members_pb2 as m
 from jifen.members.v1 import members_pb2_grpc as m_grpc
 from jifen.settings import Settings
+from jifen.timestamps import to_timestamp
 
 T = TypeVar("T")
 
@@ -56,6 +60,63 @@ GOODS = (
     Goods("牙膏", "120g 含氟牙膏", 30, 60),
     Goods("理发券", "社区服务中心理发一次，凭券到店", 50, 30, donor="安居供热站"),
 )
+
+
+@dataclass(frozen=True)
+class Service:
+    """A partner unit's service at the shared market, given at the unit's own stall (its own shop)."""
+
+    unit: str
+    name: str
+    description: str
+    points_price: int
+    stall: str
+    # (start, end) on the market day, Beijing time, and the places of each slot.
+    slots: tuple[tuple[str, str], ...]
+    capacity: int
+
+
+SHARED_MARKET_DAY = 5  # 每月 5 日共享集市
+SERVICES = (
+    Service(
+        "爱心驿站公益协会",
+        "爱心理发",
+        "志愿理发师现场理发，老人优先",
+        40,
+        "张苏滩社区广场 1 号摊位",
+        (("09:00", "10:00"), ("10:00", "11:00"), ("14:00", "15:00")),
+        5,
+    ),
+    Service(
+        "安居供热站",
+        "暖气检修咨询",
+        "供热站师傅讲解暖气放气、漏水处理，可预约上门检查",
+        35,
+        "张苏滩社区广场 2 号摊位",
+        (("09:00", "10:30"), ("14:00", "15:30")),
+        8,
+    ),
+    Service(
+        "兰房物业",
+        "小家电维修",
+        "物业电工现场修理台灯、电水壶、吹风机等小家电",
+        45,
+        "张苏滩社区广场 3 号摊位",
+        (("09:30", "11:30"), ("13:30", "15:30")),
+        6,
+    ),
+)
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def next_market_day(today: date) -> date:
+    """The next 5th of a month, at least a day ahead, so its slots can be booked."""
+    day = today.replace(day=SHARED_MARKET_DAY)
+    if day <= today:
+        day = (day.replace(day=1) + timedelta(days=32)).replace(day=SHARED_MARKET_DAY)
+    return day
+
+
 # item.low_stock goes out when any of them falls this low, so staff restock before a shelf is empty.
 LOW_STOCK = 5
 
@@ -67,6 +128,9 @@ class MarketDemo:
     pickup_code: str
     # What the shop assistant's refreshed token let her see: the orders awaiting pickup at her shop.
     awaiting_at_counter: int = 0
+    # The shared-market day and the number of its slots.
+    market_day: str = ""
+    market_slots: int = 0
 
 
 def seed_market(
@@ -148,10 +212,61 @@ def seed_market(
             metadata=[("authorization", f"Bearer {renewed.access_token}")],
         ).redemptions
         members.Logout(m.LogoutRequest(refresh_token=renewed.refresh_token))
-        return MarketDemo(shop.shop_id, order.pickup_code, len(awaiting))
+        day, slots = _shared_market(market, auth, community_id, organizations)
+        return MarketDemo(shop.shop_id, order.pickup_code, len(awaiting), day.isoformat(), slots)
     finally:
         market_channel.close()
         members_channel.close()
+
+
+def _shared_market(market, auth, community_id: str, organizations: dict[str, str]) -> tuple[date, int]:
+    """Each unit's stall is a shop of its own (its staff confirm its bookings), its service an item
+    whose places come from its slots on the market day."""
+    day = next_market_day(datetime.now(LOCAL).date())
+    added = 0
+    for service in SERVICES:
+        stall = market.CreateShop(
+            mk.CreateShopRequest(
+                request_id=f"demo:stall:{service.unit}",
+                community_id=community_id,
+                name=f"{service.unit}（共享集市）",
+                address=service.stall,
+                opening_hours=f"每月 {SHARED_MARKET_DAY} 日共享集市",
+            ),
+            metadata=auth,
+        ).shop
+        item = market.CreateItem(
+            mk.CreateItemRequest(
+                request_id=f"demo:service:{service.name}",
+                shop_id=stall.shop_id,
+                name=service.name,
+                description=service.description,
+                points_price=service.points_price,
+                kind=mk.ITEM_KIND_SERVICE,
+                provider_organization_id=organizations.get(service.unit, ""),
+                provider_name=service.unit,
+            ),
+            metadata=auth,
+        ).item
+        for starts, ends in service.slots:
+            market.AddServiceSlot(
+                mk.AddServiceSlotRequest(
+                    request_id=f"demo:slot:{service.name}:{starts}",
+                    item_id=item.item_id,
+                    starts_at=to_timestamp(_at(day, starts)),
+                    ends_at=to_timestamp(_at(day, ends)),
+                    place=service.stall,
+                    capacity=service.capacity,
+                ),
+                metadata=auth,
+            )
+            added += 1
+    return day, added
+
+
+def _at(day: date, clock: str) -> datetime:
+    hour, minute = (int(part) for part in clock.split(":"))
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL)
 
 
 def _make_staff(members, auth, member_id: str, shop_id: str) -> None:

@@ -7,6 +7,7 @@ would reach them; the market reaches points with its own service token.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 import grpc
@@ -73,6 +74,38 @@ class MarketTown:
             ),
             metadata=self.token(admin),
         ).item
+
+    def service(
+        self, admin: Caller, shop_id: str, price: int, unit: str = "红星理发店", **details
+    ) -> mk.Item:
+        """A partner unit's service (its places come from its slots)."""
+        return self.item(
+            admin,
+            shop_id,
+            price,
+            0,
+            name=details.pop("name", "理发"),
+            kind=mk.ITEM_KIND_SERVICE,
+            provider_organization_id=details.pop("provider_organization_id", "org-barber"),
+            provider_name=unit,
+            **details,
+        )
+
+    def slot(
+        self,
+        keeper: Caller,
+        item_id: str,
+        starts_at,
+        hours: int = 1,
+        capacity: int = 5,
+        place: str = "社区广场",
+    ) -> mk.ServiceSlot:
+        request = mk.AddServiceSlotRequest(
+            request_id=new_id(), item_id=item_id, place=place, capacity=capacity
+        )
+        request.starts_at.FromDatetime(starts_at)
+        request.ends_at.FromDatetime(starts_at + timedelta(hours=hours))
+        return self.market.AddServiceSlot(request, metadata=self.token(keeper)).slot
 
     def fund(self, member: Caller, points: int) -> None:
         """Awards points by an admin of the member's community, as a commendation would."""

@@ -61,6 +61,7 @@ def counts(town: MarketTown) -> dict[str, int]:
         tables.shops,
         tables.items,
         tables.stock_changes,
+        tables.service_slots,
         tables.redemptions,
         OUTBOX,
         IDEMPOTENCY_KEYS,
@@ -772,9 +773,7 @@ def test_a_redemption_window_that_ends_before_it_starts_is_refused_like_a_stock_
 
 
 def test_a_string_that_is_not_utf8_is_invalid_argument_on_every_mutating_rpc(town: Town):
-    callers = [
-        (caller, lambda caller=caller: town.market.token(caller)) for caller in town.callers.values()
-    ]
+    callers = [(caller, lambda caller=caller: town.market.token(caller)) for caller in town.callers.values()]
     before = counts(town.market)
     tried, wrong = refusals_of_undecodable_requests(town.market.channel, DESCRIPTORS, POLICY, callers)
     assert wrong == [], "\n".join(wrong)
@@ -867,3 +866,144 @@ def test_a_redemption_summary_over_a_bad_range_scope_or_top_n_is_refused_naming_
         assert err.value.code() == INVALID, (fields, err.value.details())
         assert err.value.details().startswith(f"{field}: "), err.value.details()
         assert not err.value.details().isascii(), err.value.details()
+
+
+# --- Services booked by time slot ---
+
+FAILED = grpc.StatusCode.FAILED_PRECONDITION
+
+
+def slot_request(item_id: str, **changes) -> mk.AddServiceSlotRequest:
+    starts = utcnow().replace(microsecond=0) + timedelta(days=2)
+    fields = {
+        "request_id": rid(),
+        "item_id": item_id,
+        "starts_at": to_timestamp(starts),
+        "ends_at": to_timestamp(starts + timedelta(hours=1)),
+        "place": "社区广场",
+        "capacity": 5,
+    }
+    return mk.AddServiceSlotRequest(**{**fields, **changes})
+
+
+def service_cases(town: Town, service_id: str, slot_id: str, other_slot_id: str) -> list[Case]:
+    soon = utcnow().replace(microsecond=0) + timedelta(days=2)
+
+    def bad_slot(name: str, field: str, **changes) -> Case:
+        return Case(
+            name, "AddServiceSlot", lambda: slot_request(service_id, **changes), "admin", INVALID, field
+        )
+
+    def booking(name: str, field: str, code=INVALID, **changes) -> Case:
+        fields = {"request_id": rid(), "item_id": service_id, "quantity": 1, "slot_id": slot_id}
+        return Case(
+            name,
+            "PlaceRedemption",
+            lambda: mk.PlaceRedemptionRequest(**{**fields, **changes}),
+            "volunteer",
+            code,
+            field,
+        )
+
+    return [
+        bad_slot("a slot for no one", "capacity", capacity=0),
+        bad_slot("a slot for a crowd", "capacity", capacity=1001),
+        bad_slot("a negative capacity", "capacity", capacity=-5),
+        bad_slot("a slot nowhere", "place", place="  "),
+        bad_slot("a place too long", "place", place="地" * 201),
+        bad_slot(
+            "a slot ending before it starts", "ends_at", ends_at=to_timestamp(soon - timedelta(hours=1))
+        ),
+        bad_slot("a slot of 25 hours", "ends_at", ends_at=to_timestamp(soon + timedelta(hours=25))),
+        bad_slot(
+            "a slot already over",
+            "ends_at",
+            starts_at=at(-timedelta(hours=3)),
+            ends_at=at(-timedelta(hours=2)),
+        ),
+        bad_slot("a slot without a start", "starts_at", starts_at=None),
+        bad_slot("a slot without an end", "ends_at", ends_at=None),
+        bad_slot("a slot starting past the end of time", "starts_at", starts_at=BEYOND_TIME),
+        bad_slot("a slot without a request id", "request_id", request_id=""),
+        Case(
+            "a slot of an unknown item",
+            "AddServiceSlot",
+            lambda: slot_request(NOWHERE),
+            "admin",
+            NOT_FOUND,
+        ),
+        Case("a slot for goods", "AddServiceSlot", lambda: slot_request(town.item_id), "admin", FAILED),
+        Case(
+            "a service without its partner unit",
+            "CreateItem",
+            lambda: item_request(town, name="理发", initial_stock=0, kind=mk.ITEM_KIND_SERVICE),
+            "admin",
+            INVALID,
+            "provider_name",
+        ),
+        Case(
+            "a service with stock of its own",
+            "CreateItem",
+            lambda: item_request(town, kind=mk.ITEM_KIND_SERVICE, provider_name="红星理发店"),
+            "admin",
+            INVALID,
+            "initial_stock",
+        ),
+        Case(
+            "goods naming a service provider",
+            "CreateItem",
+            lambda: item_request(town, provider_name="红星理发店"),
+            "admin",
+            INVALID,
+            "provider_name",
+        ),
+        Case(
+            "an item of an unknown kind",
+            "CreateItem",
+            lambda: item_request(town, kind=99),
+            "admin",
+            INVALID,
+            "kind",
+        ),
+        booking("booking a service without a slot", "slot_id", slot_id=""),
+        booking("booking two places at once", "quantity", quantity=2),
+        booking("booking a slot of another service", "slot_id", slot_id=other_slot_id),
+        booking("booking a slot that does not exist", "", code=NOT_FOUND, slot_id=NOWHERE),
+        booking("naming a slot for goods", "slot_id", item_id=town.item_id),
+        Case(
+            "slots of no item",
+            "ListServiceSlots",
+            lambda: mk.ListServiceSlotsRequest(item_id=""),
+            "volunteer",
+            INVALID,
+            "item_id",
+        ),
+        Case(
+            "slots of an unknown item",
+            "ListServiceSlots",
+            lambda: mk.ListServiceSlotsRequest(item_id=NOWHERE),
+            "volunteer",
+            NOT_FOUND,
+        ),
+    ]
+
+
+def test_bad_service_slots_and_bookings_are_refused_naming_the_field_and_change_nothing(town: Town):
+    market = town.market
+    admin = town.callers["admin"]
+    soon = utcnow().replace(microsecond=0) + timedelta(days=2)
+    service = market.service(admin, town.shop_id, price=10)
+    other = market.service(admin, town.shop_id, price=10, name="体检")
+    slot = market.slot(admin, service.item_id, soon, capacity=2)
+    other_slot = market.slot(admin, other.item_id, soon, capacity=2)
+    cases = service_cases(town, service.item_id, slot.slot_id, other_slot.slot_id)
+    before = counts(market)
+    wrong = [f"{c.rpc} ({c.name}): {why}" for c in cases if (why := answer(town, c))]
+    assert wrong == [], "\n".join(wrong)
+    assert counts(market) == before
+    # Nothing was booked, and the slot's places are the service's stock.
+    slots = market.market.ListServiceSlots(
+        mk.ListServiceSlotsRequest(item_id=service.item_id), metadata=town.metadata("volunteer")
+    ).slots
+    assert [(s.capacity, s.booked) for s in slots] == [(2, 0)]
+    assert market.get_item(service.item_id, admin).stock == 2

@@ -20,6 +20,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
@@ -97,6 +98,10 @@ GetPickupQr/placed_by_grid_worker       U    U    U    ok   D    D    D    D    
 GetRedemptionSummary                    U    U    U    D    D    D    D    D    D    D    ok   D    ok   D
 UploadItemImage                         U    U    U    D    D    D    D    D    D    D    ok   D    ok   D
 GetItemImage                            U    U    U    ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   D
+AddServiceSlot                          U    U    U    D    D    ok   D    D    D    D    ok   D    ok   D
+ListServiceSlots                        U    U    U    ok   ok   ok   ok   ok   ok   ok   ok   ok   ok   D
+ListServiceSlots/include_past           U    U    U    D    D    ok   D    D    D    D    ok   D    ok   D
+PlaceRedemption/service_slot            U    U    U    ok   D    D    D    D    ok   D    D    D    D    D
 """
 
 
@@ -119,6 +124,7 @@ OTHER_GRID = "gr-home-2"
 PRICE = 10
 FUNDED = 5_000
 STOCK = 1_000
+SLOT_STARTS = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
 PICTURE = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
@@ -145,6 +151,9 @@ class World:
     proxy_id: str = ""
     # A picture of the item, uploaded by the admin.
     image_id: str = ""
+    # A partner unit's service sold at shop A, and one of its slots.
+    service_id: str = ""
+    slot_id: str = ""
 
     def as_(self, name: str) -> list[tuple[str, str]] | None:
         return self.tokens[name]
@@ -223,6 +232,9 @@ def world(market_town: MarketTown, tmp_path) -> World:
         mk.UploadItemImageRequest(request_id=rid(), item_id=item.item_id, image=PICTURE),
         metadata=tokens["admin"],
     ).image_id
+    service = town.service(admin, shop.shop_id, price=PRICE)
+    world.service_id = service.item_id
+    world.slot_id = town.slot(admin, service.item_id, SLOT_STARTS, capacity=1_000).slot_id
     return world
 
 
@@ -303,12 +315,34 @@ def requests(world: World) -> dict[str, Callable[[], object]]:
             request_id=rid(), item_id=world.item_id, image=PICTURE
         ),
         "GetItemImage": lambda: mk.GetItemImageRequest(image_id=world.image_id),
+        "AddServiceSlot": lambda: add_slot_request(world),
+        "ListServiceSlots": lambda: mk.ListServiceSlotsRequest(item_id=world.service_id),
+        "ListServiceSlots/include_past": lambda: mk.ListServiceSlotsRequest(
+            item_id=world.service_id, include_past=True
+        ),
+        # Booking a service's slot: self, or their grid worker for them.
+        "PlaceRedemption/service_slot": lambda: mk.PlaceRedemptionRequest(
+            request_id=rid(),
+            item_id=world.service_id,
+            quantity=1,
+            slot_id=world.slot_id,
+            on_behalf_of_member_id=world.id_of("self"),
+        ),
         "GetPickupQr/placed_by_grid_worker": lambda: mk.GetPickupQrRequest(redemption_id=world.proxy_id),
         # HOME's figures.
         "GetRedemptionSummary": lambda: rp.GetRedemptionSummaryRequest(
             community_id=HOME, from_month="2026-01", to_month="2026-12"
         ),
     }
+
+
+def add_slot_request(world: World) -> mk.AddServiceSlotRequest:
+    request = mk.AddServiceSlotRequest(
+        request_id=rid(), item_id=world.service_id, place="社区广场东侧", capacity=3
+    )
+    request.starts_at.FromDatetime(SLOT_STARTS)
+    request.ends_at.FromDatetime(SLOT_STARTS + timedelta(hours=1))
+    return request
 
 
 def stub_for(world: World, rpc: str):

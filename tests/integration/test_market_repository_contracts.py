@@ -23,6 +23,7 @@ from services.market.domain.redemption import (
     RESERVING,
     Redemption,
 )
+from services.market.domain.slots import ServiceSlot
 from tests.integration.repository_backends import (
     BACKENDS,
     check_idempotency_records,
@@ -256,6 +257,60 @@ def counter(uow):
         tx.items.add(item("oil"))
         tx.items.add(item("tea", "shop-2", community=OTHER))
     return uow
+
+
+def slot(slot_id: str, item_id: str = "haircut", hours: int = 24, capacity: int = 2) -> ServiceSlot:
+    starts = NOW + timedelta(hours=hours)
+    return ServiceSlot(
+        slot_id, item_id, starts, starts + timedelta(hours=1), "社区广场", capacity, 0, "clerk", NOW
+    )
+
+
+def test_service_slots_are_kept_listed_by_start_and_booked_only_up_to_capacity(uow):
+    with committed(uow) as tx:
+        tx.shops.add(shop())
+        tx.items.add(item("haircut", stock=0, kind="service", provider_name="红星理发店"))
+        tx.service_slots.add(slot("s-late", hours=48))
+        tx.service_slots.add(slot("s-early", hours=24))
+        tx.service_slots.add(slot("s-past", hours=-5))
+    with pytest.raises(Conflict), committed(uow) as tx:
+        tx.service_slots.add(slot("s-early"))
+    with committed(uow) as tx:
+        assert tx.items.get("haircut").details.provider_name == "红星理发店"
+        assert tx.service_slots.get("s-early") == slot("s-early")
+        assert tx.service_slots.get("none") is None
+        assert [s.id for s in tx.service_slots.of_item("haircut", NOW, 10)] == ["s-early", "s-late"]
+        assert [s.id for s in tx.service_slots.of_item("haircut", None, 10)] == [
+            "s-past",
+            "s-early",
+            "s-late",
+        ]
+        assert tx.service_slots.of_item("haircut", None, 1)[0].id == "s-past"
+        assert tx.service_slots.book("s-early") == 1
+        assert tx.service_slots.book("s-early") == 0
+        assert tx.service_slots.book("s-early") is None
+        assert tx.service_slots.book("none") is None
+        assert tx.service_slots.release("s-early") == 1
+    with uow() as tx:
+        assert tx.service_slots.get("s-early").booked == 1
+        with pytest.raises(RuntimeError):
+            tx.service_slots.release("s-late")
+
+
+def test_a_booking_keeps_its_slot_time_and_place(counter):
+    uow = counter
+    booked = redemption(
+        "r-slot",
+        slot_id="s-1",
+        slot_starts_at=NOW + timedelta(days=1),
+        slot_ends_at=NOW + timedelta(days=1, hours=1),
+        slot_place="社区广场 3 号摊位",
+        provider_name="红星理发店",
+    )
+    with committed(uow) as tx:
+        tx.redemptions.add(booked)
+    with uow() as tx:
+        assert tx.redemptions.get("r-slot") == booked
 
 
 def test_a_redemption_is_added_once_read_and_saved(counter):

@@ -139,8 +139,13 @@ def test_the_demo_shop_lists_its_goods_and_wang_xiulan_has_an_order_waiting(embe
         )
     market = mk_grpc.MarketServiceStub(client.market_channel)
     token = client.login(demo.BUYER_PHONE, demo.PASSWORD)
-    # A volunteer's shop list defaults to her own community.
-    (shop,) = market.ListShops(mk.ListShopsRequest(), metadata=bearer(token)).shops
+    # A volunteer's shop list defaults to her own community: the supermarket, and the partner units'
+    # stalls at the shared market.
+    shops = market.ListShops(mk.ListShopsRequest(), metadata=bearer(token)).shops
+    assert [s.name for s in shops] == [demo_market.SHOP] + [
+        f"{service.unit}（共享集市）" for service in demo_market.SERVICES
+    ]
+    shop = shops[0]
     assert (shop.name, shop.address, shop.opening_hours) == (
         demo_market.SHOP,
         demo_market.SHOP_ADDRESS,
@@ -171,6 +176,28 @@ def test_the_demo_shop_lists_its_goods_and_wang_xiulan_has_an_order_waiting(embe
         mk.REDEMPTION_STATUS_AWAITING_PICKUP,
     )
     assert order.shop_id == shop.shop_id
+
+
+def test_the_demo_shared_market_day_offers_three_units_services_by_time_slot(embedded):
+    client, process = embedded
+    market = mk_grpc.MarketServiceStub(client.market_channel)
+    token = client.login(demo.BUYER_PHONE, demo.PASSWORD)
+    services = [
+        i
+        for i in market.ListItems(mk.ListItemsRequest(), metadata=bearer(token)).items
+        if i.kind == mk.ITEM_KIND_SERVICE
+    ]
+    assert sorted(i.provider_name for i in services) == sorted(s.unit for s in demo_market.SERVICES)
+    days = set()
+    for item in services:
+        slots = market.ListServiceSlots(
+            mk.ListServiceSlotsRequest(item_id=item.item_id), metadata=bearer(token)
+        ).slots
+        assert slots and all(s.booked == 0 for s in slots)
+        assert item.stock == sum(s.capacity for s in slots)
+        days |= {s.starts_at.ToDatetime(demo_market.LOCAL).date() for s in slots}
+    (day,) = days
+    assert day.day == demo_market.SHARED_MARKET_DAY and f"共享集市：{day.isoformat()}" in process.log()
 
 
 def test_the_demo_shop_assistant_hands_the_towel_over_with_the_printed_code(embedded):

@@ -32,10 +32,20 @@ class MarketClient:
         return call(self.market.GetShop, pb.GetShopRequest(shop_id=shop_id), who, self.timeout).shop
 
     def place(
-        self, who: Credentials, request_id: str, item_id: str, quantity: int, for_member: str = ""
+        self,
+        who: Credentials,
+        request_id: str,
+        item_id: str,
+        quantity: int,
+        for_member: str = "",
+        slot_id: str = "",
     ) -> pb.Redemption:
         request = pb.PlaceRedemptionRequest(
-            request_id=request_id, item_id=item_id, quantity=quantity, on_behalf_of_member_id=for_member
+            request_id=request_id,
+            item_id=item_id,
+            quantity=quantity,
+            on_behalf_of_member_id=for_member,
+            slot_id=slot_id,
         )
         return call(self.market.PlaceRedemption, request, who, self.timeout).redemption
 
@@ -122,6 +132,31 @@ class MarketClient:
             request_id=request_id, item_id=item_id, quantity_delta=delta, reason=reason
         )
         return call(self.market.Restock, request, who, self.timeout).item
+
+    def slots(self, who: Credentials, item_id: str, include_past: bool = False) -> list[pb.ServiceSlot]:
+        """A service's time slots by start (those not yet over, unless include_past)."""
+        request = pb.ListServiceSlotsRequest(item_id=item_id, include_past=include_past)
+        return list(call(self.market.ListServiceSlots, request, who, self.timeout).slots)
+
+    def add_slot(
+        self,
+        who: Credentials,
+        request_id: str,
+        item_id: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        place: str,
+        capacity: int,
+    ) -> pb.ServiceSlot:
+        request = pb.AddServiceSlotRequest(
+            request_id=request_id,
+            item_id=item_id,
+            starts_at=to_timestamp(starts_at),
+            ends_at=to_timestamp(ends_at),
+            place=place,
+            capacity=capacity,
+        )
+        return call(self.market.AddServiceSlot, request, who, self.timeout).slot
 
     def stock_changes(self, who: Credentials, item_id: str) -> list[pb.StockChange]:
         request = pb.ListStockChangesRequest(item_id=item_id, page_size=100)

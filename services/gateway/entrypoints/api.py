@@ -40,6 +40,8 @@ class RequestId(BaseModel):
 class Redeem(BaseModel):
     quantity: int = Field(default=1, ge=1, le=99)
     request_id: str = Field(min_length=1, max_length=100)
+    # A service: the time slot booked (see the item's slots).
+    slot_id: str = Field(default="", max_length=40)
 
 
 class Cancel(BaseModel):
@@ -188,7 +190,9 @@ def market(request: Request, me: Session = Depends(session)):
     "/market/items/{item_id}/redeem", response_model=views.Order, dependencies=mutating, tags=["market"]
 )
 def redeem(item_id: str, body: Redeem, request: Request, me: Session = Depends(session)):
-    return volunteer.redeem(_services(request), me, item_id, body.quantity, body.request_id)
+    return volunteer.redeem(
+        _services(request), me, item_id, body.quantity, body.request_id, slot_id=body.slot_id
+    )
 
 
 @router.get("/me/orders", response_model=list[views.Order], tags=["market"])
@@ -236,7 +240,9 @@ def grid_volunteers(request: Request, q: str = "", me: Session = Depends(session
     tags=["grid"],
 )
 def redeem_for(member_id: str, item_id: str, body: Redeem, request: Request, me: Session = Depends(session)):
-    return grid.redeem_for(_services(request), me, member_id, item_id, body.quantity, body.request_id)
+    return grid.redeem_for(
+        _services(request), me, member_id, item_id, body.quantity, body.request_id, body.slot_id
+    )
 
 
 router.include_router(api_admin.router)

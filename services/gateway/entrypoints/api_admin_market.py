@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from ..service import admin_market, views_market
-from ..service.admin_market import ItemForm, ShopForm
+from ..service import admin_market, views, views_market
+from ..service.admin_market import ItemForm, ShopForm, SlotForm
 from ..service.session import Session
 from .context import checked_call, gateway, session
 
@@ -45,10 +45,26 @@ class ItemDetails(BaseModel):
     sale_ends_at: str = Field(default="", max_length=40)
     donor_organization_id: str = Field(default="", max_length=40)
     on_sale: bool = True
+    # "service" (when creating): a partner unit's service, booked by the time slots added to it.
+    kind: str = Field(default="goods", max_length=10)
+    provider_organization_id: str = Field(default="", max_length=40)
     request_id: str = Field(default="", max_length=100)
 
     def form(self) -> ItemForm:
         return ItemForm(**self.model_dump(exclude={"request_id"}))
+
+
+class NewSlot(BaseModel):
+    # Asia/Shanghai: "2026-12-05", "09:00", "09:30".
+    date: str = Field(default="", max_length=20)
+    starts: str = Field(default="", max_length=10)
+    ends: str = Field(default="", max_length=10)
+    place: str = Field(default="", max_length=300)
+    capacity: str = Field(default="", max_length=20)
+    request_id: str = Field(default="", max_length=100)
+
+    def form(self) -> SlotForm:
+        return SlotForm(**self.model_dump(exclude={"request_id"}))
 
 
 class Restock(BaseModel):
@@ -120,6 +136,11 @@ async def upload_image(item_id: str, request: Request, request_id: str = "", me:
 @router.post("/market/items/{item_id}/restock", response_model=views_market.Item, dependencies=mutating)
 def restock(item_id: str, body: Restock, request: Request, me: Session = Depends(session)):
     return admin_market.restock(_services(request), me, item_id, body.quantity, body.reason, body.request_id)
+
+
+@router.post("/market/items/{item_id}/slots", response_model=views.Slot, dependencies=mutating)
+def add_slot(item_id: str, body: NewSlot, request: Request, me: Session = Depends(session)):
+    return admin_market.add_slot(_services(request), me, item_id, body.form(), body.request_id)
 
 
 @router.get("/market/orders", response_model=views_market.Orders)

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from jifen.ids import new_id
 
 from ..service import admin_market
-from ..service.admin_market import ItemForm, ShopForm
+from ..service.admin_market import ItemForm, ShopForm, SlotForm
 from ..service.errors import ActionError
 from ..service.session import Session
 from .clock_text import local_time
@@ -60,6 +60,18 @@ def item_form(form: dict) -> ItemForm:
         sale_ends_at=form.get("sale_ends_at", ""),
         donor_organization_id=form.get("donor_organization_id", ""),
         on_sale=form.get("on_sale", "") == "1",
+        kind="service" if form.get("kind") == "service" else "goods",
+        provider_organization_id=form.get("provider_organization_id", ""),
+    )
+
+
+def slot_form(form: dict) -> SlotForm:
+    return SlotForm(
+        date=form.get("date", ""),
+        starts=form.get("starts", ""),
+        ends=form.get("ends", ""),
+        place=form.get("place", ""),
+        capacity=form.get("capacity", ""),
     )
 
 
@@ -106,10 +118,12 @@ def update_shop(
 
 
 @router.get("/market/shops/{shop_id}/items/new")
-def new_item(request: Request, shop_id: str, me: Session = Depends(session)):
+def new_item(request: Request, shop_id: str, kind: str = "", me: Session = Depends(session)):
     found = admin_market.shop(services(request), me, shop_id)
     donors = admin_market.donors(services(request), me, found.community_id)
     form = {"on_sale": "1", "limit_period": "none", "initial_stock": "0", "low_stock_threshold": "5"}
+    if kind == "service":
+        form.update(kind="service", low_stock_threshold="0")
     return render(
         request,
         "admin/item_form.html",
@@ -143,7 +157,8 @@ async def create_item(request: Request, shop_id: str, me: Session = Depends(sess
             form=form,
             request_id=new_id(),
         )
-    return redirect(f"/admin/market/items/{created.item_id}", me.gettext("商品已上架"))
+    listed = me.gettext("服务已上架，请添加预约时段") if created.is_service else me.gettext("商品已上架")
+    return redirect(f"/admin/market/items/{created.item_id}", listed)
 
 
 @router.get("/market/items/{item_id}")
@@ -213,6 +228,20 @@ def restock(
             request, "admin/item.html", me, error, record=record, form=form, request_id=new_id()
         )
     return redirect(f"/admin/market/items/{item_id}", me.gettext("库存已更新"))
+
+
+@router.post("/market/items/{item_id}/slots")
+def add_slot(
+    request: Request, item_id: str, form: dict = Depends(checked_form), me: Session = Depends(session)
+):
+    try:
+        admin_market.add_slot(services(request), me, item_id, slot_form(form), form.get("request_id", ""))
+    except ActionError as error:
+        record = admin_market.item(services(request), me, item_id)
+        return form_error(
+            request, "admin/item.html", me, error, record=record, form=form, request_id=new_id()
+        )
+    return redirect(f"/admin/market/items/{item_id}", me.gettext("预约时段已添加"))
 
 
 def _item_values(item) -> dict[str, str]:

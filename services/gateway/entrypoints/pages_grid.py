@@ -54,7 +54,13 @@ def redeem_for(
     services = gateway(request).services
     try:
         placed = grid.redeem_for(
-            services, me, member_id, item_id, quantity_of(form), form.get("request_id", "")
+            services,
+            me,
+            member_id,
+            item_id,
+            quantity_of(form),
+            form.get("request_id", ""),
+            form.get("slot_id", ""),
         )
     except ActionError as error:
         person, available, item = grid.item_for(services, me, member_id, item_id)

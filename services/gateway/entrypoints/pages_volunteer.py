@@ -123,7 +123,12 @@ def redeem(
 ):
     try:
         placed = volunteer.redeem(
-            services(request), me, item_id, quantity_of(form), form.get("request_id", "")
+            services(request),
+            me,
+            item_id,
+            quantity_of(form),
+            form.get("request_id", ""),
+            slot_id=form.get("slot_id", ""),
         )
     except ActionError as error:
         available, item = volunteer.item(services(request), me, item_id)

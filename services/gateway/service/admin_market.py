@@ -8,13 +8,13 @@ orders even where the market lets any member read them (GetShop, GetItem)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from jifen.market.v1 import market_pb2 as mpb
 from jifen.members.v1 import members_pb2 as mempb
 from jifen.proto_enums import enum_names
 
-from . import admin_scope, views_market
+from . import admin_scope, translate, views, views_market
 from .calendar import LOCAL
 from .errors import ActionError, Kind
 from .gateway import Services
@@ -62,6 +62,20 @@ class ItemForm:
     sale_ends_at: str = ""
     donor_organization_id: str = ""
     on_sale: bool = True
+    # "goods", or "service": a partner unit's service booked by time slot (only when creating).
+    kind: str = "goods"
+    provider_organization_id: str = ""
+
+
+@dataclass(frozen=True)
+class SlotForm:
+    """A time slot as typed: a date, a start and an end (Beijing time), the place and the places."""
+
+    date: str = ""
+    starts: str = ""
+    ends: str = ""
+    place: str = ""
+    capacity: str = ""
 
 
 # --- Shops ---
@@ -148,10 +162,47 @@ def item(services: Services, me: Session, item_id: str) -> views_market.ItemReco
     shop_names = {s.shop_id: s.name for s in services.market.shops(who, found.community_id)}
     changes = services.market.stock_changes(who, item_id)
     people = _member_names(services, me, found.community_id, {c.changed_by for c in changes if c.changed_by})
+    slots = []
+    if found.kind == mpb.ITEM_KIND_SERVICE:
+        slots = [translate.slot(s) for s in services.market.slots(who, item_id, include_past=True)]
     return views_market.ItemRecord(
         item=_item(found, shop_names, _organization_names(services, me, found.community_id)),
         changes=[_change(c, people) for c in changes],
+        slots=slots,
     )
+
+
+def add_slot(services: Services, me: Session, item_id: str, form: SlotForm, request_id: str) -> views.Slot:
+    """A time slot of a service; its places are added to the service's stock by the market."""
+    found = _own_item(services, me, item_id)
+    if found.kind != mpb.ITEM_KIND_SERVICE:
+        raise ActionError(Kind.INVALID, me.gettext("只有服务类商品可以添加预约时段"))
+    day = _local_date(me, form.date, "date")
+    starts = _clock_on(me, day, form.starts, "starts")
+    ends = _clock_on(me, day, form.ends, "ends")
+    if ends <= starts:
+        raise ActionError(Kind.INVALID, me.gettext("结束时间须晚于开始时间"), "ends")
+    _required(form.place, "place", me.gettext("请填写服务地点"))
+    capacity = _number(me, form.capacity, "capacity", me.gettext("名额"), 1)
+    added = services.market.add_slot(
+        me.credentials, _key(me, request_id), found.item_id, starts, ends, form.place.strip(), capacity
+    )
+    return translate.slot(added)
+
+
+def _local_date(me: Session, text: str, field: str) -> date:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise ActionError(Kind.INVALID, me.gettext("请按“年-月-日”填写日期"), field) from None
+
+
+def _clock_on(me: Session, day: date, text: str, field: str) -> datetime:
+    try:
+        clock = time.fromisoformat((text or "").strip())
+    except ValueError:
+        raise ActionError(Kind.INVALID, me.gettext("请按“时:分”填写时间"), field) from None
+    return datetime.combine(day, clock, tzinfo=LOCAL)
 
 
 def create_item(
@@ -160,7 +211,24 @@ def create_item(
     """A new item, and its picture when one came with it (checked before anything is written)."""
     found = _own_shop(services, me, shop_id)
     fields = _item_fields(me, form)
-    initial = _number(me, form.initial_stock, "initial_stock", me.gettext("初始库存"), 0)
+    if form.kind == "service":
+        # A service's places come from its slots; the unit giving it is one of the community's.
+        units = _organization_names(services, me, found.community_id)
+        unit = form.provider_organization_id.strip()
+        if unit not in units:
+            raise ActionError(
+                Kind.INVALID, me.gettext("请选择提供服务的共建单位"), "provider_organization_id"
+            )
+        # No low-stock warning: a full slot is told by the slot itself.
+        fields.update(
+            kind=mpb.ITEM_KIND_SERVICE,
+            provider_organization_id=unit,
+            provider_name=units[unit],
+            low_stock_threshold=0,
+        )
+        initial = 0
+    else:
+        initial = _number(me, form.initial_stock, "initial_stock", me.gettext("初始库存"), 0)
     if image is not None:
         check_image(me, image)
     key = _key(me, request_id)
@@ -175,6 +243,9 @@ def update_item(
 ) -> views_market.Item:
     found = _own_item(services, me, item_id)
     fields = _item_fields(me, form)
+    if found.kind == mpb.ITEM_KIND_SERVICE:
+        # A service's places are its slots': no stock warning, and no cap but the slots' own.
+        fields.update(low_stock_threshold=0, stock_cap=found.stock_cap)
     if image is not None:
         check_image(me, image)
     key = _key(me, request_id)
@@ -370,9 +441,7 @@ def _member_names(services: Services, me: Session, community_id: str, wanted: se
 
 
 def _organization_names(services: Services, me: Session, community_id: str) -> dict[str, str]:
-    return {
-        o.organization_id: o.name for o in services.members.organizations(me.credentials, community_id)
-    }
+    return {o.organization_id: o.name for o in services.members.organizations(me.credentials, community_id)}
 
 
 def _shop(value: mpb.Shop, names: dict[str, str]) -> views_market.Shop:
@@ -409,7 +478,9 @@ def _item(value: mpb.Item, shop_names: dict[str, str], organizations: dict[str, 
         donor_name=organizations.get(value.donor_organization_id, ""),
         on_sale=value.status == mpb.ITEM_STATUS_ON_SALE,
         low_stock_level=level,
-        low_stock=value.stock <= level,
+        low_stock=value.kind != mpb.ITEM_KIND_SERVICE and value.stock <= level,
+        is_service=value.kind == mpb.ITEM_KIND_SERVICE,
+        provider_name=value.provider_name,
     )
 
 
@@ -445,4 +516,7 @@ def _order(value: mpb.Redemption, shop_names: dict[str, str]) -> views_market.Or
         collected_at=when(value, "collected_at"),
         cancel_reason=value.cancel_reason,
         cancellable=value.status == mpb.REDEMPTION_STATUS_AWAITING_PICKUP,
+        slot_starts_at=when(value, "slot_starts_at"),
+        slot_ends_at=when(value, "slot_ends_at"),
+        slot_place=value.slot_place,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import translate, views
 from .gateway import Services
 from .session import Session, require
-from .volunteer import redeem
+from .volunteer import redeem, with_slots
 
 
 def volunteers(services: Services, session: Session, query: str = "") -> list[views.Volunteer]:
@@ -27,10 +27,16 @@ def volunteer(services: Services, session: Session, member_id: str) -> views.Vol
 
 
 def redeem_for(
-    services: Services, session: Session, member_id: str, item_id: str, quantity: int, request_id: str
+    services: Services,
+    session: Session,
+    member_id: str,
+    item_id: str,
+    quantity: int,
+    request_id: str,
+    slot_id: str = "",
 ) -> views.Order:
     require(session.is_grid_worker, session)
-    return redeem(services, session, item_id, quantity, request_id, for_member=member_id)
+    return redeem(services, session, item_id, quantity, request_id, for_member=member_id, slot_id=slot_id)
 
 
 def goods_for(
@@ -40,7 +46,7 @@ def goods_for(
     person = volunteer(services, session, member_id)
     available = services.points.balance(session.credentials, member_id).available
     found = services.market.items(session.credentials, session.caller.community_id)
-    return person, available, [translate.item(i, available) for i in found]
+    return person, available, [with_slots(services, session, translate.item(i, available)) for i in found]
 
 
 def item_for(
@@ -48,4 +54,5 @@ def item_for(
 ) -> tuple[views.Volunteer, int, views.Item]:
     person = volunteer(services, session, member_id)
     available = services.points.balance(session.credentials, member_id).available
-    return person, available, translate.item(services.market.item(session.credentials, item_id), available)
+    found = translate.item(services.market.item(session.credentials, item_id), available)
+    return person, available, with_slots(services, session, found)

@@ -89,6 +89,19 @@ def item(value: mpb.Item, available: int | None) -> views.Item:
         limit_period=LIMIT_PERIOD.get(value.limit_period, "none"),
         affordable=available is None or value.points_price <= available,
         image_url=value.image_url,
+        is_service=value.kind == mpb.ITEM_KIND_SERVICE,
+        provider_name=value.provider_name,
+    )
+
+
+def slot(value: mpb.ServiceSlot) -> views.Slot:
+    return views.Slot(
+        slot_id=value.slot_id,
+        starts_at=when(value, "starts_at"),
+        ends_at=when(value, "ends_at"),
+        place=value.place,
+        capacity=value.capacity,
+        booked=value.booked,
     )
 
 
@@ -109,6 +122,10 @@ def order(value: mpb.Redemption, code: str = "") -> views.Order:
         member_name=value.member_name,
         placed_by_name=value.placed_by_name,
         collected_at=when(value, "collected_at"),
+        slot_starts_at=when(value, "slot_starts_at"),
+        slot_ends_at=when(value, "slot_ends_at"),
+        slot_place=value.slot_place,
+        provider_name=value.provider_name,
     )
 
 

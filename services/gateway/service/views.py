@@ -83,6 +83,21 @@ class HourRecord(BaseModel):
     flags: list[str] = []
 
 
+class Slot(BaseModel):
+    """A time slot of a service: when and where, and the places left."""
+
+    slot_id: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    place: str
+    capacity: int
+    booked: int
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
 class Item(BaseModel):
     item_id: str
     shop_id: str
@@ -94,6 +109,10 @@ class Item(BaseModel):
     limit_period: str
     affordable: bool
     image_url: str = ""
+    # A partner unit's service, booked by time slot (its slots listed beside it).
+    is_service: bool = False
+    provider_name: str = ""
+    slots: list[Slot] = []
 
 
 class Order(BaseModel):
@@ -112,6 +131,11 @@ class Order(BaseModel):
     member_name: str = ""
     placed_by_name: str = ""
     collected_at: datetime | None = None
+    # A service's booking: when and where, and the unit giving it.
+    slot_starts_at: datetime | None = None
+    slot_ends_at: datetime | None = None
+    slot_place: str = ""
+    provider_name: str = ""
 
 
 class Volunteer(BaseModel):

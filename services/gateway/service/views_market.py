@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from .views import Community
+from .views import Community, Slot
 
 # Stock at or below this is low when the item sets no warning level of its own.
 DEFAULT_LOW_STOCK = 5
@@ -55,6 +55,9 @@ class Item(BaseModel):
     # The item's own warning level, or DEFAULT_LOW_STOCK when it sets none.
     low_stock_level: int
     low_stock: bool
+    # A partner unit's service: its places come from its time slots.
+    is_service: bool = False
+    provider_name: str = ""
 
 
 class Market(BaseModel):
@@ -79,6 +82,8 @@ class StockChange(BaseModel):
 class ItemRecord(BaseModel):
     item: Item
     changes: list[StockChange]
+    # A service's slots, every one (past ones too), by start.
+    slots: list[Slot] = []
 
 
 class Order(BaseModel):
@@ -99,6 +104,10 @@ class Order(BaseModel):
     collected_at: datetime | None
     cancel_reason: str
     cancellable: bool
+    # A service's booking: when and where.
+    slot_starts_at: datetime | None = None
+    slot_ends_at: datetime | None = None
+    slot_place: str = ""
 
 
 class Orders(BaseModel):

@@ -122,23 +122,38 @@ def supermarket(services: Services, session: Session) -> tuple[int, list[views.I
     """The goods of my community's shops, each marked with whether I can afford it now."""
     available = services.points.balance(session.credentials).available
     found = services.market.items(session.credentials, session.caller.community_id)
-    items = [translate.item(i, available) for i in found]
+    items = [with_slots(services, session, translate.item(i, available)) for i in found]
     return available, sorted(items, key=lambda i: (not i.affordable, i.points_price))
 
 
 def item(services: Services, session: Session, item_id: str) -> tuple[int, views.Item]:
     available = services.points.balance(session.credentials).available
-    return available, translate.item(services.market.item(session.credentials, item_id), available)
+    found = translate.item(services.market.item(session.credentials, item_id), available)
+    return available, with_slots(services, session, found)
+
+
+def with_slots(services: Services, session: Session, item: views.Item) -> views.Item:
+    """A service with its slots not yet over (goods as they are)."""
+    if not item.is_service:
+        return item
+    slots = [translate.slot(s) for s in services.market.slots(session.credentials, item.item_id)]
+    return item.model_copy(update={"slots": slots})
 
 
 def redeem(
-    services: Services, session: Session, item_id: str, quantity: int, request_id: str, for_member: str = ""
+    services: Services,
+    session: Session,
+    item_id: str,
+    quantity: int,
+    request_id: str,
+    for_member: str = "",
+    slot_id: str = "",
 ) -> views.Order:
     if not 1 <= quantity <= 99:
         raise ActionError(Kind.INVALID, session.gettext("数量应在 1 到 99 之间"), "quantity")
     if not request_id:
         raise ActionError(Kind.INVALID, session.gettext("请从兑换确认页提交"))
-    placed = services.market.place(session.credentials, request_id, item_id, quantity, for_member)
+    placed = services.market.place(session.credentials, request_id, item_id, quantity, for_member, slot_id)
     return translate.order(placed)
 
 

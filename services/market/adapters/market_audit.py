@@ -12,9 +12,9 @@ from jifen.clock import as_utc
 
 from ..domain import audit
 from ..domain.catalog import RESERVED, RETURNED
-from ..domain.redemption import CANCELLED, EXPIRED, FAILED, OPEN, RESERVING
+from ..domain.redemption import CANCELLED, COUNTED, EXPIRED, FAILED, OPEN, RESERVING
 from ..service.ports import Directory, MembersUnavailable, Points, PointsUnavailable
-from .tables import items, members, redemptions, stock_changes
+from .tables import items, members, redemptions, service_slots, stock_changes
 
 
 def audit_engine(
@@ -41,6 +41,7 @@ def audit_engine(
             conn.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
         for tally in _tallies(conn):
             found += audit.item_problems(tally)
+        found += _slot_problems(conn)
         orders = conn.execute(
             sa.select(
                 redemptions.c.id,
@@ -72,6 +73,22 @@ def audit_engine(
         if problem:
             found.append(problem)
     return found
+
+
+def _slot_problems(conn) -> list[str]:
+    r, s = redemptions.c, service_slots.c
+    holding = dict(
+        conn.execute(
+            sa.select(r.slot_id, sa.func.count())
+            .where(r.slot_id != "", r.status.in_(COUNTED))
+            .group_by(r.slot_id)
+        ).all()
+    )
+    rows = conn.execute(sa.select(s.id, s.capacity, s.booked).order_by(s.id))
+    problems = (
+        audit.slot_problem(row.id, row.capacity, row.booked, int(holding.get(row.id, 0))) for row in rows
+    )
+    return [p for p in problems if p]
 
 
 def _tallies(conn) -> list[audit.ItemTally]:

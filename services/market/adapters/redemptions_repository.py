@@ -15,7 +15,15 @@ from ..domain.redemption import AWAITING_PICKUP, COUNTED, FAILED, RESERVING, Red
 from ..service.redemptions.ports import RedemptionFilter
 from .tables import redemptions, secrets
 
-TIMES = ("collected_at", "closed_at", "expires_at", "created_at", "updated_at")
+TIMES = (
+    "collected_at",
+    "closed_at",
+    "expires_at",
+    "created_at",
+    "updated_at",
+    "slot_starts_at",
+    "slot_ends_at",
+)
 
 
 class SqlRedemptions:

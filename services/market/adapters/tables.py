@@ -55,6 +55,10 @@ items = sa.Table(
     when("updated_at"),
     # Migration 0007: the most units a restock may bring the stock to; 0 = no cap of its own.
     sa.Column("stock_cap", sa.BigInteger, nullable=False, server_default="0"),
+    # Migration 0008: goods, or a partner unit's service booked by time slot.
+    sa.Column("kind", sa.String(16), nullable=False, server_default="goods"),
+    sa.Column("provider_organization_id", sa.String(40), nullable=False, server_default=""),
+    sa.Column("provider_name", sa.String(60), nullable=False, server_default=""),
     sa.CheckConstraint("stock >= 0", name="ck_items_stock"),
     sa.CheckConstraint("reserved >= 0", name="ck_items_reserved"),
     sa.CheckConstraint("points_price > 0", name="ck_items_price"),
@@ -90,6 +94,24 @@ item_images = sa.Table(
     when("created_at"),
 )
 
+# A service's time slots (migration 0008): places are taken by conditional UPDATEs (booked < capacity).
+service_slots = sa.Table(
+    "service_slots",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("item_id", sa.String(40), sa.ForeignKey("items.id"), nullable=False),
+    when("starts_at"),
+    when("ends_at"),
+    sa.Column("place", sa.String(200), nullable=False),
+    sa.Column("capacity", sa.BigInteger, nullable=False),
+    sa.Column("booked", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("created_by", sa.String(40), nullable=False, server_default=""),
+    when("created_at"),
+    sa.CheckConstraint("booked >= 0 AND booked <= capacity", name="ck_service_slots_booked"),
+    sa.CheckConstraint("ends_at > starts_at", name="ck_service_slots_times"),
+    sa.Index("ix_service_slots_item_starts", "item_id", "starts_at"),
+)
+
 # --- Redemptions and the saga's state. ---
 
 redemptions = sa.Table(
@@ -116,6 +138,12 @@ redemptions = sa.Table(
     sa.Column("cancelled_by", sa.String(40), nullable=False, server_default=""),
     sa.Column("cancel_reason", sa.String(200), nullable=False, server_default=""),
     when("closed_at", nullable=True),
+    # Migration 0008: a service's booking keeps its slot, and the slot's time and place as booked.
+    sa.Column("slot_id", sa.String(40), nullable=False, server_default=""),
+    when("slot_starts_at", nullable=True),
+    when("slot_ends_at", nullable=True),
+    sa.Column("slot_place", sa.String(200), nullable=False, server_default=""),
+    sa.Column("provider_name", sa.String(60), nullable=False, server_default=""),
     when("expires_at"),
     when("created_at"),
     when("updated_at"),

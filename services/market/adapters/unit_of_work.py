@@ -14,6 +14,7 @@ from .item_images_repository import SqlItemImages
 from .people_repository import SqlPeople
 from .redemptions_repository import SqlRedemptions, SqlSecrets
 from .report_queries import SqlReportSums
+from .slots_repository import SqlServiceSlots
 
 
 class MarketUnitOfWork(SqlUnitOfWork):
@@ -31,6 +32,7 @@ class MarketUnitOfWork(SqlUnitOfWork):
         self.people = SqlPeople(connection)
         self.shops = SqlShops(connection)
         self.items = SqlItems(connection)
+        self.service_slots = SqlServiceSlots(connection)
         # These note what they write in `seen`: its events go out at commit.
         self.stock_changes = SqlStockChanges(connection, self.seen)
         self.item_images = SqlItemImages(connection)

@@ -60,6 +60,14 @@ def item_problems(t: ItemTally) -> list[str]:
     return found
 
 
+def slot_problem(slot_id: str, capacity: int, booked: int, holding: int) -> str:
+    """A service's slot: its booked places are exactly its bookings not given back (open or
+    delivered), and never more than its capacity."""
+    if booked == holding and 0 <= booked <= capacity:
+        return ""
+    return f"slot {slot_id}: {booked} of {capacity} places booked but {holding} bookings hold one"
+
+
 def hold_problem(redemption_id: str, status: str, points_total: int, hold_state: str | None) -> str:
     allowed = HOLD_STATES.get(status)
     if allowed is None or hold_state in allowed:

@@ -15,6 +15,10 @@ SHOP_OPEN = "open"
 SHOP_CLOSED = "closed"
 ON_SALE = "on_sale"
 OFF_SALE = "off_sale"
+# What an item is: goods on a shelf, or a partner unit's service booked by time slot (domain/slots.py).
+GOODS = "goods"
+SERVICE = "service"
+ITEM_KINDS = (GOODS, SERVICE)
 
 MAX_PRICE = 1_000_000
 MAX_STOCK = 1_000_000
@@ -65,6 +69,14 @@ class ItemDetails:
     status: str = ON_SALE
     # Most units a restock may bring the stock to; 0: no cap but MAX_STOCK.
     stock_cap: int = 0
+    # GOODS, or SERVICE: given by a partner unit (共建单位), its places come from its time slots.
+    kind: str = GOODS
+    provider_organization_id: str = ""
+    provider_name: str = ""
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind == SERVICE
 
     def validated(self) -> ItemDetails:
         if not 0 < self.points_price <= MAX_PRICE:
@@ -101,6 +113,21 @@ class ItemDetails:
             )
         if self.status not in (ON_SALE, OFF_SALE):
             raise InvalidArgument("status", "商品状态无效", "is not a known item status")
+        if self.kind not in ITEM_KINDS:
+            raise InvalidArgument("kind", "商品类型无效", "is not a known item kind")
+        provider_name = bounded("provider_name", self.provider_name, 60, "服务单位名称")
+        if self.kind == SERVICE and not provider_name:
+            raise InvalidArgument(
+                "provider_name",
+                "服务类商品请填写提供服务的共建单位",
+                "a service names the partner unit giving it",
+            )
+        if self.kind == GOODS and (provider_name or self.provider_organization_id.strip()):
+            raise InvalidArgument(
+                "provider_name",
+                "实物商品没有服务单位，捐赠单位请选在“捐赠单位”中",
+                "goods have no service provider",
+            )
         image_url = bounded("image_url", self.image_url, 500, "图片地址")
         if image_url and not image_url.startswith(("https://", "http://", "/")):
             raise InvalidArgument(
@@ -116,6 +143,10 @@ class ItemDetails:
             donor_organization_id=bounded(
                 "donor_organization_id", self.donor_organization_id, 40, "捐赠单位"
             ),
+            provider_organization_id=bounded(
+                "provider_organization_id", self.provider_organization_id, 40, "服务单位"
+            ),
+            provider_name=provider_name,
         )
 
 

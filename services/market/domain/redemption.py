@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from jifen.domain_events import Aggregate
-from jifen.errors import FailedPrecondition
+from jifen.errors import FailedPrecondition, InvalidArgument
 
 from .catalog import RETURNED, Item, Shop, StockChange
 from .events import RedemptionCancelled, RedemptionConfirmed, RedemptionExpired, RedemptionPlaced
 
 if TYPE_CHECKING:
     from .people import MemberCopy
+    from .slots import ServiceSlot
 
 RESERVING = "reserving"
 AWAITING_PICKUP = "awaiting_pickup"
@@ -92,6 +93,12 @@ class Redemption(Aggregate):
     cancelled_by: str = ""
     cancel_reason: str = ""
     closed_at: datetime | None = None
+    # A service's booking (domain/slots.py): the slot, and its time and place as booked.
+    slot_id: str = ""
+    slot_starts_at: datetime | None = None
+    slot_ends_at: datetime | None = None
+    slot_place: str = ""
+    provider_name: str = ""
 
     @property
     def points_total(self) -> int:
@@ -120,9 +127,11 @@ class Redemption(Aggregate):
         used: int,
         now: datetime,
         pickup_window: timedelta,
+        slot: ServiceSlot | None = None,
     ) -> Redemption:
         """A new order, "reserving", once every check a volunteer understands has passed; `used` is
-        what the member already redeemed of the item in its limit's window."""
+        what the member already redeemed of the item in its limit's window. A service books one
+        place of one of its slots, and an unconfirmed booking expires when the slot ends."""
         if member.community_id != item.community_id:
             raise FailedPrecondition(
                 f"{shop.name}只为本社区居民兑换", f"{shop.name} serves residents of its own community only"
@@ -131,7 +140,24 @@ class Redemption(Aggregate):
         item.check_redeemable(now)
         if item.limited:
             item.check_limit(used, quantity)
-        item.check_stock(quantity)
+        booked = {}
+        if not item.details.is_service:
+            item.check_stock(quantity)
+        if item.details.is_service:
+            if slot is None:
+                raise InvalidArgument("slot_id", "请选择预约时段", "a service is booked by choosing a slot")
+            if quantity != 1:
+                raise InvalidArgument("quantity", "每次预约一个名额", "a booking takes one place")
+            slot.check_bookable(item.id, now)
+            booked = {
+                "slot_id": slot.id,
+                "slot_starts_at": slot.starts_at,
+                "slot_ends_at": slot.ends_at,
+                "slot_place": slot.place,
+                "provider_name": item.details.provider_name,
+            }
+        elif slot is not None:
+            raise InvalidArgument("slot_id", "该商品无需选择时段", "only a service is booked by slot")
         return cls(
             id=id,
             member_id=member.id,
@@ -144,9 +170,10 @@ class Redemption(Aggregate):
             quantity=quantity,
             unit_points=item.details.points_price,
             status=RESERVING,
-            expires_at=now + pickup_window,
+            expires_at=slot.ends_at if booked and slot else now + pickup_window,
             created_at=now,
             updated_at=now,
+            **booked,
         )
 
     def require(self, *statuses: str) -> None:

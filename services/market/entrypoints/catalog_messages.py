@@ -7,13 +7,15 @@ from jifen.market.v1 import market_pb2 as pb
 from jifen.proto_enums import enum_names
 from jifen.timestamps import field_time, to_timestamp
 
-from ..domain.catalog import ON_SALE, Item, ItemDetails, Shop, StockChange
+from ..domain.catalog import GOODS, ON_SALE, Item, ItemDetails, Shop, StockChange
 from ..domain.limits import NONE
+from ..domain.slots import ServiceSlot
 
 SHOP_STATUS, SHOP_STATUS_NAME = enum_names(pb.ShopStatus, "SHOP_STATUS_")
 ITEM_STATUS, ITEM_STATUS_NAME = enum_names(pb.ItemStatus, "ITEM_STATUS_")
 LIMIT_PERIOD, LIMIT_PERIOD_NAME = enum_names(pb.LimitPeriod, "LIMIT_PERIOD_")
 STOCK_CHANGE_KIND, STOCK_CHANGE_KIND_NAME = enum_names(pb.StockChangeKind, "STOCK_CHANGE_KIND_")
+ITEM_KIND, ITEM_KIND_NAME = enum_names(pb.ItemKind, "ITEM_KIND_")
 
 
 def shop_status_name(number: int) -> str:
@@ -33,6 +35,9 @@ def item_details(request: pb.CreateItemRequest | pb.UpdateItemRequest) -> ItemDe
         limit_period = NONE
     else:
         limit_period = LIMIT_PERIOD_NAME.get(request.limit_period, "")
+    kind = GOODS
+    if creating and request.kind != pb.ITEM_KIND_UNSPECIFIED:
+        kind = ITEM_KIND_NAME.get(request.kind, "")
     return ItemDetails(
         name=request.name,
         description=request.description,
@@ -46,6 +51,22 @@ def item_details(request: pb.CreateItemRequest | pb.UpdateItemRequest) -> ItemDe
         low_stock_threshold=request.low_stock_threshold,
         status=status,
         stock_cap=request.stock_cap,
+        kind=kind,
+        provider_organization_id=request.provider_organization_id,
+        provider_name=request.provider_name,
+    )
+
+
+def service_slot(value: ServiceSlot) -> pb.ServiceSlot:
+    return pb.ServiceSlot(
+        slot_id=value.id,
+        item_id=value.item_id,
+        starts_at=to_timestamp(value.starts_at),
+        ends_at=to_timestamp(value.ends_at),
+        place=value.place,
+        capacity=value.capacity,
+        booked=value.booked,
+        created_at=to_timestamp(value.created_at),
     )
 
 
@@ -83,6 +104,9 @@ def item(value: Item) -> pb.Item:
         status=ITEM_STATUS.get(d.status, pb.ITEM_STATUS_UNSPECIFIED),
         low_stock_threshold=d.low_stock_threshold,
         stock_cap=d.stock_cap,
+        kind=ITEM_KIND.get(d.kind, pb.ITEM_KIND_UNSPECIFIED),
+        provider_organization_id=d.provider_organization_id,
+        provider_name=d.provider_name,
         created_at=to_timestamp(value.created_at),
         updated_at=to_timestamp(value.updated_at),
     )

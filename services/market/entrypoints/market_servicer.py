@@ -12,7 +12,7 @@ from jifen.market.v1 import market_pb2_grpc as pb_grpc
 from jifen.timestamps import field_time, to_timestamp
 
 from ..service.catalogue import commands as catalogue
-from ..service.catalogue import item_images, items, shops
+from ..service.catalogue import item_images, items, shops, slots
 from ..service.ports import Points, UnitOfWork
 from ..service.redemptions import cancelling, pickup, placing, views
 from ..service.redemptions import commands as redemptions
@@ -185,6 +185,28 @@ class MarketServicer(pb_grpc.MarketServiceServicer):
             created_at=to_timestamp(image.created_at),
         )
 
+    # --- A service's time slots. ---
+
+    def AddServiceSlot(self, request, context):
+        cmd = catalogue.AddServiceSlot(
+            request_id=request.request_id,
+            actor=current_caller(),
+            item_id=request.item_id,
+            starts_at=field_time(request, "starts_at"),
+            ends_at=field_time(request, "ends_at"),
+            place=request.place,
+            capacity=request.capacity,
+        )
+        slot = slots.add_service_slot(cmd, self.uow(), self.clock)
+        return pb.AddServiceSlotResponse(slot=catalog_messages.service_slot(slot))
+
+    def ListServiceSlots(self, request, context):
+        query = catalogue.ListServiceSlots(
+            actor=current_caller(), item_id=request.item_id, include_past=request.include_past
+        )
+        found = slots.list_service_slots(query, self.uow(), self.clock)
+        return pb.ListServiceSlotsResponse(slots=[catalog_messages.service_slot(s) for s in found])
+
     # --- Redemptions: placing, the counter, cancelling. ---
 
     def PlaceRedemption(self, request, context):
@@ -194,6 +216,7 @@ class MarketServicer(pb_grpc.MarketServiceServicer):
             item_id=request.item_id,
             quantity=request.quantity,
             on_behalf_of_member_id=request.on_behalf_of_member_id,
+            slot_id=request.slot_id,
         )
         issued = placing.place_redemption(cmd, self.uow(), self.points, self.saga, self.clock)
         return pb.PlaceRedemptionResponse(

@@ -49,6 +49,8 @@ POLICY = {
     _M + "GetPickupQr": rule(ANY_MEMBER, scope="the member or the grid worker who placed it"),
     _M + "UploadItemImage": rule(ADMIN, scope="admin of the item's community (or its street)"),
     _M + "GetItemImage": rule(ANY_MEMBER, scope="any member"),
+    _M + "AddServiceSlot": rule(ADMIN, STAFF, scope=SHOP_KEEPERS),
+    _M + "ListServiceSlots": rule(ANY_MEMBER, scope="any member; past slots too: " + SHOP_KEEPERS),
     # --- Reports (the admin console's dashboard) ---
     _P + "GetRedemptionSummary": rule(
         ADMIN, scope="community: its admins and its street's admins; street: its street admins"

@@ -40,6 +40,11 @@ def redemption(
         closed_at=to_timestamp(r.closed_at),
         member_name=names.get(r.member_id, ""),
         placed_by_name=names.get(r.placed_by, "") if r.placed_by else "",
+        slot_id=r.slot_id,
+        slot_starts_at=to_timestamp(r.slot_starts_at),
+        slot_ends_at=to_timestamp(r.slot_ends_at),
+        slot_place=r.slot_place,
+        provider_name=r.provider_name,
     )
 
 

@@ -7,6 +7,7 @@ from jifen.errors import NotFound, Unavailable, required
 from ..domain.catalog import Item, Shop
 from ..domain.people import CommunityCopy, MemberCopy
 from ..domain.redemption import Redemption
+from ..domain.slots import ServiceSlot
 from .ports import MembersUnavailable, UnitOfWork
 
 SYNCING = ("社区信息正在同步，请稍后再试", "the community is still being synchronised; try again shortly")
@@ -58,3 +59,10 @@ def known_redemption(uow: UnitOfWork, redemption_id: str, lock: bool = False) ->
     if found is None:
         raise NotFound("兑换单不存在", f"redemption {redemption_id!r} not found", "redemption_id")
     return found
+
+
+def known_slot(uow: UnitOfWork, slot_id: str) -> ServiceSlot:
+    slot = uow.service_slots.get(required("slot_id", slot_id, "预约时段"))
+    if slot is None:
+        raise NotFound("预约时段不存在", f"slot {slot_id!r} not found", "slot_id")
+    return slot

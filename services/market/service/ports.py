@@ -12,7 +12,7 @@ from jifen.idempotency import IdempotencyStore
 
 from ..domain.catalog import Shop
 from ..domain.people import CommunityCopy, MemberCopy
-from .catalogue.ports import ItemImages, Items, Shops, StockChanges
+from .catalogue.ports import ItemImages, Items, ServiceSlots, Shops, StockChanges
 from .redemptions.ports import Redemptions, Secrets
 
 
@@ -45,6 +45,7 @@ class UnitOfWork(Protocol):
     people: People
     shops: Shops
     items: Items
+    service_slots: ServiceSlots
     stock_changes: StockChanges
     item_images: ItemImages
     redemptions: Redemptions

@@ -126,6 +126,42 @@ def _matches(item: Item, where: ItemFilter) -> bool:
     )
 
 
+class FakeServiceSlots:
+    def __init__(self):
+        self.rows: dict = {}
+
+    def add(self, slot):
+        if slot.id in self.rows:
+            raise Conflict(f"slot {slot.id} exists")
+        self.rows[slot.id] = slot
+
+    def get(self, slot_id):
+        return self.rows.get(slot_id)
+
+    def of_item(self, item_id, ending_after, limit):
+        found = [
+            s
+            for s in self.rows.values()
+            if s.item_id == item_id and (ending_after is None or s.ends_at > ending_after)
+        ]
+        found.sort(key=lambda s: (s.starts_at, s.id))
+        return found[:limit]
+
+    def book(self, slot_id):
+        slot = self.rows.get(slot_id)
+        if slot is None or slot.booked >= slot.capacity:
+            return None
+        self.rows[slot_id] = replace(slot, booked=slot.booked + 1)
+        return slot.capacity - slot.booked - 1
+
+    def release(self, slot_id):
+        slot = self.rows.get(slot_id)
+        if slot is None or slot.booked <= 0:
+            raise RuntimeError(f"slot {slot_id}: no place booked to give back")
+        self.rows[slot_id] = replace(slot, booked=slot.booked - 1)
+        return slot.capacity - slot.booked + 1
+
+
 class FakeItemImages:
     def __init__(self):
         self.rows: dict = {}
@@ -270,6 +306,7 @@ class FakeUnitOfWork(FakeTransactions):
         "people",
         "shops",
         "items",
+        "service_slots",
         "stock_changes",
         "item_images",
         "redemptions",
@@ -281,6 +318,7 @@ class FakeUnitOfWork(FakeTransactions):
         self.people = FakePeople()
         self.shops = FakeShops()
         self.items = FakeItems()
+        self.service_slots = FakeServiceSlots()
         self.stock_changes = FakeStockChanges(self.shops)
         self.item_images = FakeItemImages()
         self.redemptions = FakeRedemptions()

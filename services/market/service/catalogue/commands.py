@@ -105,3 +105,22 @@ class ListItems:
     in_stock_only: bool = False
     page_size: int = 0
     page_token: str = ""
+
+
+@dataclass(frozen=True)
+class AddServiceSlot:
+    request_id: str
+    actor: Caller
+    item_id: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    place: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class ListServiceSlots:
+    actor: Caller
+    item_id: str
+    # Slots already over too (the shop's keepers).
+    include_past: bool = False

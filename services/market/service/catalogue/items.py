@@ -33,7 +33,8 @@ from ..scope import administers, manages_shop, require_admin
 from .commands import CreateItem, ListItems, ListStockChanges, Restock, UpdateItem
 from .ports import ItemFilter, StockChangeFilter
 
-EDITABLE = frozenset(f.name for f in dataclass_fields(ItemDetails))
+# An item stays what it was made: goods, or a service whose places come from its slots.
+EDITABLE = frozenset(f.name for f in dataclass_fields(ItemDetails)) - {"kind"}
 INITIAL_REASON = "上架"
 MAX_REASON = 200
 MAX_QUERY = 50
@@ -44,6 +45,12 @@ def create_item(cmd: CreateItem, uow: UnitOfWork, clock: Clock = utcnow) -> Item
     if not 0 <= cmd.initial_stock <= MAX_STOCK:
         raise InvalidArgument(
             "initial_stock", f"初始库存须在 0 到 {MAX_STOCK} 之间", f"must be between 0 and {MAX_STOCK}"
+        )
+    if details.is_service and cmd.initial_stock:
+        raise InvalidArgument(
+            "initial_stock",
+            "服务类商品的名额来自预约时段，初始库存须为 0",
+            "a service's places come from its slots; initial_stock must be 0",
         )
     if details.stock_cap and cmd.initial_stock > details.stock_cap:
         raise InvalidArgument(
@@ -135,6 +142,10 @@ def _move_stock(cmd: Restock, uow: UnitOfWork, delta: int, reason: str, clock: C
     item = known_item(uow, cmd.item_id)
     if not manages_shop(cmd.actor, uow, known_shop(uow, item.shop_id)):
         raise denied()
+    if item.details.is_service:
+        raise FailedPrecondition(
+            "服务类商品的名额由预约时段决定，请添加时段", "a service's places come from its slots; add a slot"
+        )
     now = clock()
     after = uow.items.restock(item.id, delta, now)
     if after is None:

@@ -16,6 +16,8 @@ class PlaceRedemption:
     quantity: int
     # 代兑换: a grid worker redeems for a volunteer of their grid; "" for oneself.
     on_behalf_of_member_id: str = ""
+    # A service is booked by naming one of its time slots.
+    slot_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from ...domain.redemption import (
     require_may_redeem,
     require_proxy_allowed,
 )
-from ..lookups import known_item, known_member, known_redemption, known_shop
+from ..lookups import known_item, known_member, known_redemption, known_shop, known_slot
 from ..ports import Points, PointsRefused, PointsUnavailable, UnitOfWork
 from .commands import PlaceRedemption
 
@@ -104,9 +104,14 @@ def reserve(cmd: PlaceRedemption, uow: UnitOfWork, saga: SagaSettings, clock: Cl
     item = known_item(uow, cmd.item_id)
     shop = known_shop(uow, item.shop_id)
     used = uow.redemptions.units_since(member.id, item.id, item.limit_since(now)) if item.limited else 0
+    slot = known_slot(uow, cmd.slot_id) if cmd.slot_id.strip() else None
     redemption = Redemption.reserving(
-        new_id(), member, cmd.actor.member_id, item, shop, cmd.quantity, used, now, saga.pickup_window
+        new_id(), member, cmd.actor.member_id, item, shop, cmd.quantity, used, now, saga.pickup_window, slot
     )
+    if slot is not None and uow.service_slots.book(slot.id) is None:
+        # Someone took the last place since we looked: the conditional UPDATE decided.
+        known_slot(uow, slot.id).check_free()
+        raise FailedPrecondition("该时段名额刚刚有变动，请重试", "the slot's places just changed; try again")
     stock_after = uow.items.reserve(item.id, redemption.quantity, now)
     if stock_after is None:
         # Someone took the last units since we looked: the conditional UPDATE decided.
@@ -200,7 +205,9 @@ def fail(uow: UnitOfWork, redemption_id: str, zh: str, en: str, clock: Clock) ->
 
 
 def give_back(uow: UnitOfWork, redemption: Redemption, reason: str, now: datetime, by: str = "") -> None:
-    """Returns a cancelled, expired or failed order's units to stock."""
+    """Returns a cancelled, expired or failed order's units to stock, and a booking's place to its slot."""
+    if redemption.slot_id:
+        uow.service_slots.release(redemption.slot_id)
     stock_after = uow.items.unreserve(redemption.item_id, redemption.quantity, now)
     uow.stock_changes.add(redemption.units_returned(new_id(), stock_after, reason, now, by))
 
