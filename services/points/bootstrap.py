@@ -16,7 +16,13 @@ from jifen.grpc_server import GrpcApp, build_server
 from jifen.inbox import EventConsumer
 from jifen.member_copies import live_caller
 from jifen.outbox import OutboxRelay
-from jifen.points.v1 import activities_pb2_grpc, ledger_pb2_grpc, reports_pb2_grpc, rules_pb2_grpc
+from jifen.points.v1 import (
+    activities_pb2_grpc,
+    certificates_pb2_grpc,
+    ledger_pb2_grpc,
+    reports_pb2_grpc,
+    rules_pb2_grpc,
+)
 from jifen.rate_limit import FailureLimiter
 from jifen.redis_client import connect
 from jifen.service_token import service_token
@@ -28,6 +34,7 @@ from .adapters.members_client import GrpcMembers
 from .adapters.redis_leaderboards import RedisLeaderboards
 from .adapters.unit_of_work import PointsUnitOfWork
 from .entrypoints.activities_servicer import ActivitiesServicer
+from .entrypoints.certificates_servicer import CertificatesServicer
 from .entrypoints.ledger_servicer import LedgerServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
 from .entrypoints.reports_servicer import ReportsServicer
@@ -77,6 +84,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
             (rules_pb2_grpc.add_RulesServiceServicer_to_server, RulesServicer(uow)),
             (ledger_pb2_grpc.add_LedgerServiceServicer_to_server, LedgerServicer(uow, boards)),
             (reports_pb2_grpc.add_ReportsServiceServicer_to_server, ReportsServicer(uow)),
+            (certificates_pb2_grpc.add_CertificatesServiceServicer_to_server, CertificatesServicer(uow)),
         ],
         DESCRIPTORS,
         POLICY,

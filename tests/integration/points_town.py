@@ -18,7 +18,13 @@ from jifen.clock import utcnow
 from jifen.db import make_engine
 from jifen.envelope import Envelope
 from jifen.events.v1 import members_pb2 as member_events
-from jifen.points.v1 import activities_pb2_grpc, ledger_pb2_grpc, reports_pb2_grpc, rules_pb2_grpc
+from jifen.points.v1 import (
+    activities_pb2_grpc,
+    certificates_pb2_grpc,
+    ledger_pb2_grpc,
+    reports_pb2_grpc,
+    rules_pb2_grpc,
+)
 from jifen.redis_client import connect
 from jifen.settings import Settings
 from jifen.timestamps import to_timestamp
@@ -86,6 +92,10 @@ class PointsTown:
     @property
     def reports(self) -> reports_pb2_grpc.ReportsServiceStub:
         return reports_pb2_grpc.ReportsServiceStub(self.channel)
+
+    @property
+    def certificates(self) -> certificates_pb2_grpc.CertificatesServiceStub:
+        return certificates_pb2_grpc.CertificatesServiceStub(self.channel)
 
     def announce(self, event_type: str, message) -> None:
         """Delivers a members event to the points consumer, as the members worker would."""

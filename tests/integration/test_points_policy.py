@@ -26,6 +26,7 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from jifen.caller import ADMIN, MEMBER_ROLES, SERVICE, STAFF, Caller, Grant, service_role
 from jifen.clock import utcnow
 from jifen.points.v1 import activities_pb2 as act
+from jifen.points.v1 import certificates_pb2 as cer
 from jifen.points.v1 import ledger_pb2 as led
 from jifen.points.v1 import reports_pb2 as rep
 from jifen.points.v1 import rules_pb2 as rul
@@ -101,6 +102,11 @@ EXPECTED = {
     "LedgerService/GetLeaderboard": MEMBERS,
     # HOME's figures: its admins and its street's.
     "ReportsService/GetMonthlySummary": HOME_ADMINS,
+    # The target's certificate: themselves and their admins; never another volunteer, nor a service.
+    "CertificatesService/IssueCertificate": {"self"} | HOME_ADMINS,
+    "CertificatesService/GetCertificate": {"self"} | HOME_ADMINS,
+    # The public page: anyone, even without a (valid) token.
+    "CertificatesService/VerifyCertificate": EVERYONE,
 }
 
 TARGET = "m-target"
@@ -141,6 +147,8 @@ class World:
     # Callers outside the matrix: admins who record hours that the matrix's callers then decide.
     recorders: dict[str, list[tuple[str, str]]]
     days_back: itertools.count
+    certified_activity: str = ""
+    issued_serial: str = ""
 
     def as_(self, name: str) -> list[tuple[str, str]] | None:
         return self.tokens[name] if name in self.tokens else self.recorders[name]
@@ -220,6 +228,32 @@ class World:
         """A fresh pending record of the target in HOME (one per call, so each decision is real),
         recorded by another admin and on a day of its own, so it is not flagged."""
         return self.record(self.ended(days_back=next(self.days_back)))
+
+    def certified(self) -> str:
+        """The target's approved hours in HOME (made once): what a certificate states."""
+        if not self.certified_activity:
+            self.certified_activity = self.ended(days_back=next(self.days_back))
+            record_id = self.record(self.certified_activity)
+            self.town.activities.ApproveHours(
+                act.ApproveHoursRequest(request_id=rid(), hour_record_ids=[record_id]),
+                metadata=self.as_("admin"),
+            )
+        return self.certified_activity
+
+    def certificate_request(self) -> cer.IssueCertificateRequest:
+        self.certified()
+        year = str(utcnow().year)
+        return cer.IssueCertificateRequest(
+            request_id=rid(), member_id=TARGET, from_date=f"{year}-01-01", to_date=f"{year}-12-31"
+        )
+
+    def serial(self) -> str:
+        """A certificate of the target's (issued once, by their admin)."""
+        if not self.issued_serial:
+            self.issued_serial = self.town.certificates.IssueCertificate(
+                self.certificate_request(), metadata=self.as_("admin")
+            ).certificate.serial
+        return self.issued_serial
 
     def hold(self) -> str:
         hold_id = f"red-{rid()}"
@@ -401,6 +435,9 @@ def requests(world: World) -> dict[str, Callable[[], object]]:
         "ReportsService/GetMonthlySummary": lambda: rep.GetMonthlySummaryRequest(
             community_id=HOME, from_month="2026-01", to_month="2026-12"
         ),
+        "CertificatesService/IssueCertificate": world.certificate_request,
+        "CertificatesService/GetCertificate": lambda: cer.GetCertificateRequest(serial=world.serial()),
+        "CertificatesService/VerifyCertificate": lambda: cer.VerifyCertificateRequest(serial=world.serial()),
     }
 
 
@@ -414,6 +451,7 @@ def stub_for(world: World, service: str):
         "RulesService": world.town.rules,
         "LedgerService": world.town.ledger,
         "ReportsService": world.town.reports,
+        "CertificatesService": world.town.certificates,
     }[service]
 
 

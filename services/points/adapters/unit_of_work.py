@@ -9,6 +9,7 @@ from jifen.unit_of_work import SqlUnitOfWork
 from ..service.ports import Directory
 from .activities_repository import SqlActivities, SqlHourRecords
 from .audit_queries import SqlAuditTrail
+from .certificates_repository import SqlCertificates
 from .leaderboard_queries import SqlLeaderboardSums
 from .ledger_repository import SqlLedger
 from .outbox_messages import to_message
@@ -34,3 +35,4 @@ class PointsUnitOfWork(SqlUnitOfWork):
         self.audit_trail = SqlAuditTrail(connection)
         self.activities = SqlActivities(connection)
         self.hours = SqlHourRecords(connection, self.seen)
+        self.certificates = SqlCertificates(connection, self.seen)

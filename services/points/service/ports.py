@@ -52,6 +52,7 @@ class UnitOfWork(Protocol):
     leaderboard_sums: object
     report_sums: object
     audit_trail: object
+    certificates: object
     # What a use case did that belongs to no single aggregate; sent with the aggregates' events at commit.
     happenings: Happenings
     # Set in the api: a community or street created a moment ago is read through from members.

@@ -35,4 +35,3 @@ def handlers(boards: Boards) -> dict[tuple[str, str], Handler]:
     }
     table.update({("points", event_type): points_changed for event_type in LEADERBOARD_EVENTS})
     return table
-
