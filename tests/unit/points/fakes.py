@@ -216,13 +216,14 @@ class FakeUnitOfWork(FakeTransactions):
         self.rules = rules or FixedRules()
         self.activities = activities
         self.hours = hours
+        self.certificates = None
         self.audit_trail = FakeAuditTrail(self)
         self.outbox = FakeOutbox()
         self.idempotency = FakeIdempotency()
         # The members service asked directly; None: only what its events brought is known.
         self.directory = None
 
-    STATE = ("people", "ledger", "rules", "activities", "hours", "outbox", "idempotency")
+    STATE = ("people", "ledger", "rules", "activities", "hours", "certificates", "outbox", "idempotency")
 
 
 class FakeDirectory(FakeMembersDirectory):
