@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from . import (
     pages_admin,
     pages_auth,
+    pages_certificates,
     pages_counter,
     pages_grid,
     pages_media,
@@ -15,6 +16,15 @@ from . import (
 )
 
 router = APIRouter(include_in_schema=False)
-areas = (pages_auth, pages_volunteer, pages_organiser, pages_counter, pages_grid, pages_admin, pages_media)
+areas = (
+    pages_auth,
+    pages_volunteer,
+    pages_certificates,
+    pages_organiser,
+    pages_counter,
+    pages_grid,
+    pages_admin,
+    pages_media,
+)
 for area in areas:
     router.include_router(area.router)
