@@ -70,9 +70,7 @@ def served(town: PointsTown, member_id: str, title: str, minutes: int, days_back
 def outbox_certificates(town: PointsTown) -> list:
     engine = sa.create_engine(town.settings.points_db_url)
     with engine.connect() as db:
-        rows = db.execute(
-            sa.select(OUTBOX.c.payload).where(OUTBOX.c.type == "certificate.issued")
-        ).all()
+        rows = db.execute(sa.select(OUTBOX.c.payload).where(OUTBOX.c.type == "certificate.issued")).all()
     engine.dispose()
     return rows
 

@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from ..service.calendar import LOCAL
 from ..service.views_certificates import Certificate
 
 FONT = "STSong-Light"
@@ -114,7 +115,7 @@ def render(found: Certificate, verify_link: str) -> bytes:
         ),
         Spacer(1, 6 * mm),
         Paragraph(f"出具单位：{community}（盖章）", PLAIN),
-        Paragraph(f"出具日期：{_day(issued) if issued else ''}", PLAIN),
+        Paragraph(f"出具日期：{_day(issued.astimezone(LOCAL)) if issued else ''}", PLAIN),
         Spacer(1, 8 * mm),
         Table(
             [
