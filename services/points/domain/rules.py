@@ -7,8 +7,8 @@ until the single stated rounding at the end (a floor), and the calculation can b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import pairwise
 from datetime import datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from jifen.errors import InvalidArgument
