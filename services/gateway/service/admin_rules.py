@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
+from jifen.caller import ADMIN
 from jifen.points.v1 import rules_pb2 as rpb
 from jifen.proto_enums import enum_names
 from jifen.timestamps import to_timestamp
@@ -120,11 +121,14 @@ def publish(
     effective = _check_effective_date(services, session, draft)
     request = rpb.PublishRuleVersionRequest(
         request_id=request_id,
-        community_id=chosen,
         rules=rule_set(draft),
         note=draft.note.strip(),
         title=draft.title.strip(),
     )
+    if draft.for_street:
+        request.street_id = own_street(session)
+    else:
+        request.community_id = chosen
     if effective is not None:
         request.effective_from.CopyFrom(to_timestamp(effective))
     return version(_with_draft_fields(lambda: services.points.publish_rules(session.credentials, request)))
@@ -214,6 +218,7 @@ def form_of(draft: views_points.RuleDraft) -> dict[str, str]:
         "effective_date": draft.effective_date.isoformat() if draft.effective_date else "",
         "title": draft.title,
         "note": draft.note,
+        "for_street": "1" if draft.for_street else "",
     }
     for number, value in enumerate(draft.difficulty_multipliers, start=1):
         form[f"difficulty_{number}"] = _decimal(value, 100)
@@ -284,10 +289,19 @@ def draft_from_form(session: Session, form: dict[str, str]) -> views_points.Rule
             session, form.get("expiry_value", "") or "0", "expiry_value", _("有效期请填写整数"), 10**6
         ),
         star_hours=_star_hours(session, form),
+        for_street=form.get("for_street", "") == "1",
         effective_date=_date(session, form.get("effective_date", "")),
         title=form.get("title", "").strip()[:60],
         note=form.get("note", "").strip()[:500],
     )
+
+
+def own_street(session: Session) -> str:
+    """The street a street admin publishes street-wide rules for; FORBIDDEN for anyone else."""
+    found = next((g.street_id for g in session.caller.grants if g.role == ADMIN and g.street_id), "")
+    if not found:
+        raise ActionError(Kind.FORBIDDEN, session.gettext("只有街道管理员可以发布街道统一规则"), "for_street")
+    return found
 
 
 def _star_hours(session: Session, form: dict[str, str]) -> list[int]:
