@@ -71,12 +71,12 @@ def test_a_community_admin_cannot_publish_street_wide_and_bad_thresholds_are_nam
         },
     )
     assert refused.status_code == 403, refused.text
-    assert "街道管理员" in refused.json()["message"]
+    assert "街道管理员" in refused.json()["error"]["message"]
 
     body.update(star_hours=[100, 300, 300, 1000, 1500], for_street=False)
     wrong = admin.post("/api/v1/admin/rules/preview", json={"community_id": community, "draft": body})
     assert wrong.status_code == 422, wrong.text
-    assert "星级门槛" in wrong.json()["message"]
+    assert "星级门槛" in wrong.json()["error"]["message"]
     # The editor's form names the box that is not a number.
     page = admin.get("/admin/rules")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
