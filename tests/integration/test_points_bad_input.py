@@ -355,6 +355,7 @@ def test_bad_certificate_requests_are_refused_naming_the_field_and_issue_nothing
         ({"from_date": f"{year}-06-01", "to_date": f"{year}-05-31"}, "to_date", "早于"),
         ({"from_date": "2000-01-01", "to_date": f"{year}-12-31"}, "to_date", "十年"),
         ({"from_date": f"{year + 1}-01-01", "to_date": f"{year + 1}-12-31"}, "from_date", "今天"),
+        ({"from_date": f"{year}-01-01", "to_date": f"{year + 1}-01-01"}, "to_date", "今天"),
     ):
         request = cp.IssueCertificateRequest(request_id=f"bad-{field}-{words}", **fields)
         message = refused(town.certificates.IssueCertificate, request, volunteer, invalid, field)

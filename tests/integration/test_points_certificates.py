@@ -7,6 +7,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import grpc
 import pytest
@@ -27,8 +28,8 @@ def rid() -> str:
     return uuid.uuid4().hex
 
 
-YEAR = str(utcnow().year)
-THIS_YEAR = {"from_date": f"{YEAR}-01-01", "to_date": f"{YEAR}-12-31"}
+TODAY = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
+THIS_YEAR = {"from_date": f"{TODAY.year}-01-01", "to_date": TODAY.isoformat()}
 
 
 def served(town: PointsTown, member_id: str, title: str, minutes: int, days_back: int, community=HOME) -> str:

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import grpc
 import pytest
@@ -242,9 +243,9 @@ class World:
 
     def certificate_request(self) -> cer.IssueCertificateRequest:
         self.certified()
-        year = str(utcnow().year)
+        today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
         return cer.IssueCertificateRequest(
-            request_id=rid(), member_id=TARGET, from_date=f"{year}-01-01", to_date=f"{year}-12-31"
+            request_id=rid(), member_id=TARGET, from_date=f"{today.year}-01-01", to_date=today.isoformat()
         )
 
     def serial(self) -> str:

@@ -67,6 +67,9 @@ def valid_period(from_date: str, to_date: str, today: date) -> tuple[date, date]
         )
     if first > today:
         raise InvalidArgument("from_date", "开始日期不能晚于今天", "must not be in the future")
+    if last > today:
+        # A certificate states service done: it cannot vouch for days still to come.
+        raise InvalidArgument("to_date", "结束日期不能晚于今天", "must not be in the future")
     return first, last
 
 

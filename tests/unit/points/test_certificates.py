@@ -39,11 +39,12 @@ def test_a_serial_is_well_formed_unguessable_and_read_as_typed():
 
 
 def test_a_period_is_two_days_in_order_not_in_the_future():
-    assert valid_period("2026-01-01", "2026-12-31", TODAY) == (date(2026, 1, 1), date(2026, 12, 31))
+    assert valid_period("2026-01-01", "2026-11-30", TODAY) == (date(2026, 1, 1), date(2026, 11, 30))
     for first, last, field in (
         ("2026-1-1x", "2026-12-31", "from_date"),
         ("2026-05-01", "2026-04-30", "to_date"),
         ("2027-01-01", "2027-01-02", "from_date"),
+        ("2026-11-01", "2026-12-01", "to_date"),
         ("2010-01-01", "2026-01-01", "to_date"),
     ):
         with pytest.raises(InvalidArgument) as err:
@@ -108,7 +109,7 @@ def volunteer(member_id: str) -> Caller:
 
 
 def issue(uow, actor, request_id="r-1", member_id=""):
-    cmd = IssueCertificate(actor, request_id, member_id, "", "2026-01-01", "2026-12-31")
+    cmd = IssueCertificate(actor, request_id, member_id, "", "2026-01-01", "2026-11-30")
     return handlers.issue_certificate(cmd, uow, lambda: NOW)
 
 
