@@ -772,7 +772,9 @@ def test_a_redemption_window_that_ends_before_it_starts_is_refused_like_a_stock_
 
 
 def test_a_string_that_is_not_utf8_is_invalid_argument_on_every_mutating_rpc(town: Town):
-    callers = [(caller, lambda caller=caller: town.market.token(caller)) for caller in town.callers.values()]
+    callers = [
+        (caller, lambda caller=caller: town.market.token(caller)) for caller in town.callers.values()
+    ]
     before = counts(town.market)
     tried, wrong = refusals_of_undecodable_requests(town.market.channel, DESCRIPTORS, POLICY, callers)
     assert wrong == [], "\n".join(wrong)

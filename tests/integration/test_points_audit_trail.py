@@ -74,16 +74,10 @@ def test_an_admin_reads_every_award_adjustment_and_publication_with_who_when_and
 
     # Newest first: the adjustment came last, the publication first.
     assert (events[0].kind, events[0].member_id, events[0].points, events[0].reason) == (
-        pb.AUDIT_KIND_ADJUSTMENT,
-        b,
-        -3,
-        "重复登记扣回",
+        pb.AUDIT_KIND_ADJUSTMENT, b, -3, "重复登记扣回"
     )
     assert (events[-1].kind, events[-1].member_id, events[-1].points, events[-1].reason) == (
-        pb.AUDIT_KIND_RULE_PUBLICATION,
-        "",
-        0,
-        "2026年新规：表彰加到200分",
+        pb.AUDIT_KIND_RULE_PUBLICATION, "", 0, "2026年新规：表彰加到200分"
     )
     assert all(e.actor_id == "m-admin" for e in events)
     assert all(started <= e.occurred_at.ToDatetime(tzinfo=UTC) <= utcnow() for e in events)

@@ -78,7 +78,9 @@ def test_a_thousand_wrong_codes_from_many_accounts_are_throttled_per_activity(po
     admin = town.token(town.admin("m-admin"))
     activity_id = live_activity(town, admin)
     accounts = [signed_up(town, f"m-sock-{i}", activity_id) for i in range(20)]
-    outcomes = [guess(town, accounts[n % 20], activity_id, f"{n:06d}") for n in range(1000)]
+    outcomes = [
+        guess(town, accounts[n % 20], activity_id, f"{n:06d}") for n in range(1000)
+    ]
     checked = [o for o in outcomes if o != grpc.StatusCode.RESOURCE_EXHAUSTED]
     assert grpc.StatusCode.OK not in outcomes
     # Twenty accounts × five each would be 100: the activity's own limit stops them at 30.

@@ -370,7 +370,9 @@ def _member_names(services: Services, me: Session, community_id: str, wanted: se
 
 
 def _organization_names(services: Services, me: Session, community_id: str) -> dict[str, str]:
-    return {o.organization_id: o.name for o in services.members.organizations(me.credentials, community_id)}
+    return {
+        o.organization_id: o.name for o in services.members.organizations(me.credentials, community_id)
+    }
 
 
 def _shop(value: mpb.Shop, names: dict[str, str]) -> views_market.Shop:

@@ -35,3 +35,4 @@ def handlers(boards: Boards) -> dict[tuple[str, str], Handler]:
     }
     table.update({("points", event_type): points_changed for event_type in LEADERBOARD_EVENTS})
     return table
+

@@ -58,7 +58,9 @@ def test_orders_at_the_counter_answer_from_what_they_committed():
         return placing.place_redemption(PlaceRedemption(request_id, v1, item.id, 1), uow, points, SAGA, clock)
 
     first, second = place("p1"), place("p2")
-    fresh = pickup.reissue_code(ReissuePickupCode("rc", v1, first.redemption.id), GoneAfterCommit(uow), clock)
+    fresh = pickup.reissue_code(
+        ReissuePickupCode("rc", v1, first.redemption.id), GoneAfterCommit(uow), clock
+    )
     assert fresh.redemption.id == first.redemption.id and fresh.pickup_code
 
     confirm = ConfirmRedemption("c1", clerk, pickup_code=fresh.pickup_code)
