@@ -163,7 +163,7 @@ def seed(settings: Settings, create_admin) -> list[Login]:
     channel.close()
     # The community admin records the past hours and the street admin certifies them: whoever records
     # hours never approves them.
-    seed_points(settings, community_admin, home.community_id, volunteer_ids, approver_token=token)
+    serial = seed_points(settings, community_admin, home.community_id, volunteer_ids, approver_token=token)
     seed_needs(
         settings,
         community_admin,
@@ -193,6 +193,7 @@ def seed(settings: Settings, create_admin) -> list[Login]:
         "（积分超市中可预约）",
         flush=True,
     )
+    print(f"{VOLUNTEERS[0][0]}的志愿服务证明：编号 {serial}（公开查验：/verify/{serial}）", flush=True)
     staff_name = next(name for name, phone, _ in VOLUNTEERS if phone == STAFF_PHONE)
     print(
         f"{staff_name}登录时还是志愿者；任命为店员后刷新登录（RefreshToken），无需重新登录，"

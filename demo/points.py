@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import grpc
 
 from jifen.clock import utcnow
 from jifen.points.v1 import activities_pb2 as a
 from jifen.points.v1 import activities_pb2_grpc as a_grpc
+from jifen.points.v1 import certificates_pb2 as c
+from jifen.points.v1 import certificates_pb2_grpc as c_grpc
 from jifen.points.v1 import ledger_pb2 as ledger
 from jifen.points.v1 import ledger_pb2_grpc as ledger_grpc
 from jifen.points.v1 import needs_pb2 as n
@@ -21,6 +24,8 @@ from jifen.points.v1 import rules_pb2 as r
 from jifen.points.v1 import rules_pb2_grpc as r_grpc
 from jifen.settings import Settings
 from jifen.timestamps import to_timestamp
+
+LOCAL = ZoneInfo("Asia/Shanghai")
 
 # (title, category, difficulty, days from now, hours long, place)
 PAST = (
@@ -51,8 +56,9 @@ RULES = r.RuleSet(
 
 def seed_points(
     settings: Settings, admin_token: str, community_id: str, volunteer_ids: list[str], approver_token: str
-) -> None:
-    """`approver_token` is another admin of the community (or its street): it certifies the hours."""
+) -> str:
+    """`approver_token` is another admin of the community (or its street): it certifies the hours.
+    Returns the serial of the certificate of service issued to the first volunteer."""
     channel = grpc.insecure_channel(settings.target("points"))
     auth = [("authorization", f"Bearer {admin_token}")]
     activities = a_grpc.ActivitiesServiceStub(channel)
@@ -128,7 +134,24 @@ def seed_points(
         ),
         metadata=auth,
     )
+    # A certificate of service (志愿服务证明) of the first volunteer's hours this year, from the admin.
+    today = now.astimezone(LOCAL).date()
+    first_day = (now - timedelta(days=30)).astimezone(LOCAL).date().replace(month=1, day=1)
+    serial = (
+        c_grpc.CertificatesServiceStub(channel)
+        .IssueCertificate(
+            c.IssueCertificateRequest(
+                request_id="demo:certificate",
+                member_id=volunteer_ids[0],
+                from_date=first_day.isoformat(),
+                to_date=today.isoformat(),
+            ),
+            metadata=auth,
+        )
+        .certificate.serial
+    )
     channel.close()
+    return serial
 
 
 def _activity(stub, auth, community_id, title, category, difficulty, start: datetime, hours: int, place: str):

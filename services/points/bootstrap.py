@@ -18,6 +18,7 @@ from jifen.member_copies import live_caller
 from jifen.outbox import OutboxRelay
 from jifen.points.v1 import (
     activities_pb2_grpc,
+    certificates_pb2_grpc,
     ledger_pb2_grpc,
     needs_pb2_grpc,
     reports_pb2_grpc,
@@ -34,6 +35,7 @@ from .adapters.members_client import GrpcMembers
 from .adapters.redis_leaderboards import RedisLeaderboards
 from .adapters.unit_of_work import PointsUnitOfWork
 from .entrypoints.activities_servicer import ActivitiesServicer
+from .entrypoints.certificates_servicer import CertificatesServicer
 from .entrypoints.ledger_servicer import LedgerServicer
 from .entrypoints.needs_servicer import NeedsServicer
 from .entrypoints.policy import DESCRIPTORS, POLICY
@@ -85,6 +87,7 @@ def build_api(settings: Settings, redis_client: redis.Redis) -> GrpcApp:
             (ledger_pb2_grpc.add_LedgerServiceServicer_to_server, LedgerServicer(uow, boards)),
             (reports_pb2_grpc.add_ReportsServiceServicer_to_server, ReportsServicer(uow)),
             (needs_pb2_grpc.add_NeedsServiceServicer_to_server, NeedsServicer(uow)),
+            (certificates_pb2_grpc.add_CertificatesServiceServicer_to_server, CertificatesServicer(uow)),
         ],
         DESCRIPTORS,
         POLICY,

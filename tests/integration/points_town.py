@@ -20,6 +20,7 @@ from jifen.envelope import Envelope
 from jifen.events.v1 import members_pb2 as member_events
 from jifen.points.v1 import (
     activities_pb2_grpc,
+    certificates_pb2_grpc,
     ledger_pb2_grpc,
     needs_pb2_grpc,
     reports_pb2_grpc,
@@ -96,6 +97,10 @@ class PointsTown:
     @property
     def needs(self) -> needs_pb2_grpc.NeedsServiceStub:
         return needs_pb2_grpc.NeedsServiceStub(self.channel)
+
+    @property
+    def certificates(self) -> certificates_pb2_grpc.CertificatesServiceStub:
+        return certificates_pb2_grpc.CertificatesServiceStub(self.channel)
 
     def announce(self, event_type: str, message) -> None:
         """Delivers a members event to the points consumer, as the members worker would."""

@@ -14,6 +14,7 @@ from grpc_status import rpc_status
 from jifen.caller import ADMIN, Caller, Grant
 from jifen.clock import utcnow
 from jifen.points.v1 import activities_pb2 as ap
+from jifen.points.v1 import certificates_pb2 as cp
 from jifen.points.v1 import ledger_pb2 as lp
 from jifen.points.v1 import needs_pb2 as np
 from jifen.points.v1 import reports_pb2 as rep
@@ -52,6 +53,7 @@ def counts(town):
                 tables.hour_records,
                 tables.entries,
                 tables.rule_versions,
+                tables.certificates,
                 OUTBOX,
                 IDEMPOTENCY_KEYS,
             )
@@ -470,3 +472,52 @@ def test_bad_needs_claims_closes_and_resources_are_refused_naming_the_field_and_
     ):
         refused(town.needs.GetNeedsReport, np.GetNeedsReportRequest(**fields), admin, invalid, field)
     assert need_counts(town) == before
+
+
+def test_bad_certificate_requests_are_refused_naming_the_field_and_issue_nothing(points_town):
+    town = points_town
+    volunteer = town.token(town.register("m-cert-vol"))
+    invalid = grpc.StatusCode.INVALID_ARGUMENT
+    before = counts(town)
+    year = utcnow().year
+    for fields, field, words in (
+        ({"from_date": "", "to_date": f"{year}-12-31"}, "from_date", "YYYY-MM-DD"),
+        ({"from_date": f"{year}-13-01", "to_date": f"{year}-12-31"}, "from_date", "YYYY-MM-DD"),
+        ({"from_date": f"{year}-01-01", "to_date": "明年"}, "to_date", "YYYY-MM-DD"),
+        ({"from_date": f"{year}-06-01", "to_date": f"{year}-05-31"}, "to_date", "早于"),
+        ({"from_date": "2000-01-01", "to_date": f"{year}-12-31"}, "to_date", "十年"),
+        ({"from_date": f"{year + 1}-01-01", "to_date": f"{year + 1}-12-31"}, "from_date", "今天"),
+        ({"from_date": f"{year}-01-01", "to_date": f"{year + 1}-01-01"}, "to_date", "今天"),
+    ):
+        request = cp.IssueCertificateRequest(request_id=f"bad-{field}-{words}", **fields)
+        message = refused(town.certificates.IssueCertificate, request, volunteer, invalid, field)
+        assert words in message, message
+    for serial in ("", "   ", "Z" * 41):
+        refused(
+            town.certificates.GetCertificate,
+            cp.GetCertificateRequest(serial=serial),
+            volunteer,
+            invalid,
+            "serial",
+        )
+        refused(
+            town.certificates.VerifyCertificate,
+            cp.VerifyCertificateRequest(serial=serial),
+            None,
+            invalid,
+            "serial",
+        )
+    with pytest.raises(grpc.RpcError) as err:
+        town.certificates.GetCertificate(
+            cp.GetCertificateRequest(serial="ZM2026-AAAA-BBBB-CCCC"), metadata=volunteer
+        )
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND and "找不到该证明" in err.value.details()
+    refused(
+        town.certificates.IssueCertificate,
+        cp.IssueCertificateRequest(
+            request_id="bad-member", member_id="m-nobody", from_date=f"{year}-01-01", to_date=f"{year}-01-31"
+        ),
+        volunteer,
+        grpc.StatusCode.NOT_FOUND,
+    )
+    assert counts(town) == before

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import grpc
 import pytest
@@ -26,6 +27,7 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from jifen.caller import ADMIN, MEMBER_ROLES, SERVICE, STAFF, Caller, Grant, service_role
 from jifen.clock import utcnow
 from jifen.points.v1 import activities_pb2 as act
+from jifen.points.v1 import certificates_pb2 as cer
 from jifen.points.v1 import ledger_pb2 as led
 from jifen.points.v1 import needs_pb2 as nee
 from jifen.points.v1 import reports_pb2 as rep
@@ -117,6 +119,11 @@ EXPECTED = {
     "NeedsService/DeleteResource": HOME_ADMINS,
     "NeedsService/ListResources": MEMBERS,
     "NeedsService/GetNeedsReport": HOME_ADMINS,
+    # The target's certificate: themselves and their admins; never another volunteer, nor a service.
+    "CertificatesService/IssueCertificate": {"self"} | HOME_ADMINS,
+    "CertificatesService/GetCertificate": {"self"} | HOME_ADMINS,
+    # The public page: anyone, even without a (valid) token.
+    "CertificatesService/VerifyCertificate": EVERYONE,
 }
 
 TARGET = "m-target"
@@ -158,6 +165,8 @@ class World:
     # Callers outside the matrix: admins who record hours that the matrix's callers then decide.
     recorders: dict[str, list[tuple[str, str]]]
     days_back: itertools.count
+    certified_activity: str = ""
+    issued_serial: str = ""
 
     def as_(self, name: str) -> list[tuple[str, str]] | None:
         return self.tokens[name] if name in self.tokens else self.recorders[name]
@@ -273,6 +282,32 @@ class World:
             ),
             metadata=self.as_("admin"),
         ).resource.resource_id
+
+    def certified(self) -> str:
+        """The target's approved hours in HOME (made once): what a certificate states."""
+        if not self.certified_activity:
+            self.certified_activity = self.ended(days_back=next(self.days_back))
+            record_id = self.record(self.certified_activity)
+            self.town.activities.ApproveHours(
+                act.ApproveHoursRequest(request_id=rid(), hour_record_ids=[record_id]),
+                metadata=self.as_("admin"),
+            )
+        return self.certified_activity
+
+    def certificate_request(self) -> cer.IssueCertificateRequest:
+        self.certified()
+        today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
+        return cer.IssueCertificateRequest(
+            request_id=rid(), member_id=TARGET, from_date=f"{today.year}-01-01", to_date=today.isoformat()
+        )
+
+    def serial(self) -> str:
+        """A certificate of the target's (issued once, by their admin)."""
+        if not self.issued_serial:
+            self.issued_serial = self.town.certificates.IssueCertificate(
+                self.certificate_request(), metadata=self.as_("admin")
+            ).certificate.serial
+        return self.issued_serial
 
     def hold(self) -> str:
         hold_id = f"red-{rid()}"
@@ -488,6 +523,9 @@ def requests(world: World) -> dict[str, Callable[[], object]]:
         "NeedsService/GetNeedsReport": lambda: nee.GetNeedsReportRequest(
             community_id=HOME, period_start=ts(-timedelta(days=30)), period_end=ts(timedelta(days=1))
         ),
+        "CertificatesService/IssueCertificate": world.certificate_request,
+        "CertificatesService/GetCertificate": lambda: cer.GetCertificateRequest(serial=world.serial()),
+        "CertificatesService/VerifyCertificate": lambda: cer.VerifyCertificateRequest(serial=world.serial()),
     }
 
 
@@ -502,6 +540,7 @@ def stub_for(world: World, service: str):
         "LedgerService": world.town.ledger,
         "ReportsService": world.town.reports,
         "NeedsService": world.town.needs,
+        "CertificatesService": world.town.certificates,
     }[service]
 
 

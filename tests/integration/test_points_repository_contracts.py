@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -20,11 +20,18 @@ from services.points.domain.audit_trail import (
     AuditEvent,
     AuditFilter,
 )
+from services.points.domain.certificate import Certificate, CertifiedActivity
 from services.points.domain.hours import APPROVED, PENDING, REJECTED, HourRecord
 from services.points.domain.ledger import ACTIVE, CAPTURED, FROZEN, HELD, Account, Entry, Hold, Lot
 from services.points.domain.need import Need, Resource
 from services.points.domain.people import CommunityCopy, MemberCopy
-from services.points.domain.rules import BUILT_IN_TITLE, BUILT_IN_VERSION_ID, DEFAULT_RULES, RuleVersion
+from services.points.domain.rules import (
+    BUILT_IN_TITLE,
+    BUILT_IN_VERSION_ID,
+    DEFAULT_RULES,
+    LOCAL,
+    RuleVersion,
+)
 from tests.integration.points_places import HOME, OTHER
 from tests.integration.repository_backends import (
     BACKENDS,
@@ -879,3 +886,60 @@ def test_a_resource_is_put_changed_listed_and_deleted(uow):
         tx.resources.delete("r-2")
     with uow() as tx:
         assert tx.resources.of_community(OTHER.id) == [] and tx.resources.get("r-2") is None
+
+
+# --- Certificates of service ---
+
+
+def certificate(serial: str, certificate_id: str = "c-1") -> Certificate:
+    return Certificate(
+        id=certificate_id,
+        serial=serial,
+        member_id="m-1",
+        member_name="张三丰",
+        community_id=HOME.id,
+        community_name="张苏滩社区",
+        from_date=date(2026, 1, 1),
+        to_date=date(2026, 12, 31),
+        activities=(CertifiedActivity("a-1", "环境卫生整治", date(2026, 3, 3), 90),),
+        total_minutes=90,
+        issued_by="admin-a",
+        issued_at=NOW,
+    )
+
+
+def test_certificates_are_written_once_and_read_by_serial(uow):
+    with committed(uow) as tx:
+        tx.certificates.add(certificate("ZM2026-AAAA-BBBB-CCCC"))
+    with pytest.raises(Conflict), committed(uow) as tx:
+        tx.certificates.add(certificate("ZM2026-AAAA-BBBB-CCCC", "c-2"))
+    with uow() as tx:
+        assert tx.certificates.by_serial("ZM2026-AAAA-BBBB-CCCC") == certificate("ZM2026-AAAA-BBBB-CCCC")
+        assert tx.certificates.by_serial("ZM2026-AAAA-BBBB-CCCD") is None
+
+
+def test_certified_minutes_are_the_approved_ones_of_the_community_in_the_period_per_activity(uow):
+    day = NOW + timedelta(days=1)
+    with committed(uow) as tx:
+        tx.people.put_community(HOME)
+        tx.activities.add(activity("a-1"))
+        tx.activities.add(activity("a-2", days=2, title="助老送餐"))
+        tx.activities.add(activity("a-3", community_id=OTHER.id))
+        tx.hours.add(record("h-1", status=APPROVED))
+        tx.hours.add(record("h-2", hours_from=2, status=APPROVED, minutes=30))
+        tx.hours.add(record("h-3", hours_from=4))
+        tx.hours.add(record("h-4", hours_from=5, status=REJECTED))
+        tx.hours.add(record("h-5", "m-2", status=APPROVED))
+        tx.hours.add(record("h-6", activity_id="a-2", hours_from=24, status=APPROVED, minutes=45))
+        tx.hours.add(record("h-7", activity_id="a-3", community_id=OTHER.id, hours_from=6, status=APPROVED))
+    with uow() as tx:
+        found = tx.certificates.certified("m-1", HOME.id, day - timedelta(hours=1), day + timedelta(days=2))
+        assert [(c.activity_id, c.title, c.minutes) for c in found] == [
+            ("a-1", "环境卫生整治", 90),
+            ("a-2", "助老送餐", 45),
+        ]
+        assert found[0].day == (NOW + timedelta(days=1)).astimezone(LOCAL).date()
+        # The period holds the service's start: a day later leaves the first activity out.
+        later = tx.certificates.certified("m-1", HOME.id, day + timedelta(hours=12), day + timedelta(days=2))
+        assert [c.activity_id for c in later] == ["a-2"]
+        assert tx.certificates.certified("m-1", OTHER.id, day, day + timedelta(days=2))[0].minutes == 60

@@ -18,7 +18,7 @@ from jifen.points.v1 import rules_pb2 as pb
 from services.points.adapters import tables
 from services.points.adapters.unit_of_work import PointsUnitOfWork
 from services.points.domain.people import ACTIVE, MemberCopy
-from services.points.domain.rules import DEFAULT_RULES, RuleVersion
+from services.points.domain.rules import DEFAULT_RULES, STAR_HOURS_BEIJING, STAR_HOURS_NATIONAL, RuleVersion
 from services.points.entrypoints import rule_messages
 from services.points.entrypoints.rules_servicer import RulesServicer
 from tests.integration.points_places import ADMIN_HOME, HOME, OTHER, STREET, STREET_ADMIN
@@ -243,3 +243,28 @@ def test_preview_compares_a_draft_with_what_was_accrued(uow_factory, engine, as_
     assert (result.total_current_points, result.total_draft_points, result.member_count) == (37, 82, 2)
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(tables.rule_versions)).scalar() == 1
+
+
+def test_a_street_sets_its_star_thresholds_and_its_communities_follow_them(uow_factory, as_caller):
+    servicer = RulesServicer(uow_factory)
+    home = servicer.ResolveRuleVersion(pb.ResolveRuleVersionRequest(community_id=HOME.id), None)
+    assert list(home.rule_version.rules.star_hours) == list(STAR_HOURS_NATIONAL)
+    as_caller(STREET_ADMIN)
+    beijing = replace(DEFAULT_RULES, star_hours=STAR_HOURS_BEIJING)
+    servicer.PublishRuleVersion(
+        pb.PublishRuleVersionRequest(
+            request_id="stars", street_id=STREET, rules=rule_messages.rule_set(beijing), title="北京标准星级"
+        ),
+        None,
+    )
+    home = servicer.ResolveRuleVersion(pb.ResolveRuleVersionRequest(community_id=HOME.id), None)
+    assert list(home.rule_version.rules.star_hours) == list(STAR_HOURS_BEIJING)
+    for wrong in ([100, 200, 500], [100, 300, 300, 800, 1000], [0, 200, 500, 800, 1000]):
+        rules = rule_messages.rule_set(DEFAULT_RULES)
+        rules.ClearField("star_hours")
+        rules.star_hours.extend(wrong)
+        with pytest.raises(InvalidArgument) as err:
+            servicer.PublishRuleVersion(
+                pb.PublishRuleVersionRequest(request_id=f"bad-{wrong}", street_id=STREET, rules=rules), None
+            )
+        assert err.value.field == "rules.star_hours"

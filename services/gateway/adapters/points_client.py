@@ -6,6 +6,8 @@ from datetime import datetime
 
 from jifen.points.v1 import activities_pb2 as apb
 from jifen.points.v1 import activities_pb2_grpc as apb_grpc
+from jifen.points.v1 import certificates_pb2 as cpb
+from jifen.points.v1 import certificates_pb2_grpc as cpb_grpc
 from jifen.points.v1 import ledger_pb2 as lpb
 from jifen.points.v1 import ledger_pb2_grpc as lpb_grpc
 from jifen.points.v1 import needs_pb2 as npb
@@ -25,6 +27,7 @@ class PointsClient:
         self.ledger = lpb_grpc.LedgerServiceStub(self.channel)
         self.activities = apb_grpc.ActivitiesServiceStub(self.channel)
         self.needs_stub = npb_grpc.NeedsServiceStub(self.channel)
+        self.certificates = cpb_grpc.CertificatesServiceStub(self.channel)
         self.timeout = timeout
 
     def balance(self, who: Credentials, member_id: str = "") -> lpb.Balance:
@@ -291,3 +294,26 @@ class PointsClient:
             community_id=community_id, period_start=to_timestamp(start), period_end=to_timestamp(end)
         )
         return call(self.needs_stub.GetNeedsReport, request, who, self.timeout)
+
+    # --- Certificates of service (志愿服务证明) ---
+
+    def issue_certificate(
+        self, who: Credentials, request_id: str, member_id: str, from_date: str, to_date: str
+    ) -> cpb.Certificate:
+        request = cpb.IssueCertificateRequest(
+            request_id=request_id, member_id=member_id, from_date=from_date, to_date=to_date
+        )
+        return call(self.certificates.IssueCertificate, request, who, self.timeout).certificate
+
+    def certificate(self, who: Credentials, serial: str) -> cpb.Certificate:
+        request = cpb.GetCertificateRequest(serial=serial)
+        return call(self.certificates.GetCertificate, request, who, self.timeout).certificate
+
+    def verify_certificate(self, who: Credentials, serial: str) -> cpb.VerifyCertificateResponse:
+        """The public check: `who` may be anonymous (no token)."""
+        return call(
+            self.certificates.VerifyCertificate,
+            cpb.VerifyCertificateRequest(serial=serial),
+            who,
+            self.timeout,
+        )

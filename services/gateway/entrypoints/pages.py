@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from . import (
     pages_admin,
     pages_auth,
+    pages_certificates,
     pages_counter,
     pages_grid,
     pages_media,
@@ -20,6 +21,7 @@ areas = (
     pages_auth,
     pages_volunteer,
     pages_needs,
+    pages_certificates,
     pages_organiser,
     pages_counter,
     pages_grid,

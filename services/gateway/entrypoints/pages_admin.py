@@ -12,6 +12,7 @@ from . import (
     pages_admin_needs,
     pages_admin_people,
     pages_admin_points,
+    pages_certificates,
 )
 from .context import admin
 
@@ -32,3 +33,4 @@ for area in (
     pages_admin_dashboard,
 ):
     router.include_router(area.router)
+router.include_router(pages_certificates.admin_router)

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 
 from jifen.ids import new_id
 
-from ..service import admin_people, people_sheet
+from ..service import admin_people, certificates, people_sheet
 from ..service import views_people as vp
 from ..service.errors import ActionError, Kind
 from ..service.session import Session
@@ -341,6 +341,7 @@ def _manage(request: Request, me: Session, member_id: str, error: ActionError | 
         record=managed.record,
         error=error,
         request_id=new_id(),
+        cert_period=certificates.this_year(services(request)),
     )
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
+from jifen.caller import ADMIN
 from jifen.points.v1 import rules_pb2 as rpb
 from jifen.proto_enums import enum_names
 from jifen.timestamps import to_timestamp
@@ -28,6 +29,9 @@ CATEGORIES = ("environment", "elderly_care", "traffic", "emergency", "publicity"
 # Empty commendation rows the editor adds after the version's own, for new ones.
 SPARE_COMMENDATIONS = 2
 LARGEST = 10**9
+
+# 星级门槛 of the national community-volunteer rules: the default (Beijing's are 100/200/500/800/1000).
+NATIONAL_STAR_HOURS = (100, 300, 600, 1000, 1500)
 
 
 class Previews(Protocol):
@@ -117,11 +121,14 @@ def publish(
     effective = _check_effective_date(services, session, draft)
     request = rpb.PublishRuleVersionRequest(
         request_id=request_id,
-        community_id=chosen,
         rules=rule_set(draft),
         note=draft.note.strip(),
         title=draft.title.strip(),
     )
+    if draft.for_street:
+        request.street_id = own_street(session)
+    else:
+        request.community_id = chosen
     if effective is not None:
         request.effective_from.CopyFrom(to_timestamp(effective))
     return version(_with_draft_fields(lambda: services.points.publish_rules(session.credentials, request)))
@@ -169,6 +176,7 @@ def draft_of(value: rpb.RuleVersion) -> views_points.RuleDraft:
         commendations={c.name: c.points for c in rules.commendations},
         expiry_policy=EXPIRY_POLICY_NAMES.get(rules.expiry_policy, "never"),
         expiry_value=rules.expiry_value,
+        star_hours=list(rules.star_hours) or list(NATIONAL_STAR_HOURS),
     )
 
 
@@ -185,6 +193,7 @@ def rule_set(draft: views_points.RuleDraft) -> rpb.RuleSet:
         ],
         expiry_policy=EXPIRY_POLICIES.get(draft.expiry_policy, rpb.EXPIRY_POLICY_UNSPECIFIED),
         expiry_value=draft.expiry_value,
+        star_hours=draft.star_hours,
     )
 
 
@@ -209,11 +218,14 @@ def form_of(draft: views_points.RuleDraft) -> dict[str, str]:
         "effective_date": draft.effective_date.isoformat() if draft.effective_date else "",
         "title": draft.title,
         "note": draft.note,
+        "for_street": "1" if draft.for_street else "",
     }
     for number, value in enumerate(draft.difficulty_multipliers, start=1):
         form[f"difficulty_{number}"] = _decimal(value, 100)
     for code, value in draft.category_multipliers.items():
         form[f"category_{code}"] = _decimal(value, 100)
+    for number, hours in enumerate(draft.star_hours, start=1):
+        form[f"star_{number}"] = str(hours)
     for index, (name, points) in enumerate(draft.commendations.items()):
         form[f"commendation_name_{index}"] = name
         form[f"commendation_points_{index}"] = str(points)
@@ -276,10 +288,29 @@ def draft_from_form(session: Session, form: dict[str, str]) -> views_points.Rule
         expiry_value=_integer(
             session, form.get("expiry_value", "") or "0", "expiry_value", _("有效期请填写整数"), 10**6
         ),
+        star_hours=_star_hours(session, form),
+        for_street=form.get("for_street", "") == "1",
         effective_date=_date(session, form.get("effective_date", "")),
         title=form.get("title", "").strip()[:60],
         note=form.get("note", "").strip()[:500],
     )
+
+
+def own_street(session: Session) -> str:
+    """The street a street admin publishes street-wide rules for; FORBIDDEN for anyone else."""
+    found = next((g.street_id for g in session.caller.grants if g.role == ADMIN and g.street_id), "")
+    if not found:
+        raise ActionError(Kind.FORBIDDEN, session.gettext("只有街道管理员可以发布街道统一规则"), "for_street")
+    return found
+
+
+def _star_hours(session: Session, form: dict[str, str]) -> list[int]:
+    """The five star thresholds in hours; all five left empty means the national ones."""
+    texts = [form.get(f"star_{n}", "").strip() for n in range(1, 6)]
+    if not any(texts):
+        return list(NATIONAL_STAR_HOURS)
+    message = session.gettext("星级门槛请填写整数小时数")
+    return [_integer(session, text, f"star_{n}", message, 10**5) for n, text in enumerate(texts, start=1)]
 
 
 def draft_from_json(session: Session, text: str) -> views_points.RuleDraft:

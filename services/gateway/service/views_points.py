@@ -64,6 +64,10 @@ class RuleDraft(BaseModel):
     # never, months_after_accrual or end_of_year.
     expiry_policy: str = Field(default="never", max_length=30)
     expiry_value: Small = 0
+    # A street admin may publish the draft for every community of their street (街道统一规则).
+    for_street: bool = False
+    # Certified hours for 1★ .. 5★ (星级门槛); the national community-volunteer thresholds unless set.
+    star_hours: list[Whole] = Field(default=[100, 300, 600, 1000, 1500], min_length=5, max_length=5)
     # The local (Asia/Shanghai) day it takes effect; today or empty means as soon as it is published.
     effective_date: date | None = None
     title: str = Field(default="", max_length=60)

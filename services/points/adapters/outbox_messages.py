@@ -217,3 +217,21 @@ def _need_closed(event: happened.NeedClosed) -> Message:
         ),
         event.closed_at,
     )
+
+
+@to_message.register
+def _certificate_issued(event: happened.CertificateIssued) -> Message:
+    return (
+        "certificate.issued",
+        events.CertificateIssued(
+            serial=event.serial,
+            member_id=event.member_id,
+            community_id=event.community_id,
+            from_date=event.from_date.isoformat(),
+            to_date=event.to_date.isoformat(),
+            total_minutes=event.total_minutes,
+            issued_by=event.issued_by,
+            issued_at=to_timestamp(event.issued_at),
+        ),
+        event.issued_at,
+    )

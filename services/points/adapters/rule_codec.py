@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from ..domain.rules import Commendation, RuleSet
+from ..domain.rules import STAR_HOURS_NATIONAL, Commendation, RuleSet
 
 
 def dumps(rules: RuleSet) -> str:
@@ -24,4 +24,6 @@ def loads(text: str) -> RuleSet:
         commendations=tuple(Commendation(c["name"], c["points"]) for c in data["commendations"]),
         expiry_policy=data["expiry_policy"],
         expiry_value=data["expiry_value"],
+        # Versions stored before stars were a rule count with the national thresholds.
+        star_hours=tuple(data.get("star_hours") or STAR_HOURS_NATIONAL),
     )

@@ -272,3 +272,24 @@ resources = sa.Table(
     sa.Column("contact", sa.String(100), nullable=False, server_default=""),
     when("updated_at"),
 )
+
+# --- Certificates of service (志愿服务证明): written once, never updated. ---
+
+certificates = sa.Table(
+    "certificates",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("serial", sa.String(40), nullable=False, unique=True),
+    sa.Column("member_id", sa.String(40), nullable=False, index=True),
+    sa.Column("member_name", sa.String(60), nullable=False),
+    sa.Column("community_id", sa.String(40), nullable=False),
+    sa.Column("community_name", sa.String(60), nullable=False),
+    sa.Column("from_date", sa.Date, nullable=False),
+    sa.Column("to_date", sa.Date, nullable=False),
+    # The certified activities as JSON: [{"activity_id", "title", "day", "minutes"}, ...].
+    sa.Column("activities", sa.Text, nullable=False),
+    sa.Column("total_minutes", sa.BigInteger, nullable=False),
+    sa.Column("issued_by", sa.String(40), nullable=False),
+    when("issued_at"),
+    sa.CheckConstraint("total_minutes > 0", name="ck_certificates_minutes"),
+)

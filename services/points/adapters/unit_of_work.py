@@ -9,6 +9,7 @@ from jifen.unit_of_work import SqlUnitOfWork
 from ..service.ports import Directory
 from .activities_repository import SqlActivities, SqlHourRecords
 from .audit_queries import SqlAuditTrail
+from .certificates_repository import SqlCertificates
 from .leaderboard_queries import SqlLeaderboardSums
 from .ledger_repository import SqlLedger
 from .needs_repository import SqlNeeds, SqlResources
@@ -37,3 +38,4 @@ class PointsUnitOfWork(SqlUnitOfWork):
         self.hours = SqlHourRecords(connection, self.seen)
         self.needs = SqlNeeds(connection, self.seen)
         self.resources = SqlResources(connection)
+        self.certificates = SqlCertificates(connection, self.seen)

@@ -7,7 +7,7 @@ entry carries the amounts, signed as on the statement, and the moment it was pos
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -111,3 +111,17 @@ class NeedClosed:
     awarded_member_ids: tuple[str, ...]
     points_each: int
     closed_at: datetime
+
+
+@dataclass(frozen=True)
+class CertificateIssued:
+    """A certificate of service was issued; it never changes afterwards."""
+
+    serial: str
+    member_id: str
+    community_id: str
+    from_date: date
+    to_date: date
+    total_minutes: int
+    issued_by: str
+    issued_at: datetime

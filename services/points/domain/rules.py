@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from jifen.errors import InvalidArgument
@@ -34,6 +35,11 @@ MAX_COMMENDATIONS = 50
 MAX_EXPIRY_MONTHS = 120
 MAX_EXPIRY_YEARS = 10
 MINUTES_PER_DAY = 24 * 60
+# 星级志愿者: certified hours for 1★ to 5★. The national community-volunteer rules are the default;
+# Beijing's are lower. A street (or community) sets its own in its rule version.
+STAR_HOURS_NATIONAL = (100, 300, 600, 1000, 1500)
+STAR_HOURS_BEIJING = (100, 200, 500, 800, 1000)
+MAX_STAR_HOURS = 100_000
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ class RuleSet:
     commendations: tuple[Commendation, ...] = ()
     expiry_policy: str = EXPIRY_NEVER
     expiry_value: int = 0
+    # Certified hours for 1★ .. 5★, rising.
+    star_hours: tuple[int, ...] = STAR_HOURS_NATIONAL
 
     def validated(self) -> RuleSet:
         """Returns self, or raises InvalidArgument naming the first bad parameter."""
@@ -92,7 +100,29 @@ class RuleSet:
             )
         self._validate_commendations()
         self._validate_expiry()
+        self._validate_stars()
         return self
+
+    def _validate_stars(self) -> None:
+        hours = self.star_hours
+        if len(hours) != 5:
+            raise InvalidArgument(
+                "rules.star_hours",
+                "星级门槛须正好 5 个（1 星到 5 星）",
+                "must hold exactly 5 values, for 1 to 5 stars",
+            )
+        if any(not 0 < h <= MAX_STAR_HOURS for h in hours) or any(a >= b for a, b in pairwise(hours)):
+            raise InvalidArgument(
+                "rules.star_hours",
+                f"星级门槛须是 1 到 {MAX_STAR_HOURS} 之间、逐级增加的小时数",
+                f"must rise from star to star, each between 1 and {MAX_STAR_HOURS} hours",
+            )
+
+    def star_level(self, certified_minutes: int) -> int:
+        return star_level(certified_minutes, self.star_hours)
+
+    def minutes_to_next_star(self, certified_minutes: int) -> int:
+        return minutes_to_next_star(certified_minutes, self.star_hours)
 
     def _validate_commendations(self) -> None:
         if len(self.commendations) > MAX_COMMENDATIONS:
@@ -216,17 +246,17 @@ DEFAULT_RULES = RuleSet(
 )
 
 
-STAR_HOURS = (100, 300, 600, 1000, 1500)
+STAR_HOURS = STAR_HOURS_NATIONAL
 
 
-def star_level(certified_minutes: int) -> int:
-    """星级志愿者: 1★ from 100 certified hours up to 5★ from 1500."""
-    return sum(1 for hours in STAR_HOURS if certified_minutes >= hours * 60)
+def star_level(certified_minutes: int, star_hours: tuple[int, ...] = STAR_HOURS) -> int:
+    """星级志愿者: 1★ from the first threshold (100 certified hours nationally) up to 5★ (1500)."""
+    return sum(1 for hours in star_hours if certified_minutes >= hours * 60)
 
 
-def minutes_to_next_star(certified_minutes: int) -> int:
+def minutes_to_next_star(certified_minutes: int, star_hours: tuple[int, ...] = STAR_HOURS) -> int:
     """Certified minutes still to serve for the next star; 0 once the highest star is reached."""
-    for hours in STAR_HOURS:
+    for hours in star_hours:
         if certified_minutes < hours * 60:
             return hours * 60 - certified_minutes
     return 0

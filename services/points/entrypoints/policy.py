@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from jifen.caller import ADMIN, SERVICE, service_role
-from jifen.points.v1 import activities_pb2, ledger_pb2, needs_pb2, reports_pb2, rules_pb2
-from jifen.policy import ANY_MEMBER, rule
+from jifen.points.v1 import activities_pb2, certificates_pb2, ledger_pb2, needs_pb2, reports_pb2, rules_pb2
+from jifen.policy import ANY_MEMBER, PUBLIC, rule
 
 ACTIVITIES = activities_pb2.DESCRIPTOR.services_by_name["ActivitiesService"]
 RULES = rules_pb2.DESCRIPTOR.services_by_name["RulesService"]
 LEDGER = ledger_pb2.DESCRIPTOR.services_by_name["LedgerService"]
 REPORTS = reports_pb2.DESCRIPTOR.services_by_name["ReportsService"]
 NEEDS = needs_pb2.DESCRIPTOR.services_by_name["NeedsService"]
-DESCRIPTORS = [ACTIVITIES, RULES, LEDGER, REPORTS, NEEDS]
+CERTIFICATES = certificates_pb2.DESCRIPTOR.services_by_name["CertificatesService"]
+DESCRIPTORS = [ACTIVITIES, RULES, LEDGER, REPORTS, NEEDS, CERTIFICATES]
 
 _A = "/jifen.points.v1.ActivitiesService/"
 _R = "/jifen.points.v1.RulesService/"
 _L = "/jifen.points.v1.LedgerService/"
 _P = "/jifen.points.v1.ReportsService/"
 _N = "/jifen.points.v1.NeedsService/"
+_C = "/jifen.points.v1.CertificatesService/"
 
 # Holds move a member's points toward an order: only the market's own identity may place or settle them.
 MARKET = service_role("market")
@@ -106,4 +108,15 @@ POLICY = {
     _N + "DeleteResource": rule(ADMIN, scope="admin of the resource's community (or its street)"),
     _N + "ListResources": rule(ANY_MEMBER, scope="any member"),
     _N + "GetNeedsReport": rule(ADMIN, scope="admin of the community (or its street)"),
+    # --- Certificates of service (志愿服务证明) ---
+    _C + "IssueCertificate": rule(
+        ANY_MEMBER,
+        scope="the volunteer themself; an admin of the volunteer's community or street, or of the "
+        "issuing community; never another volunteer",
+    ),
+    _C + "GetCertificate": rule(
+        ANY_MEMBER,
+        scope="the volunteer themself and their admins (community or street); never another volunteer",
+    ),
+    _C + "VerifyCertificate": rule(PUBLIC, scope="anyone with the serial: genuine or not, the name masked"),
 }

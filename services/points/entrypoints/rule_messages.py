@@ -8,6 +8,7 @@ from jifen.proto_enums import enum_names
 from jifen.timestamps import to_timestamp
 
 from ..domain.rules import (
+    STAR_HOURS_NATIONAL,
     Commendation,
     RuleSet,
     RuleVersion,
@@ -34,6 +35,8 @@ def rule_set_of(request, field: str = "rules") -> RuleSet:
         commendations=tuple(Commendation(c.name.strip(), c.points) for c in message.commendations),
         expiry_policy=EXPIRY_POLICY_NAMES.get(message.expiry_policy, ""),
         expiry_value=message.expiry_value,
+        # None given: the national thresholds.
+        star_hours=tuple(message.star_hours) or STAR_HOURS_NATIONAL,
     )
 
 
@@ -48,6 +51,7 @@ def rule_set(value: RuleSet) -> pb.RuleSet:
         commendations=[pb.Commendation(name=c.name, points=c.points) for c in value.commendations],
         expiry_policy=EXPIRY_POLICIES.get(value.expiry_policy, pb.EXPIRY_POLICY_UNSPECIFIED),
         expiry_value=value.expiry_value,
+        star_hours=list(value.star_hours),
     )
 
 

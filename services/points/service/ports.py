@@ -58,6 +58,7 @@ class UnitOfWork(Protocol):
     # The needs list and the resource list (needs/ports.py).
     needs: object
     resources: object
+    certificates: object
     # What a use case did that belongs to no single aggregate; sent with the aggregates' events at commit.
     happenings: Happenings
     # Set in the api: a community or street created a moment ago is read through from members.

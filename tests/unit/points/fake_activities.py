@@ -11,10 +11,11 @@ from jifen.caller import ADMIN, VOLUNTEER, Caller, Grant
 from jifen.errors import Conflict
 from jifen.rate_limit import FailureLimiter
 from services.points.domain.activity import WITHDRAWN, Activity, Participant
-from services.points.domain.hours import REJECTED, HourRecord
+from services.points.domain.certificate import Certificate, CertifiedActivity
+from services.points.domain.hours import APPROVED, REJECTED, HourRecord
 from services.points.domain.ledger import Account
 from services.points.domain.people import CommunityCopy, MemberCopy
-from services.points.domain.rules import DEFAULT_RULES, RuleVersion
+from services.points.domain.rules import DEFAULT_RULES, LOCAL, RuleVersion
 from services.points.service.activities import planning as activities
 from services.points.service.activities import sign_ups
 from services.points.service.activities.check_in import CodeLimits
@@ -191,6 +192,41 @@ class FakeHourRecords:
         return found[offset : offset + limit]
 
 
+class FakeCertificates:
+    """Certificates by serial, and the certified minutes read from the fake hour records."""
+
+    def __init__(self, hours: FakeHourRecords, activities: FakeActivities):
+        self.hours = hours
+        self.activities = activities
+        self.rows: dict[str, Certificate] = {}
+        self.seen: list = []
+
+    def add(self, certificate):
+        if certificate.serial in self.rows or any(c.id == certificate.id for c in self.rows.values()):
+            raise Conflict("certificate exists")
+        self.rows[certificate.serial] = certificate
+        self.seen.append(certificate)
+
+    def by_serial(self, serial):
+        return self.rows.get(serial)
+
+    def certified(self, member_id, community_id, start, end):
+        minutes: dict[str, int] = {}
+        for r in self.hours.rows.values():
+            if (
+                r.member_id == member_id
+                and r.community_id == community_id
+                and r.status == APPROVED
+                and start <= r.check_in_time < end
+            ):
+                minutes[r.activity_id] = minutes.get(r.activity_id, 0) + r.minutes
+        found = [
+            CertifiedActivity(a.id, a.title, a.start_time.astimezone(LOCAL).date(), minutes[a.id])
+            for a in (self.activities.rows[i] for i in minutes)
+        ]
+        return sorted(found, key=lambda c: (self.activities.rows[c.activity_id].start_time, c.activity_id))
+
+
 class PointsUow(FakeUnitOfWork):
     """The lead's fake unit of work with the activity repositories plugged in."""
 
@@ -198,6 +234,7 @@ class PointsUow(FakeUnitOfWork):
         super().__init__(rules=rules)
         self.activities = FakeActivities()
         self.hours = FakeHourRecords(self.people, self.activities)
+        self.certificates = FakeCertificates(self.hours, self.activities)
 
 
 # --- a small town to tell the stories in: 雁南街道 with two communities ---

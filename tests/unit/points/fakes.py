@@ -218,6 +218,7 @@ class FakeUnitOfWork(FakeTransactions):
         self.rules = rules or FixedRules()
         self.activities = activities
         self.hours = hours
+        self.certificates = None
         self.audit_trail = FakeAuditTrail(self)
         self.needs = FakeNeeds()
         self.resources = FakeResources()
@@ -232,6 +233,7 @@ class FakeUnitOfWork(FakeTransactions):
         "rules",
         "activities",
         "hours",
+        "certificates",
         "needs",
         "resources",
         "outbox",

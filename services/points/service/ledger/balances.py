@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jifen import paging
+from jifen.clock import utcnow
 from jifen.errors import InvalidArgument
 from jifen.timestamps import created_window
 
@@ -12,7 +13,7 @@ from ..ports import UnitOfWork
 from ..scope import may_read_account, refused
 from .commands import GetBalance, ListEntries
 from .ports import EntryFilter
-from .posting import no_account
+from .posting import no_account, star_hours_of
 from .views import Balance, Posted, balance_of
 
 
@@ -21,7 +22,7 @@ def current_balance(uow: UnitOfWork, member_id: str) -> Balance:
     account = uow.ledger.account(member_id)
     if account is None:
         raise no_account(member_id)
-    return balance_of(account)
+    return balance_of(account, star_hours_of(uow, member_id, utcnow()))
 
 
 def posted_entry(uow: UnitOfWork, entry_id: str) -> Posted:

@@ -13,12 +13,20 @@ from jifen.errors import NotFound
 from jifen.ids import new_id
 
 from ...domain.ledger import ACCRUAL, FROM_HOUR_RECORD, Account, Earning, Entry
-from ...domain.rules import star_level
+from ...domain.rules import STAR_HOURS, star_level
 from ..ports import UnitOfWork
 
 
 def no_account(member_id: str) -> NotFound:
     return NotFound("该成员还没有积分账户", f"member {member_id!r} has no points account", "member_id")
+
+
+def star_hours_of(uow: UnitOfWork, member_id: str, now: datetime) -> tuple[int, ...]:
+    """The star thresholds of the rules in force for the member's community (or its street) now."""
+    member = uow.people.member(member_id)
+    if member is None:
+        return STAR_HOURS
+    return uow.rules.in_force(member.community_id, member.street_id, now).rules.star_hours
 
 
 def locked_account(uow: UnitOfWork, member_id: str, now: datetime) -> Account:
@@ -58,7 +66,8 @@ class Certified:
 def post_approved_hours(uow: UnitOfWork, approved: ApprovedHours, now: datetime) -> Certified:
     """Certifies the minutes and accrues the points of one approved hour record (maybe 0 points)."""
     account = locked_account(uow, approved.member_id, now)
-    stars_before = star_level(account.certified_minutes)
+    thresholds = star_hours_of(uow, approved.member_id, now)
+    stars_before = star_level(account.certified_minutes, thresholds)
     entry = account.earn(
         Earning(
             kind=ACCRUAL,
@@ -78,5 +87,5 @@ def post_approved_hours(uow: UnitOfWork, approved: ApprovedHours, now: datetime)
     )
     total = account.certify(approved.minutes)
     uow.ledger.save(account, now)
-    stars = star_level(total)
+    stars = star_level(total, thresholds)
     return Certified(entry, total, stars, stars != stars_before)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ...domain.ledger import Account, Entry, Hold
-from ...domain.rules import minutes_to_next_star, star_level
+from ...domain.rules import STAR_HOURS, minutes_to_next_star, star_level
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ class Balance:
     minutes_to_next_star: int = 0
 
 
-def balance_of(account: Account) -> Balance:
+def balance_of(account: Account, star_hours: tuple[int, ...] = STAR_HOURS) -> Balance:
+    """The balance, with the star level under the thresholds of the member's rules in force."""
     points, when = account.next_expiry()
     return Balance(
         member_id=account.member_id,
@@ -31,11 +32,11 @@ def balance_of(account: Account) -> Balance:
         held=account.held,
         lifetime_earned=account.lifetime_earned,
         certified_minutes=account.certified_minutes,
-        star_level=star_level(account.certified_minutes),
+        star_level=star_level(account.certified_minutes, star_hours),
         status=account.status,
         next_expiry_points=points,
         next_expiry_at=when,
-        minutes_to_next_star=minutes_to_next_star(account.certified_minutes),
+        minutes_to_next_star=minutes_to_next_star(account.certified_minutes, star_hours),
     )
 
 
