@@ -14,7 +14,7 @@ WANG = "13800000011"  # 王秀兰, with certified hours at 张苏滩社区's pas
 
 
 def test_a_volunteer_downloads_a_certificate_and_verifies_it(site, visitor, tmp_path: Path):
-    volunteer = visitor("volunteer")
+    volunteer = visitor("certificate")
     volunteer.log_in(WANG)
     page = volunteer.go("/profile", "profile")
     volunteer.follow(page.get_by_role("link", name="志愿服务证明"), "certificate-form")
