@@ -471,6 +471,11 @@ def test_bad_needs_claims_closes_and_resources_are_refused_naming_the_field_and_
         ({"period_start": end, "period_end": start}, "community_id"),
     ):
         refused(town.needs.GetNeedsReport, np.GetNeedsReportRequest(**fields), admin, invalid, field)
+    refused(town.needs.GetNeed, np.GetNeedRequest(need_id=" "), volunteer, invalid, "need_id")
+    refused(
+        town.needs.GetNeed, np.GetNeedRequest(need_id="no-such-need"), volunteer, grpc.StatusCode.NOT_FOUND
+    )
+    refused(town.needs.ListResources, np.ListResourcesRequest(), volunteer, invalid, "community_id")
     assert need_counts(town) == before
 
 
