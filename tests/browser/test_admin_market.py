@@ -157,6 +157,7 @@ def test_the_supermarket_in_care_mode_on_a_phone(site, visitor):
     admin.follow(page.get_by_role("link", name="修改商品"), "item-edit-care")
     assert page.input_value("#points_price") == "300" and page.input_value("#limit_period") == "month"
     page = admin.go("/admin/market", "market-care-again")
-    admin.follow(page.get_by_role("link", name="门店信息和店员"), "shop-care")
+    supermarket = page.locator("section.card", has=page.get_by_role("heading", name="张苏滩积分超市"))
+    admin.follow(supermarket.get_by_role("link", name="门店信息和店员"), "shop-care")
     assert page.input_value("#name") == "张苏滩积分超市" and "陈淑珍" in page.inner_text("main")
     admin.go("/admin/market/orders", "orders-care")
