@@ -230,7 +230,8 @@ def test_the_admins_form_lists_a_service_and_its_slot_form_adds_a_slot(admin, ba
 
 
 def test_a_grid_worker_books_a_slot_for_a_volunteer_of_their_grid(site, admin, barber):
-    service = new_service(admin, barber.shop_id, "理发（代预约）")
+    # Dearer than anything a demo volunteer holds, whatever other stories awarded them.
+    service = new_service(admin, barber.shop_id, "理发（代预约）", points_price="50000")
     slot = new_slot(admin, service["item_id"], starts="15:00", ends="15:30").json()
     grid_worker = signed_in(site, "13800000002")  # 赵明, 张苏滩社区第一网格
     elderly = next(
@@ -247,7 +248,7 @@ def test_a_grid_worker_books_a_slot_for_a_volunteer_of_their_grid(site, admin, b
             json={"request_id": rid(), "slot_id": slot_id},
         )
 
-    # Points refuse (18 available): the order fails and the place goes back to the slot.
+    # Points refuse (not enough points): the order fails and the place goes back to the slot.
     refused = book_for(service["item_id"], slot["slot_id"])
     assert refused.status_code == 409 and "积分不足" in refused.text
     record = admin.get(f"/api/v1/admin/market/items/{service['item_id']}").json()
