@@ -42,15 +42,7 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             request_id=request.request_id,
             actor=current_caller(),
             community_id=request.community_id,
-            title=request.title,
-            description=request.description,
-            category=request.category,
-            difficulty=request.difficulty,
-            start_time=field_time(request, "start_time"),
-            end_time=field_time(request, "end_time"),
-            place=request.place,
-            capacity=request.capacity,
-            organiser_id=request.organiser_id,
+            **_details(request),
         )
         view = planning.create_activity(cmd, self.uow(), self.clock)
         return pb.CreateActivityResponse(activity=messages.activity(view))
@@ -61,15 +53,7 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
             actor=current_caller(),
             activity_id=request.activity_id,
             fields=tuple(sorted(request.update_mask.paths)),
-            title=request.title,
-            description=request.description,
-            category=request.category,
-            difficulty=request.difficulty,
-            start_time=field_time(request, "start_time"),
-            end_time=field_time(request, "end_time"),
-            place=request.place,
-            capacity=request.capacity,
-            organiser_id=request.organiser_id,
+            **_details(request),
         )
         view = planning.update_activity(cmd, self.uow(), self.clock)
         return pb.UpdateActivityResponse(activity=messages.activity(view))
@@ -223,3 +207,18 @@ class ActivitiesServicer(pb_grpc.ActivitiesServiceServicer):
         )
         found = decisions.reject_hours(cmd, self.uow(), self.clock)
         return pb.RejectHoursResponse(hour_records=[messages.hour_record(r) for r in found])
+
+
+def _details(request) -> dict:
+    """What an activity is, as CreateActivity and UpdateActivity both carry it."""
+    return {
+        "title": request.title,
+        "description": request.description,
+        "category": request.category,
+        "difficulty": request.difficulty,
+        "start_time": field_time(request, "start_time"),
+        "end_time": field_time(request, "end_time"),
+        "place": request.place,
+        "capacity": request.capacity,
+        "organiser_id": request.organiser_id,
+    }
