@@ -8,7 +8,10 @@ import demo
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.town import GRID_WORKER, STAFF, VOLUNTEER
 
-PAGES = ("/", "/statement", "/activities", "/needs", "/hours", "/certificates", "/market", "/orders", "/profile", "/verify")
+PAGES = (
+    "/", "/statement", "/activities", "/needs", "/hours",
+    "/certificates", "/market", "/orders", "/profile", "/verify",
+)
 # Pages reached by a link from another: (where the link is, the link's text).
 FOLLOWED = (("/activities", "文明交通劝导"), ("/market", "兑换"), ("/orders", "毛巾 × 1"))
 # (body text px, tap target px) in normal and in care mode.
